@@ -1,0 +1,6 @@
+export * from './connection.js';
+export * from './emitter.js';
+export * from './errors.js';
+export * from './http.js';
+export * from './ids.js';
+export * from './reconnect.js';

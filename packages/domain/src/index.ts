@@ -1,0 +1,3 @@
+export * from './conversation.js';
+export * from './identity.js';
+export * from './unread.js';

@@ -1,0 +1,42 @@
+/**
+ * The one error catalog. Every failure a client can see has a stable code here, with the HTTP
+ * status it maps to. Transports (HTTP and WebSocket) map errors in exactly one place each, using
+ * this table; no handler invents its own status codes.
+ */
+export const ERROR_CATALOG = {
+  BAD_REQUEST: { http: 400, message: 'The request is malformed.' },
+  VALIDATION_FAILED: { http: 422, message: 'The request does not match the expected shape.' },
+  MALFORMED_JSON: { http: 400, message: 'The message is not valid JSON.' },
+  UNKNOWN_MESSAGE_TYPE: { http: 400, message: 'Unknown message type.' },
+  PAYLOAD_TOO_LARGE: { http: 413, message: 'The payload is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, message: 'This file type is not allowed.' },
+  UNAUTHENTICATED: { http: 401, message: 'Authentication is required.' },
+  INVALID_CREDENTIALS: { http: 401, message: 'Wrong email or password.' },
+  INVALID_TOKEN: { http: 401, message: 'The token is invalid or expired.' },
+  INVALID_IDENTITY: { http: 401, message: 'The visitor identity signature does not verify.' },
+  FORBIDDEN: { http: 403, message: 'You may not access this resource.' },
+  NOT_FOUND: { http: 404, message: 'Not found.' },
+  CONVERSATION_CLOSED: { http: 409, message: 'The conversation is closed.' },
+  CONVERSATION_NOT_CLOSED: { http: 409, message: 'The conversation is still open.' },
+  CSAT_ALREADY_SUBMITTED: { http: 409, message: 'A rating was already given.' },
+  INVALID_TRANSITION: { http: 409, message: 'That change is not allowed in the current state.' },
+  RATE_LIMITED: { http: 429, message: 'Too many requests; try again later.' },
+  UNKNOWN_SITE: { http: 404, message: 'Unknown site key.' },
+  INTERNAL: { http: 500, message: 'Internal error.' },
+  UNAVAILABLE: { http: 503, message: 'The service is not ready.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+/** The body of every error response, over HTTP and WebSocket alike. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOG, value);
+}

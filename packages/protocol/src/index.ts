@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './limits.js';
+export * from './model.js';
+export * from './ws.js';
+export * from './http.js';

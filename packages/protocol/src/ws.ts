@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import { ClientMsgId, Id, Language, Presence, Seq, SequencedEvent, ConversationSummary } from './model.js';
+import type { ErrorCode } from './errors.js';
+
+/**
+ * WebSocket messages. Client commands are `entity.verb`; every command may carry `rid`, a
+ * client-chosen request id echoed by the server's `ack` or `error` so a client can await it.
+ */
+const rid = z.string().max(64).optional();
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** First frame of a connection that did not authenticate by cookie. */
+  z.object({ type: z.literal('auth'), rid, token: z.string().min(1).max(512) }),
+  /**
+   * Start receiving a conversation's events. The server first sends every event with
+   * seq > afterSeq, in order, then live ones; together they are exactly what the client missed.
+   */
+  z.object({ type: z.literal('conversation.subscribe'), rid, conversationId: Id, afterSeq: Seq }),
+  z.object({ type: z.literal('conversation.unsubscribe'), rid, conversationId: Id }),
+  /** Visitor: open a new conversation (or get the visitor's current open one). */
+  z.object({
+    type: z.literal('conversation.start'),
+    rid,
+    pageUrl: z.string().max(LIMITS.urlChars).optional(),
+    language: Language.optional(),
+  }),
+  z.object({
+    type: z.literal('message.send'),
+    rid,
+    conversationId: Id,
+    /** Client-generated; sending the same id twice stores one message. */
+    clientMsgId: ClientMsgId,
+    text: z.string().max(LIMITS.textMessageChars).default(''),
+    blobId: Id.optional(),
+  }),
+  z.object({ type: z.literal('typing.set'), rid, conversationId: Id, typing: z.boolean() }),
+  z.object({
+    type: z.literal('receipt.mark'),
+    rid,
+    conversationId: Id,
+    state: z.enum(['delivered', 'read']),
+    upToSeq: Seq,
+  }),
+  z.object({ type: z.literal('conversation.close'), rid, conversationId: Id }),
+  z.object({
+    type: z.literal('csat.submit'),
+    rid,
+    conversationId: Id,
+    score: z.number().int().min(1).max(5),
+    comment: z.string().max(LIMITS.csatCommentChars).default(''),
+  }),
+  z.object({ type: z.literal('presence.set'), rid, presence: Presence }),
+  z.object({ type: z.literal('ping'), rid }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage['type'];
+export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = ClientMessage.options.map(
+  (o) => o.shape.type.value,
+);
+
+/** Server pushes. `conversation.event` is the only sequenced push; the rest are ephemeral. */
+export type ServerMessage =
+  | { type: 'ready'; role: 'visitor' | 'agent'; principalId: string; serverTime: string }
+  | { type: 'ack'; rid?: string; result?: unknown }
+  | { type: 'error'; rid?: string; code: ErrorCode; message: string; details?: unknown }
+  | ({ type: 'conversation.event' } & SequencedEvent)
+  | { type: 'typing'; conversationId: string; by: 'visitor' | 'agent'; typing: boolean }
+  /** Agent inbox changes: a conversation was assigned to, or closed for, this agent. */
+  | { type: 'inbox.updated'; conversation: ConversationSummary }
+  | { type: 'presence.changed'; agentId: string; presence: z.infer<typeof Presence> }
+  | { type: 'queue.position'; conversationId: string; position: number }
+  | { type: 'pong'; rid?: string };
+
+export type ServerMessageType = ServerMessage['type'];
