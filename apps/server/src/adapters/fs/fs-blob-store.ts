@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobTooLargeError, type BlobStore } from '../../ports/blob-store.js';
+
+/** Blobs as files under a root directory; written to a temp name and renamed when complete. */
+export class FsBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  private file(key: string): string {
+    if (!/^[A-Za-z0-9/_-]+$/.test(key) || key.includes('..')) throw new Error(`invalid blob key ${key}`);
+    return path.join(this.root, key);
+  }
+
+  async put(key: string, data: Readable, maxBytes: number): Promise<{ size: number; sha256: string }> {
+    const target = this.file(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.partial`;
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > maxBytes) return cb(new BlobTooLargeError(maxBytes));
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(data, meter, createWriteStream(temp));
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+    await rename(temp, target);
+    return { size, sha256: hash.digest('hex') };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const stream = createReadStream(this.file(key));
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    return stream;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.file(key), { force: true });
+  }
+}

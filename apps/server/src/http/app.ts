@@ -1,0 +1,72 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import { AppError, toAppError, toErrorBody } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { registerApiRoutes, type ApiDeps } from './routes-api.js';
+import { registerStaticRoutes, type StaticDeps } from './routes-static.js';
+
+export interface AppDeps extends ApiDeps, StaticDeps {
+  logLevel: string;
+  metrics: Metrics;
+  isReady: () => Promise<boolean>;
+}
+
+/** Builds the HTTP app. The error handler below is the one place errors become HTTP responses. */
+export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: d.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    let e: AppError;
+    const fe = error as { statusCode?: number; code?: string; validation?: unknown };
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.code === 'FST_REQ_FILE_TOO_LARGE') e = new AppError('PAYLOAD_TOO_LARGE');
+    else if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type.');
+    else if (fe.statusCode === 400 && error instanceof SyntaxError) e = new AppError('MALFORMED_JSON');
+    else if (fe.statusCode === 429) e = new AppError('RATE_LIMITED');
+    else if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 && !(error instanceof AppError))
+      e = new AppError('BAD_REQUEST', (error as Error).message);
+    else e = toAppError(error);
+    if (e.code === 'INTERNAL') req.log.error({ err: error }, 'request failed');
+    void reply.code(e.httpStatus).send({ error: toErrorBody(e) });
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.code(404).send({ error: toErrorBody(new AppError('NOT_FOUND')) });
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    d.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new AppError('RATE_LIMITED'),
+  });
+  await app.register(multipart);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = await d.isReady().catch(() => false);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', d.metrics.registry.contentType);
+    return d.metrics.registry.metrics();
+  });
+
+  await registerApiRoutes(app, d);
+  await registerStaticRoutes(app, d);
+  return app;
+}

@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { LIMITS, LoginRequest, PresenceRequest, VisitorSessionRequest } from '@visavis/protocol';
+import { AppError, notFound } from '../errors.js';
+import type { Database } from '../ports/database.js';
+import type { AssignmentService } from '../services/assignment-service.js';
+import type { AuthService } from '../services/auth-service.js';
+import type { BlobUrls } from '../services/blob-urls.js';
+import type { ConversationService } from '../services/conversation-service.js';
+import type { PresenceService } from '../services/presence-service.js';
+import { isSupervisor } from '../services/principal.js';
+import { readableConversation } from '../services/access.js';
+import type { UploadService } from '../services/upload-service.js';
+import type { VisitorService } from '../services/visitor-service.js';
+import { AgentStore, toAgentProfile } from '../stores/agent-store.js';
+import { ConversationStore } from '../stores/conversation-store.js';
+import { OrgStore } from '../stores/org-store.js';
+import { VisitorStore, toVisitorProfile } from '../stores/visitor-store.js';
+import { RequestAuth, SESSION_COOKIE, setSessionCookie } from './context.js';
+
+export interface ApiDeps {
+  db: Database;
+  auth: AuthService;
+  visitors: VisitorService;
+  conversations: ConversationService;
+  assignment: AssignmentService;
+  presence: PresenceService;
+  uploads: UploadService;
+  urls: BlobUrls;
+  cookieSecure: (req: { protocol: string }) => boolean;
+  loginRatePerMinute: number;
+}
+
+const IdParam = z.object({ id: z.string().uuid() });
+
+export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void> {
+  const who = new RequestAuth(d.auth, d.visitors);
+
+  app.post('/api/auth/login', { config: { rateLimit: { max: d.loginRatePerMinute, timeWindow: 60_000 } } }, async (req, reply) => {
+    const body = LoginRequest.parse(req.body);
+    const { token, agent, expiresAt } = await d.auth.login(body.email, body.password);
+    setSessionCookie(reply, token, expiresAt, d.cookieSecure(req));
+    const org = (await OrgStore.byId(d.db, agent.org_id))!;
+    return { agent: toAgentProfile(agent), org: { id: org.id, name: org.name } };
+  });
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await d.auth.logout(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', async (req) => {
+    const p = await who.agent(req);
+    const agent = (await AgentStore.byId(d.db, p.agentId))!;
+    const org = (await OrgStore.byId(d.db, p.orgId))!;
+    return { agent: toAgentProfile(agent), org: { id: org.id, name: org.name } };
+  });
+
+  app.put('/api/me/presence', async (req) => {
+    const p = await who.agent(req);
+    const { presence } = PresenceRequest.parse(req.body);
+    return { agent: await d.presence.set(p, presence) };
+  });
+
+  app.get('/api/agent/conversations', async (req) => {
+    const p = await who.agent(req);
+    const { scope } = z.object({ scope: z.enum(['live', 'closed']).default('live') }).parse(req.query);
+    const conversations = await ConversationStore.listForAgent(d.db, p.orgId, isSupervisor(p) ? null : p.agentId, scope);
+    return { conversations };
+  });
+
+  app.get('/api/conversations/:id', async (req) => {
+    const p = await who.agent(req);
+    const { id } = IdParam.parse(req.params);
+    const c = await readableConversation(d.db, p, id);
+    const visitor = (await VisitorStore.byId(d.db, c.visitor_id))!;
+    const past = (await ConversationStore.listForVisitor(d.db, c.visitor_id, 20)).filter((x) => x.id !== c.id);
+    return {
+      conversation: await ConversationStore.summary(d.db, id, 'agent'),
+      visitor: toVisitorProfile(visitor),
+      pastConversations: past,
+    };
+  });
+
+  app.get('/api/conversations/:id/events', async (req) => {
+    const p = await who.any(req);
+    const { id } = IdParam.parse(req.params);
+    const q = z
+      .object({
+        afterSeq: z.coerce.number().int().nonnegative().default(0),
+        limit: z.coerce.number().int().positive().max(LIMITS.eventsPageSize).default(LIMITS.eventsPageSize),
+      })
+      .parse(req.query);
+    const events = await d.conversations.eventsAfter(p, id, q.afterSeq, q.limit);
+    return { events: events.map((e) => d.urls.present(e)) };
+  });
+
+  app.post('/api/visitor/session', { config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (req) => {
+    const body = VisitorSessionRequest.parse(req.body);
+    return d.visitors.session(body, req.headers['user-agent'] ?? null);
+  });
+
+  app.get('/api/visitor/conversations', async (req) => {
+    const p = await who.any(req);
+    if (p.kind !== 'visitor') throw new AppError('FORBIDDEN');
+    return { conversations: await ConversationStore.listForVisitor(d.db, p.visitorId) };
+  });
+
+  app.post('/api/uploads', async (req) => {
+    const p = await who.any(req);
+    const { conversationId } = z.object({ conversationId: z.string().uuid() }).parse(req.query);
+    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', 'Send the file as multipart/form-data, field "file".');
+    const file = await req.file({ limits: { fileSize: LIMITS.uploadBytes + 1, files: 1 } });
+    if (!file) throw new AppError('BAD_REQUEST', 'No file in the request.');
+    const attachment = await d.uploads.upload(p, conversationId, {
+      filename: file.filename,
+      mimetype: file.mimetype,
+      stream: file.file,
+    });
+    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE');
+    return { attachment };
+  });
+
+  app.get('/api/blobs/:id', async (req, reply) => {
+    const { id } = IdParam.parse(req.params);
+    const q = z.object({ exp: z.coerce.number().int(), sig: z.string().max(128) }).safeParse(req.query);
+    if (!q.success) throw notFound();
+    const { row, stream } = await d.uploads.open(id, q.data.exp, q.data.sig);
+    const inline = row.mime.startsWith('image/');
+    return reply
+      .header('content-type', row.mime)
+      .header('content-length', row.size)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, max-age=3600')
+      .header(
+        'content-disposition',
+        `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+      )
+      .send(stream);
+  });
+}

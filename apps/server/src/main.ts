@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from './config.js';
+import { DEMO_ACCOUNTS } from './seed.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const server = await startServer(config);
+  const url = server.url;
+  const lines = [
+    '',
+    '  Visavis is running.',
+    `  Agent workspace:   ${url}/app/`,
+    `  Demo page (widget): ${url}/demo`,
+    `  Mobile H5 chat:    ${url}/w/?siteKey=demo-bank`,
+    `  Database:          ${server.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
+  ];
+  if (config.SEED_DEMO === 'true') {
+    lines.push(`  Demo accounts (password "${config.DEMO_PASSWORD}"):`);
+    for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.role.padEnd(10)} ${a.email}`);
+  }
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

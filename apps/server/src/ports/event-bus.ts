@@ -1,0 +1,25 @@
+import type { ConversationSummary, Presence, SequencedEvent } from '@visavis/protocol';
+
+/**
+ * Every event that must reach another connection goes through the bus, so a cluster is a
+ * Redis adapter away. Topics and payloads are typed here; payloads are plain JSON.
+ */
+export interface BusTopics {
+  /** A stored timeline event; subscribers of the conversation get it in seq order. */
+  'conversation.event': SequencedEvent & { orgId: string };
+  'conversation.typing': { orgId: string; conversationId: string; by: 'visitor' | 'agent'; typing: boolean };
+  /** An agent's inbox changed (assigned, closed, reassigned). */
+  'agent.inbox': { orgId: string; agentId: string; conversation: ConversationSummary };
+  'agent.presence': { orgId: string; agentId: string; presence: Presence };
+  'queue.position': { orgId: string; conversationId: string; visitorId: string; position: number };
+  /** Ask every node to drop the sockets of this agent session (logout). */
+  'session.revoked': { agentId: string; sessionId: string };
+}
+
+export type BusTopic = keyof BusTopics;
+
+export interface EventBus {
+  publish<T extends BusTopic>(topic: T, payload: BusTopics[T]): Promise<void>;
+  subscribe<T extends BusTopic>(topic: T, handler: (payload: BusTopics[T]) => void): () => void;
+  close(): Promise<void>;
+}

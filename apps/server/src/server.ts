@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { FsBlobStore } from './adapters/fs/fs-blob-store.js';
+import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
+import { migrate } from './adapters/postgres/migrate.js';
+import { PgDatabase } from './adapters/postgres/pg-database.js';
+import { PgliteDatabase } from './adapters/postgres/pglite-database.js';
+import { buildHttpApp } from './http/app.js';
+import { SESSION_COOKIE } from './http/context.js';
+import { InactivitySweeper } from './jobs/inactivity-sweeper.js';
+import { OutboxDispatcher } from './jobs/outbox-dispatcher.js';
+import { createMetrics } from './metrics.js';
+import type { Database } from './ports/database.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import { TokenSigner } from './security/tokens.js';
+import { AssignmentService } from './services/assignment-service.js';
+import { AuthService } from './services/auth-service.js';
+import { BlobUrls } from './services/blob-urls.js';
+import { ConversationService } from './services/conversation-service.js';
+import { PresenceService } from './services/presence-service.js';
+import { UnitOfWork } from './services/unit-of-work.js';
+import { UploadService } from './services/upload-service.js';
+import { VisitorService } from './services/visitor-service.js';
+import { DEMO_SITE_KEY, seedDemo } from './seed.js';
+import { OrgStore, SettingsStore } from './stores/org-store.js';
+import { Hub } from './ws/hub.js';
+import { WsGateway } from './ws/gateway.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Database;
+  url: string;
+  demoSeeded: boolean;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config -> adapters -> services -> transports, wired by hand. */
+export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
+  await mkdir(config.dataDir, { recursive: true });
+  const db: Database = config.DATABASE_URL
+    ? new PgDatabase(config.DATABASE_URL)
+    : await PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
+  await migrate(db);
+
+  const secret = config.SESSION_SECRET ?? (await SettingsStore.getOrInit(db, 'signing_secret', randomBytes(32).toString('hex')));
+  const signer = new TokenSigner(secret);
+  const metrics = createMetrics();
+  let log: FastifyInstance['log'] | undefined;
+  const reportError = (e: unknown, what = 'background task failed') => log?.error({ err: e }, what);
+
+  const bus = new MemoryEventBus((e) => reportError(e, 'event handler failed'));
+  const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+  let dispatcher: OutboxDispatcher | undefined;
+  const kick = () => dispatcher?.kick();
+  const uow = new UnitOfWork(db, bus, kick);
+  const urls = new BlobUrls(signer, () => clock.now().getTime());
+  const auth = new AuthService(db, bus, clock);
+  const visitors = new VisitorService(db, signer, clock);
+  const conversations = new ConversationService(db, uow, bus, clock);
+  const assignment = new AssignmentService(db, uow, bus, clock);
+  const presence = new PresenceService(db, bus, kick);
+  const uploads = new UploadService(db, blobs, urls);
+
+  dispatcher = new OutboxDispatcher(
+    db,
+    clock,
+    {
+      'routing.conversation_queued': async ({ orgId }) => {
+        metrics.assignments.inc(await assignment.drainQueue(orgId));
+      },
+      'routing.agent_available': async ({ orgId }) => {
+        metrics.assignments.inc(await assignment.drainQueue(orgId));
+      },
+    },
+    (e, topic) => reportError(e, `outbox ${topic} failed`),
+  );
+  const sweeper = new InactivitySweeper(db, clock, conversations, config.INACTIVITY_MINUTES * 60_000, (e) =>
+    reportError(e, 'inactivity sweep'),
+  );
+
+  let demoSeeded = false;
+  if (config.SEED_DEMO === 'true') demoSeeded = (await seedDemo(db, config.DEMO_PASSWORD)).created;
+
+  const hub = new Hub(bus, conversations, urls, (e) => reportError(e, 'ws sync failed'));
+  const secureCookie = (req: { protocol: string }) =>
+    config.COOKIE_SECURE === 'auto' ? req.protocol === 'https' : config.COOKIE_SECURE === 'true';
+  let stopping = false;
+  const app = await buildHttpApp({
+    db, auth, visitors, conversations, assignment, presence, uploads, urls, metrics,
+    logLevel: config.LOG_LEVEL,
+    cookieSecure: secureCookie,
+    loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE,
+    isReady: async () => !stopping && (await db.query('select 1')).length === 1,
+    demoSiteKey: async () => (await OrgStore.bySiteKey(db, DEMO_SITE_KEY))?.site_key ?? null,
+  });
+  log = app.log;
+  const gateway = new WsGateway({
+    hub, conversations, presence, urls, auth, visitors, metrics,
+    sessionCookie: SESSION_COOKIE,
+    log: app.log,
+  });
+  app.server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname === '/ws') gateway.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  dispatcher.start();
+  sweeper.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+
+  return {
+    app,
+    db,
+    url: config.PUBLIC_URL ?? `http://${host}:${port}`,
+    demoSeeded,
+    async stop() {
+      stopping = true;
+      dispatcher.stop();
+      sweeper.stop();
+      gateway.close();
+      hub.dispose();
+      await app.close();
+      await bus.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { SequencedEvent } from '@visavis/protocol';
+import type { Database, SqlExecutor } from '../ports/database.js';
+import type { EventBus } from '../ports/event-bus.js';
+import { ConversationStore } from '../stores/conversation-store.js';
+
+/** What a transaction wants published once it has committed (never before: no phantom pushes). */
+export class Effects {
+  readonly events: (SequencedEvent & { orgId: string })[] = [];
+  readonly inbox: { orgId: string; agentId: string; conversationId: string }[] = [];
+  outboxWritten = false;
+
+  event(orgId: string, e: SequencedEvent): SequencedEvent {
+    this.events.push({ ...e, orgId });
+    return e;
+  }
+  inboxChanged(orgId: string, agentId: string | null, conversationId: string): void {
+    if (agentId) this.inbox.push({ orgId, agentId, conversationId });
+  }
+}
+
+/**
+ * Runs a use case in one transaction and then publishes its effects on the bus. Realtime pushes
+ * are best-effort by design: the events are durable rows, and clients resume from their last
+ * seq, so a push lost to a crash is recovered on the next event or reconnect.
+ */
+export class UnitOfWork {
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly onOutboxWritten: () => void,
+  ) {}
+
+  async run<T>(fn: (tx: SqlExecutor, fx: Effects) => Promise<T>): Promise<T> {
+    const fx = new Effects();
+    const result = await this.db.transaction((tx) => fn(tx, fx));
+    for (const e of fx.events) await this.bus.publish('conversation.event', e);
+    for (const i of fx.inbox) {
+      const conversation = await ConversationStore.summary(this.db, i.conversationId, 'agent');
+      if (conversation) await this.bus.publish('agent.inbox', { orgId: i.orgId, agentId: i.agentId, conversation });
+    }
+    if (fx.outboxWritten) this.onOutboxWritten();
+    return result;
+  }
+}

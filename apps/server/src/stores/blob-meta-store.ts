@@ -1,0 +1,29 @@
+import type { SqlExecutor } from '../ports/database.js';
+
+export interface BlobRow {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  uploader_kind: 'visitor' | 'agent';
+  uploader_id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_at: string;
+}
+
+export const BlobMetaStore = {
+  async create(db: SqlExecutor, b: Omit<BlobRow, 'created_at'>): Promise<BlobRow> {
+    const [row] = await db.query<BlobRow>(
+      `insert into blobs (id, org_id, conversation_id, uploader_kind, uploader_id, name, mime, size, sha256, storage_key)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+      [b.id, b.org_id, b.conversation_id, b.uploader_kind, b.uploader_id, b.name, b.mime, b.size, b.sha256, b.storage_key],
+    );
+    return row!;
+  },
+  async byId(db: SqlExecutor, id: string): Promise<BlobRow | undefined> {
+    return (await db.query<BlobRow>('select * from blobs where id = $1', [id]))[0];
+  },
+};

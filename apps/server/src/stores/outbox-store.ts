@@ -1,0 +1,52 @@
+import type { SqlExecutor } from '../ports/database.js';
+
+export interface OutboxTopics {
+  /** A conversation entered the queue and should be routed. */
+  'routing.conversation_queued': { orgId: string; conversationId: string };
+  /** An agent may have capacity now (came online, a conversation closed). */
+  'routing.agent_available': { orgId: string; agentId: string };
+}
+export type OutboxTopic = keyof OutboxTopics;
+
+export interface OutboxRow {
+  id: number;
+  topic: OutboxTopic;
+  payload: unknown;
+  attempts: number;
+}
+
+export const OutboxStore = {
+  async add<T extends OutboxTopic>(tx: SqlExecutor, orgId: string, topic: T, payload: OutboxTopics[T]) {
+    await tx.query('insert into outbox (org_id, topic, payload) values ($1, $2, $3)', [
+      orgId,
+      topic,
+      JSON.stringify(payload),
+    ]);
+  },
+  /**
+   * Claims due rows for this dispatcher: they become invisible to others for `leaseMs`, so a
+   * crashed dispatcher's rows come back. SKIP LOCKED lets several nodes dispatch side by side.
+   */
+  async claim(db: SqlExecutor, now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    return db.query<OutboxRow>(
+      `update outbox set attempts = attempts + 1, available_at = $2
+       where id in (select id from outbox where dispatched_at is null and available_at <= $1
+                    order by id limit $3 for update skip locked)
+       returning id, topic, payload, attempts`,
+      [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
+    );
+  },
+  async done(db: SqlExecutor, id: number, now: Date): Promise<void> {
+    await db.query('update outbox set dispatched_at = $2 where id = $1', [id, now.toISOString()]);
+  },
+  async failed(db: SqlExecutor, id: number, error: string, retryAt: Date): Promise<void> {
+    await db.query('update outbox set last_error = $2, available_at = $3 where id = $1', [
+      id,
+      error.slice(0, 1000),
+      retryAt.toISOString(),
+    ]);
+  },
+  async pending(db: SqlExecutor): Promise<number> {
+    return (await db.query<{ n: number }>('select count(*)::int as n from outbox where dispatched_at is null'))[0]!.n;
+  },
+};

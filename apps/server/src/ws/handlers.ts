@@ -1,0 +1,53 @@
+import type { ClientMessage } from '@visavis/protocol';
+import { AppError } from '../errors.js';
+import type { ConversationService } from '../services/conversation-service.js';
+import type { PresenceService } from '../services/presence-service.js';
+import type { BlobUrls } from '../services/blob-urls.js';
+import type { ClientConnection, Hub } from './hub.js';
+
+export interface HandlerDeps {
+  hub: Hub;
+  conversations: ConversationService;
+  presence: PresenceService;
+  urls: BlobUrls;
+}
+
+/** One authenticated command -> its result (sent back as `ack.result`). Errors are thrown. */
+export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: ClientMessage): Promise<unknown> {
+  const p = c.principal;
+  switch (msg.type) {
+    case 'auth':
+      throw new AppError('BAD_REQUEST', 'Already authenticated.');
+    case 'ping':
+      return undefined;
+    case 'conversation.subscribe':
+      await d.hub.subscribe(c, msg.conversationId, msg.afterSeq);
+      return undefined;
+    case 'conversation.unsubscribe':
+      d.hub.unsubscribe(c, msg.conversationId);
+      return undefined;
+    case 'conversation.start': {
+      const conversation = await d.conversations.start(p, { pageUrl: msg.pageUrl, language: msg.language });
+      return { conversation };
+    }
+    case 'message.send': {
+      const event = await d.conversations.sendMessage(p, msg);
+      return { event: d.urls.present(event) };
+    }
+    case 'typing.set':
+      await d.conversations.setTyping(p, msg.conversationId, msg.typing);
+      return undefined;
+    case 'receipt.mark':
+      await d.conversations.markReceipt(p, msg.conversationId, msg.state, msg.upToSeq);
+      return undefined;
+    case 'conversation.close':
+      await d.conversations.close(p, msg.conversationId);
+      return undefined;
+    case 'csat.submit':
+      await d.conversations.submitCsat(p, msg.conversationId, msg.score, msg.comment);
+      return undefined;
+    case 'presence.set':
+      if (p.kind !== 'agent') throw new AppError('FORBIDDEN');
+      return { agent: await d.presence.set(p, msg.presence) };
+  }
+}
