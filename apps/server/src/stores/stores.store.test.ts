@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { TimelineEvent } from '@visavis/protocol';
+import { migrate } from '../adapters/postgres/migrate.js';
+import { describeEachDatabase, type TestDatabase } from '../test-support/databases.js';
+import { AgentStore } from './agent-store.js';
+import { ConversationStore } from './conversation-store.js';
+import { EventStore } from './event-store.js';
+import { OrgStore, SettingsStore } from './org-store.js';
+import { OutboxStore } from './outbox-store.js';
+import { VisitorStore } from './visitor-store.js';
+
+const message = (clientMsgId: string, text: string): TimelineEvent => ({
+  type: 'message',
+  messageId: clientMsgId,
+  clientMsgId,
+  author: { kind: 'visitor', id: null, name: null },
+  kind: 'text',
+  text,
+  attachment: null,
+});
+
+describeEachDatabase('stores', (open) => {
+  let t: TestDatabase;
+  let orgId: string;
+  let visitorId: string;
+  beforeEach(async () => {
+    t = await open();
+    orgId = (await OrgStore.create(t.db, { name: 'Org', site_key: 'k1', identity_secret: 's' })).id;
+    visitorId = (await VisitorStore.create(t.db, orgId, null, { name: 'V' })).id;
+  });
+  afterEach(async () => t.drop());
+
+  const newConversation = () => ConversationStore.create(t.db, { orgId, visitorId, pageUrl: null, language: null, now: new Date() });
+
+  it('migrations run again without changing anything', async () => {
+    expect(await migrate(t.db)).toEqual([]);
+  });
+
+  it('appends events with gap-free sequence numbers under concurrent writers', async () => {
+    const c = await newConversation();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.db.transaction(async (tx) => {
+          await ConversationStore.lock(tx, c.id);
+          await EventStore.append(tx, { orgId, conversationId: c.id, now: new Date() }, message(`client-msg-${i}`, `m${i}`));
+        }),
+      ),
+    );
+    const events = await EventStore.after(t.db, c.id, 0, 100);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await ConversationStore.byId(t.db, c.id))!.last_seq).toBe(20);
+    expect((await EventStore.after(t.db, c.id, 15, 100)).map((e) => e.seq)).toEqual([16, 17, 18, 19, 20]);
+  });
+
+  it('refuses a second event with the same client message id on the same side', async () => {
+    const c = await newConversation();
+    const at = { orgId, conversationId: c.id, now: new Date() };
+    await t.db.transaction((tx) => EventStore.append(tx, at, message('same-client-id', 'one')));
+    await expect(t.db.transaction((tx) => EventStore.append(tx, at, message('same-client-id', 'two')))).rejects.toThrow();
+    const found = await EventStore.byClientMsgId(t.db, c.id, 'visitor', 'same-client-id');
+    expect(found?.event).toMatchObject({ text: 'one' });
+    // The failed transaction rolled back its sequence number too.
+    expect((await ConversationStore.byId(t.db, c.id))!.last_seq).toBe(1);
+  });
+
+  it('claims agent capacity only while online and under capacity', async () => {
+    const a = await AgentStore.create(t.db, { orgId, email: 'A@x.io', name: 'A', role: 'agent', passwordHash: 'h', capacity: 2 });
+    expect(await AgentStore.claimCapacity(t.db, a.id, new Date())).toBeUndefined(); // offline
+    await AgentStore.setPresence(t.db, a.id, 'online');
+    const claims = await Promise.all([1, 2, 3, 4].map(() => AgentStore.claimCapacity(t.db, a.id, new Date())));
+    expect(claims.filter(Boolean)).toHaveLength(2);
+    expect((await AgentStore.byId(t.db, a.id))!.active_count).toBe(2);
+    await AgentStore.releaseCapacity(t.db, a.id);
+    await AgentStore.releaseCapacity(t.db, a.id);
+    await AgentStore.releaseCapacity(t.db, a.id);
+    expect((await AgentStore.byId(t.db, a.id))!.active_count).toBe(0);
+    expect((await AgentStore.byEmail(t.db, 'a@X.io'.toLowerCase()))?.id).toBe(a.id);
+  });
+
+  it('counts unread messages from the other side after the read cursor', async () => {
+    const c = await newConversation();
+    const at = { orgId, conversationId: c.id, now: new Date() };
+    for (const i of [1, 2, 3]) {
+      await t.db.transaction((tx) => EventStore.append(tx, at, message(`unread-msg-${i}`, `hello ${i}`)));
+    }
+    expect((await ConversationStore.summary(t.db, c.id, 'agent'))!.unread).toBe(3);
+    expect(await ConversationStore.advanceReceipt(t.db, c.id, 'agent', 'read', 2)).toBe(true);
+    expect(await ConversationStore.advanceReceipt(t.db, c.id, 'agent', 'read', 1)).toBe(false);
+    expect(await ConversationStore.advanceReceipt(t.db, c.id, 'agent', 'read', 99)).toBe(false); // beyond last_seq
+    const s = (await ConversationStore.summary(t.db, c.id, 'agent'))!;
+    expect(s.unread).toBe(1);
+    expect(s.lastMessageText).toBe('hello 3');
+  });
+
+  it('hands each outbox row to one claimer, and back after its lease', async () => {
+    await OutboxStore.add(t.db, orgId, 'routing.agent_available', { orgId, agentId: 'a' });
+    await OutboxStore.add(t.db, orgId, 'routing.agent_available', { orgId, agentId: 'b' });
+    const now = new Date();
+    const [first, second] = await Promise.all([OutboxStore.claim(t.db, now, 1, 1000), OutboxStore.claim(t.db, now, 1, 1000)]);
+    expect([...first!, ...second!].map((r) => r.id).sort()).toHaveLength(2);
+    expect(new Set([...first!, ...second!].map((r) => r.id)).size).toBe(2);
+    expect(await OutboxStore.claim(t.db, now, 10, 1000)).toEqual([]);
+    await OutboxStore.done(t.db, first![0]!.id, now);
+    const later = await OutboxStore.claim(t.db, new Date(now.getTime() + 5000), 10, 1000);
+    expect(later.map((r) => r.id)).toEqual([second![0]!.id]);
+    expect(later[0]!.attempts).toBe(2);
+    expect(await OutboxStore.pending(t.db)).toBe(1);
+  });
+
+  it('keeps the first value written for a setting', async () => {
+    expect(await SettingsStore.getOrInit(t.db, 'k', 'one')).toBe('one');
+    expect(await SettingsStore.getOrInit(t.db, 'k', 'two')).toBe('one');
+  });
+
+  it('finds identified visitors by external id within their organisation only', async () => {
+    const other = (await OrgStore.create(t.db, { name: 'O2', site_key: 'k2', identity_secret: 's' })).id;
+    const v = await VisitorStore.create(t.db, orgId, 'user-42', { name: 'Zhang' });
+    expect((await VisitorStore.byExternalId(t.db, orgId, 'user-42'))?.id).toBe(v.id);
+    expect(await VisitorStore.byExternalId(t.db, other, 'user-42')).toBeUndefined();
+  });
+});
