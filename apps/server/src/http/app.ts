@@ -26,7 +26,7 @@ export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
     const fe = error as { statusCode?: number; code?: string; validation?: unknown };
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.code === 'FST_REQ_FILE_TOO_LARGE') e = new AppError('PAYLOAD_TOO_LARGE');
     else if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type.');
-    else if (fe.statusCode === 400 && error instanceof SyntaxError) e = new AppError('MALFORMED_JSON');
+    else if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') e = new AppError('MALFORMED_JSON');
     else if (fe.statusCode === 429) e = new AppError('RATE_LIMITED');
     else if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 && !(error instanceof AppError))
       e = new AppError('BAD_REQUEST', (error as Error).message);

@@ -36,7 +36,12 @@ const IdParam = z.object({ id: z.string().uuid() });
 export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void> {
   const who = new RequestAuth(d.auth, d.visitors);
 
-  app.post('/api/auth/login', { config: { rateLimit: { max: d.loginRatePerMinute, timeWindow: 60_000 } } }, async (req, reply) => {
+  // Keyed by address and account: hammering one account is stopped without locking out a
+  // whole office behind one NAT address.
+  const loginKey = (req: { ip: string; body: unknown }) =>
+    `${req.ip}|${String((req.body as { email?: unknown } | null)?.email ?? '').toLowerCase().slice(0, 254)}`;
+  const loginLimit = { max: d.loginRatePerMinute, timeWindow: 60_000, keyGenerator: loginKey, hook: 'preHandler' as const };
+  app.post('/api/auth/login', { config: { rateLimit: loginLimit } }, async (req, reply) => {
     const body = LoginRequest.parse(req.body);
     const { token, agent, expiresAt } = await d.auth.login(body.email, body.password);
     setSessionCookie(reply, token, expiresAt, d.cookieSecure(req));

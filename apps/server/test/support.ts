@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { Connection, requestJson, type WebSocketLike } from '@visavis/client';
+import type { SequencedEvent, ServerMessage, VisitorSessionResponse } from '@visavis/protocol';
+import { loadConfig } from '../src/config.js';
+import { DEMO_SITE_KEY } from '../src/seed.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+export const DEMO_PASSWORD = 'test-password-123';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A real server on a free port with a fresh embedded database (or DATABASE_URL if given). */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vv-server-test-'));
+  const boot = (port: number) =>
+    startServer(
+      loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_PASSWORD, INACTIVITY_MINUTES: '60', ...env }),
+    );
+  let server = await boot(0);
+  const port = new URL(server.url).port;
+  const t: TestServer = {
+    server,
+    url: server.url,
+    wsUrl: server.url.replace(/^http/, 'ws') + '/ws',
+    dataDir,
+    async restart() {
+      await server.stop();
+      server = await boot(Number(port));
+      t.server = server;
+    },
+    async stop() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+export async function visitorSession(t: TestServer, extra: object = {}): Promise<VisitorSessionResponse> {
+  return requestJson(
+    { baseUrl: t.url },
+    'POST',
+    '/api/visitor/session',
+    { siteKey: DEMO_SITE_KEY, ...extra },
+  );
+}
+
+/** Logs an agent in and answers the session cookie header value. */
+export async function agentLogin(t: TestServer, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const res = await fetch(`${t.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`login failed ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+export function wsFactory(headers: Record<string, string> = {}) {
+  return (url: string) => new WebSocket(url, { headers }) as unknown as WebSocketLike;
+}
+
+/** A client connection that records every conversation event and push it receives. */
+export class Recorder {
+  readonly events: SequencedEvent[] = [];
+  readonly pushes: ServerMessage[] = [];
+  constructor(readonly conn: Connection) {
+    conn.on('event', (e) => this.events.push(e));
+    conn.on('message', (m) => this.pushes.push(m));
+  }
+  texts(conversationId?: string): string[] {
+    return this.events
+      .filter((e) => !conversationId || e.conversationId === conversationId)
+      .flatMap((e) => (e.event.type === 'message' ? [e.event.text] : []));
+  }
+}
+
+export function visitorConnection(t: TestServer, token: string): Recorder {
+  return new Recorder(new Connection({ url: t.wsUrl, token, createSocket: wsFactory(), reconnectPolicy: () => 50 }));
+}
+
+export function agentConnection(t: TestServer, cookie: string): Recorder {
+  return new Recorder(new Connection({ url: t.wsUrl, createSocket: wsFactory({ cookie }), reconnectPolicy: () => 50 }));
+}
+
+export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A raw socket for boundary tests: sends exactly what the test gives it. */
+export async function rawSocket(t: TestServer, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(t.wsUrl, { headers });
+  const received: Record<string, unknown>[] = [];
+  ws.on('message', (d) => received.push(JSON.parse(String(d)) as Record<string, unknown>));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  return { ws, received, closed };
+}
