@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ALLOWED_UPLOAD_TYPES, LIMITS, type Attachment } from '@visavis/protocol';
 import { AppError } from '../errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -20,19 +20,31 @@ const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
 
 /** Reads the first bytes of a stream and gives them back together with the untouched stream. */
 async function peek(stream: Readable, bytes: number): Promise<{ head: Buffer; rest: Readable }> {
+  // Iterate by hand: `break` out of `for await` would destroy the source stream.
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= bytes) break;
+  let done = false;
+  while (size < bytes) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    chunks.push(r.value);
+    size += r.value.length;
   }
   const head = Buffer.concat(chunks);
-  const rest = new PassThrough();
-  rest.write(head);
-  stream.pipe(rest);
-  if (stream.readableEnded) rest.end();
-  return { head, rest };
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { head, rest: Readable.from(replay(), { objectMode: false }) };
 }
 
 export class UploadService {

@@ -1,0 +1,415 @@
+import { LIMITS, type ConversationSummary, type Language, type SequencedEvent, type ServerMessage } from '@visavis/protocol';
+import { Connection, VisavisError, newClientMsgId, type ConnectionStatus } from '@visavis/client';
+import { pickLiveConversation, type VisitorApi } from './api.js';
+import type { HostBridge } from './host.js';
+import type { BridgeIdentity } from '../shared/bridge.js';
+import { Timeline } from './timeline.js';
+import { checkUpload, effectiveMime, isImageMime } from './files.js';
+import { describeFailure, describeUploadProblem } from './problems.js';
+import type { Translate } from './i18n.js';
+import { Typing } from './typing.js';
+import { ReceiptPolicy } from './receipts.js';
+
+export type Phase = 'starting' | 'ready' | 'error';
+
+/**
+ * The chat's behaviour: session, conversation lifecycle, sending, receipts, typing and CSAT.
+ * It owns no DOM; the view reads its fields and calls its methods, and `onChange` tells the
+ * view to redraw. All realtime traffic goes through the SDK's Connection, which handles
+ * reconnects and resumes each subscription from the last seq it delivered.
+ */
+export class ChatController {
+  phase: Phase = 'starting';
+  errorText: string | null = null;
+  orgName: string | null = null;
+  connection: ConnectionStatus = 'connecting';
+  timeline = new Timeline();
+  conversationId: string | null = null;
+  agentTyping = false;
+  queuePosition: number | null = null;
+  /** A transient problem to show above the composer (upload refused, rate limited, ...). */
+  notice: string | null = null;
+  csatSubmitting = false;
+
+  private conn: Connection | null = null;
+  private connOff: Array<() => void> = [];
+  private starting: Promise<string> | null = null;
+  /** Events up to this seq were history when we subscribed: no host notifications for them. */
+  private historyUpTo = 0;
+  private visible = true;
+  private readonly receipts = new ReceiptPolicy();
+  private receiptTimer: ReturnType<typeof setTimeout> | undefined;
+  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private authRetries = 0;
+  private readonly typing: Typing;
+  private identity: BridgeIdentity | null = null;
+  /** Files of attachments not yet stored, so a failed upload can be retried without re-picking. */
+  private readonly files = new Map<string, { file: File; mime: string }>();
+  private pageUrl = '';
+  /** Bumped by every start(); a slower, older start must not connect over a newer one. */
+  private generation = 0;
+
+  constructor(
+    private readonly api: VisitorApi,
+    private readonly host: HostBridge,
+    private readonly t: Translate,
+    private readonly lang: Language,
+    private readonly onChange: () => void,
+  ) {
+    this.typing = new Typing((typing) => {
+      if (this.conversationId && this.conn) {
+        void this.conn.request({ type: 'typing.set', conversationId: this.conversationId, typing }).catch(() => {});
+      }
+    });
+  }
+
+  /** Create the session, find a live conversation, connect. Safe to call again (identify). */
+  async start(identity: BridgeIdentity | null, pageUrl: string): Promise<void> {
+    this.identity = identity;
+    this.pageUrl = pageUrl;
+    const gen = ++this.generation;
+    this.teardown();
+    this.phase = 'starting';
+    this.onChange();
+    try {
+      const session = await this.api.startSession({ identity, pageUrl, language: this.lang });
+      const live = pickLiveConversation(await this.api.conversations());
+      if (gen !== this.generation) return;
+      this.orgName = session.orgName;
+      this.connect();
+      if (live) this.openConversation(live);
+      this.phase = 'ready';
+      this.errorText = null;
+    } catch (e) {
+      if (gen !== this.generation) return;
+      this.phase = 'error';
+      this.errorText = e instanceof VisavisError && e.code === 'UNKNOWN_SITE' ? this.t('errorUnknownSite') : this.t('errorSession');
+      console.warn('[visavis] could not start the chat', e);
+    }
+    this.onChange();
+  }
+
+  retryStart(): void {
+    void this.start(this.identity, this.pageUrl);
+  }
+
+  /** Whether the visitor can see the conversation right now (drives read receipts). */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.scheduleReceipts();
+    this.reportUnread();
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+
+  sendText(raw: string): boolean {
+    const text = raw.trim();
+    if (!text) return false;
+    if (text.length > LIMITS.textMessageChars) {
+      this.showNotice(this.t('messageTooLong', { max: LIMITS.textMessageChars }));
+      return false;
+    }
+    const clientMsgId = newClientMsgId();
+    this.timeline.addPending({ clientMsgId, text });
+    this.typing.stop();
+    this.onChange();
+    void this.deliver(clientMsgId, text, undefined);
+    return true;
+  }
+
+  sendFile(file: File): void {
+    const problem = checkUpload(file);
+    if (problem) {
+      this.showNotice(describeUploadProblem(problem, this.t));
+      return;
+    }
+    const mime = effectiveMime(file);
+    const clientMsgId = newClientMsgId();
+    const image = isImageMime(mime);
+    const preview = image && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : undefined;
+    this.timeline.addPending({
+      clientMsgId,
+      text: '',
+      kind: image ? 'image' : 'file',
+      attachment: { blobId: '', name: file.name, mime, size: file.size },
+      ...(preview ? { localPreviewUrl: preview } : {}),
+    });
+    this.files.set(clientMsgId, { file, mime });
+    this.onChange();
+    void this.uploadAndDeliver(clientMsgId, file, mime);
+  }
+
+  /** Resend a failed message with the same clientMsgId: the server stores it at most once. */
+  retry(clientMsgId: string): void {
+    const item = this.timeline.findByClientMsgId(clientMsgId);
+    if (!item || item.state !== 'failed') return;
+    this.timeline.setPendingState(clientMsgId, 'pending');
+    this.onChange();
+    const blobId = item.attachment?.blobId;
+    const local = this.files.get(clientMsgId);
+    if (item.kind !== 'text' && !blobId) {
+      if (local) void this.uploadAndDeliver(clientMsgId, local.file, local.mime);
+      else this.timeline.setPendingState(clientMsgId, 'failed');
+      return;
+    }
+    void this.deliver(clientMsgId, item.text, blobId || undefined);
+  }
+
+  /** The visitor typed; `hasText` false means the box was emptied. */
+  onInput(hasText: boolean): void {
+    if (!this.conversationId || this.timeline.status === 'closed') return;
+    if (hasText) this.typing.keystroke();
+    else this.typing.stop();
+  }
+
+  async submitCsat(score: number, comment: string): Promise<void> {
+    const conversationId = this.conversationId;
+    if (!conversationId || !this.conn || this.csatSubmitting) return;
+    this.csatSubmitting = true;
+    this.onChange();
+    try {
+      await this.conn.request({ type: 'csat.submit', conversationId, score, comment: comment.slice(0, LIMITS.csatCommentChars) });
+      this.timeline.csatScore = score;
+    } catch (e) {
+      if (e instanceof VisavisError && e.code === 'CSAT_ALREADY_SUBMITTED') this.timeline.csatScore ??= score;
+      else this.showNotice(describeFailure(e, this.t, 'send'));
+    }
+    this.csatSubmitting = false;
+    this.onChange();
+  }
+
+  /** Leave the closed conversation behind; the next message starts a new one. */
+  newConversation(): void {
+    if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
+    this.resetConversation();
+    this.onChange();
+  }
+
+  private resetConversation(): void {
+    this.conversationId = null;
+    this.timeline = new Timeline();
+    this.agentTyping = false;
+    this.queuePosition = null;
+    this.receipts.reset();
+    this.typing.reset();
+    this.historyUpTo = 0;
+  }
+
+  async endConversation(): Promise<void> {
+    if (!this.conversationId || !this.conn || this.timeline.status === 'closed') return;
+    try {
+      await this.conn.request({ type: 'conversation.close', conversationId: this.conversationId });
+    } catch (e) {
+      this.showNotice(describeFailure(e, this.t, 'other'));
+    }
+  }
+
+  dismissNotice(): void {
+    this.notice = null;
+    this.onChange();
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private connect(): void {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const conn = new Connection({ url: `${proto}//${location.host}/ws`, token: this.api.token ?? '' });
+    this.conn = conn;
+    this.connection = conn.status;
+    this.connOff = [
+      conn.on('status', (s) => {
+        this.connection = s;
+        this.onChange();
+      }),
+      conn.on('ready', () => {
+        this.authRetries = 0;
+      }),
+      conn.on('event', (ev) => this.onEvent(ev)),
+      conn.on('message', (msg) => this.onServerMessage(msg)),
+    ];
+  }
+
+  private teardown(): void {
+    for (const off of this.connOff) off();
+    this.connOff = [];
+    this.conn?.close();
+    this.conn = null;
+    this.starting = null;
+    this.resetConversation();
+  }
+
+  private openConversation(summary: ConversationSummary): void {
+    this.conversationId = summary.id;
+    this.historyUpTo = summary.lastSeq;
+    if (summary.csatScore !== null) this.timeline.csatScore = summary.csatScore;
+    this.conn?.subscribe(summary.id, 0);
+  }
+
+  /** The conversation to send into, started on first use (one start even for parallel sends). */
+  private ensureConversation(): Promise<string> {
+    if (this.conversationId && this.timeline.status !== 'closed') return Promise.resolve(this.conversationId);
+    if (this.starting) return this.starting;
+    const conn = this.conn;
+    if (!conn) return Promise.reject(new VisavisError('DISCONNECTED', 'not connected'));
+    this.starting = conn
+      .request<{ conversation: ConversationSummary }>({
+        type: 'conversation.start',
+        language: this.lang,
+        ...(this.pageUrl ? { pageUrl: this.pageUrl.slice(0, LIMITS.urlChars) } : {}),
+      })
+      .then(({ conversation }) => {
+        if (this.conversationId !== conversation.id) {
+          if (this.conversationId) this.newConversationKeepingPending();
+          this.openConversation(conversation);
+          this.host.emit('conversation.started', { conversationId: conversation.id });
+        }
+        return conversation.id;
+      })
+      .finally(() => {
+        this.starting = null;
+      });
+    return this.starting;
+  }
+
+  /** Switch timelines but keep the visitor's unsent messages (they go to the new conversation). */
+  private newConversationKeepingPending(): void {
+    const pending = this.timeline.pendingItems();
+    if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
+    this.timeline = new Timeline();
+    this.timeline.items.push(...pending);
+    this.receipts.reset();
+  }
+
+  private async deliver(clientMsgId: string, text: string, blobId: string | undefined): Promise<void> {
+    try {
+      const conversationId = await this.ensureConversation();
+      const res = await this.conn!.request<{ event?: SequencedEvent }>({
+        type: 'message.send',
+        conversationId,
+        clientMsgId,
+        text,
+        ...(blobId ? { blobId } : {}),
+      });
+      // The ack carries the stored event; applying it now confirms the message even if the
+      // subscription push is slower. The timeline ignores whichever copy comes second.
+      if (res?.event && res.event.conversationId === this.conversationId) this.onEvent(res.event);
+    } catch (e) {
+      this.timeline.setPendingState(clientMsgId, 'failed');
+      this.showNotice(describeFailure(e, this.t, 'other'));
+      this.onChange();
+    }
+  }
+
+  private async uploadAndDeliver(clientMsgId: string, file: File, mime: string): Promise<void> {
+    let blobId: string;
+    try {
+      const conversationId = await this.ensureConversation();
+      const attachment = await this.api.upload(conversationId, file, mime);
+      blobId = attachment.blobId;
+      this.timeline.setPendingAttachment(clientMsgId, attachment);
+    } catch (e) {
+      this.timeline.setPendingState(clientMsgId, 'failed');
+      this.showNotice(describeFailure(e, this.t, 'upload'));
+      this.onChange();
+      return;
+    }
+    this.files.delete(clientMsgId);
+    await this.deliver(clientMsgId, '', blobId);
+  }
+
+  private onEvent(ev: SequencedEvent): void {
+    if (ev.conversationId !== this.conversationId) return;
+    const wasClosed = this.timeline.status === 'closed';
+    if (!this.timeline.apply(ev)) return;
+    const e = ev.event;
+    const live = ev.seq > this.historyUpTo;
+    if (e.type === 'message' && e.author.kind === 'agent') {
+      this.agentTyping = false;
+      if (live) {
+        this.host.emit('message.received', {
+          conversationId: ev.conversationId,
+          seq: ev.seq,
+          kind: e.kind,
+          text: e.text,
+          authorName: e.author.name,
+        });
+      }
+    }
+    if (e.type === 'conversation.assigned' || e.type === 'conversation.closed') this.queuePosition = null;
+    if (e.type === 'conversation.closed') {
+      this.agentTyping = false;
+      this.typing.reset();
+      if (!wasClosed && live) this.host.emit('conversation.ended', { conversationId: ev.conversationId, by: e.by });
+    }
+    this.scheduleReceipts();
+    this.reportUnread();
+    this.onChange();
+  }
+
+  private onServerMessage(msg: ServerMessage): void {
+    switch (msg.type) {
+      case 'typing':
+        if (msg.conversationId !== this.conversationId || msg.by !== 'agent') return;
+        this.agentTyping = msg.typing;
+        clearTimeout(this.agentTypingTimer);
+        // A lost "typing: false" must not leave the indicator up forever.
+        if (msg.typing) this.agentTypingTimer = setTimeout(() => this.setAgentTyping(false), 8000);
+        this.onChange();
+        return;
+      case 'queue.position':
+        if (msg.conversationId !== this.conversationId) return;
+        this.queuePosition = msg.position;
+        this.onChange();
+        return;
+      case 'error':
+        // An error without rid on an unauthenticated socket means our token was refused: get a
+        // fresh session rather than letting the SDK reconnect with the same token forever.
+        if (!msg.rid && (msg.code === 'INVALID_TOKEN' || msg.code === 'UNAUTHENTICATED') && this.authRetries < 2) {
+          this.authRetries++;
+          this.api.dropToken();
+          void this.start(this.identity, this.pageUrl);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private setAgentTyping(v: boolean): void {
+    this.agentTyping = v;
+    this.onChange();
+  }
+
+  /** Send read receipts while visible, delivered ones while hidden; batched a little. */
+  private scheduleReceipts(): void {
+    clearTimeout(this.receiptTimer);
+    this.receiptTimer = setTimeout(() => this.sendReceipts(), 300);
+  }
+
+  private sendReceipts(): void {
+    const conversationId = this.conversationId;
+    const conn = this.conn;
+    if (!conversationId || !conn) return;
+    const mark = this.receipts.next(this.timeline, this.isSeen());
+    if (!mark) return;
+    void conn.request({ type: 'receipt.mark', conversationId, ...mark }).catch(() => {});
+    if (mark.state === 'read') this.host.unread(0);
+  }
+
+  /** The visitor can see the conversation: panel open (or full page) and the tab in front. */
+  private isSeen(): boolean {
+    return this.visible && (typeof document === 'undefined' || document.visibilityState !== 'hidden');
+  }
+
+  private reportUnread(): void {
+    this.host.unread(this.isSeen() ? 0 : this.timeline.unreadCount());
+  }
+
+  private showNotice(text: string): void {
+    this.notice = text;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.dismissNotice(), 6000);
+    this.onChange();
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseParams } from './params.js';
+import { parseAppToHost, parseHostToApp, BRIDGE_NS } from '../shared/bridge.js';
+
+const hash = 'a'.repeat(64);
+
+describe('parseParams', () => {
+  it('reads embed mode, host origin and language', () => {
+    const p = parseParams('?siteKey=k1&lang=zh-TW&embed=1&host=https%3A%2F%2Fbank.example', 'en-US', '');
+    expect(p).toMatchObject({ siteKey: 'k1', lang: 'zh-TW', embed: true, hostOrigin: 'https://bank.example', identity: null });
+  });
+
+  it('is full-page without the embed param and takes identity from the query', () => {
+    const p = parseParams(`?siteKey=k1&userId=u1&hash=${hash}&name=Ann`, 'zh-HK', '');
+    expect(p.embed).toBe(false);
+    expect(p.hostOrigin).toBeNull();
+    expect(p.lang).toBe('zh-TW');
+    expect(p.identity).toEqual({ userId: 'u1', hash, name: 'Ann' });
+  });
+
+  it('ignores a malformed identity and non-http host origins', () => {
+    const p = parseParams('?siteKey=k&embed=1&host=javascript:alert(1)&userId=u&hash=nothex', 'en', 'https://shop.example/page');
+    expect(p.identity).toBeNull();
+    expect(p.hostOrigin).toBe('https://shop.example');
+  });
+});
+
+describe('bridge message parsing', () => {
+  it('accepts only our namespace and known kinds', () => {
+    expect(parseHostToApp({ kind: 'visibility', open: true })).toBeNull();
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'eval', code: 'x' })).toBeNull();
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'visibility', open: true })).toEqual({ ns: BRIDGE_NS, kind: 'visibility', open: true });
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'identify', identity: { userId: 'u', hash: 'x' } })).toBeNull();
+    expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'event', name: 'message.received', data: 1 })).not.toBeNull();
+    expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'event', name: 'constructor' })).toBeNull();
+    expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'unread', count: -3 })).toEqual({ ns: BRIDGE_NS, kind: 'unread', count: 0 });
+  });
+});

@@ -1,0 +1,39 @@
+import type { Language } from '@visavis/protocol';
+import { chooseLanguage } from '../shared/lang.js';
+import { originOf, parseIdentity, type BridgeIdentity } from '../shared/bridge.js';
+
+/**
+ * What the chat app learns from its URL. In the loader's iframe: `?siteKey=..&lang=..&embed=1
+ * &host=<host page origin>`. As a full-page H5 link: `?siteKey=..&lang=..` and optionally the
+ * identity as `userId`, `hash`, `name`, `email` (the business's backend signs userId).
+ */
+export interface AppParams {
+  siteKey: string | null;
+  lang: Language;
+  embed: boolean;
+  /** Origin of the page embedding us; the only origin we talk postMessage with. */
+  hostOrigin: string | null;
+  identity: BridgeIdentity | null;
+}
+
+export function parseParams(search: string, browserLanguage: string | undefined, referrer: string): AppParams {
+  const q = new URLSearchParams(search);
+  const siteKey = q.get('siteKey');
+  const embed = q.has('embed') && q.get('embed') !== '0';
+  // The loader passes the host origin; the referrer is the fallback (it carries at least the
+  // origin under the default referrer policy). Either way event.source is checked as well.
+  const hostOrigin = embed ? (originOf(q.get('host')) ?? originOf(referrer)) : null;
+  const identity = parseIdentity({
+    userId: q.get('userId') ?? undefined,
+    hash: q.get('hash') ?? undefined,
+    name: q.get('name') ?? undefined,
+    email: q.get('email') ?? undefined,
+  });
+  return {
+    siteKey: siteKey && siteKey.length <= 64 ? siteKey : null,
+    lang: chooseLanguage(q.get('lang'), browserLanguage),
+    embed,
+    hostOrigin,
+    identity,
+  };
+}

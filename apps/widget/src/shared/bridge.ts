@@ -1,0 +1,109 @@
+/**
+ * The postMessage protocol between the loader (host page) and the chat app (iframe).
+ *
+ * Both ends check `event.origin` AND `event.source` before trusting a message: other scripts
+ * and frames on the host page can post to either window, so shape checks alone are not enough.
+ * Every envelope carries `ns` so our traffic is distinguishable from other libraries' messages.
+ */
+export const BRIDGE_NS = 'visavis.widget.v1';
+
+/** Identity the host page hands over; the server verifies `hash` (HMAC of userId). */
+export interface BridgeIdentity {
+  userId: string;
+  hash: string;
+  name?: string;
+  email?: string;
+}
+
+/** Events the host page can listen to with `Visavis('on', name, fn)`. */
+export const HOST_EVENTS = [
+  'ready',
+  'opened',
+  'closed',
+  'conversation.started',
+  'message.received',
+  'conversation.ended',
+] as const;
+export type HostEventName = (typeof HOST_EVENTS)[number];
+
+/** Host -> app. */
+export type HostToApp =
+  | { ns: typeof BRIDGE_NS; kind: 'init'; identity: BridgeIdentity | null; pageUrl: string; open: boolean }
+  | { ns: typeof BRIDGE_NS; kind: 'identify'; identity: BridgeIdentity }
+  | { ns: typeof BRIDGE_NS; kind: 'visibility'; open: boolean };
+
+/** App -> host. */
+export type AppToHost =
+  | { ns: typeof BRIDGE_NS; kind: 'hello' }
+  | { ns: typeof BRIDGE_NS; kind: 'event'; name: HostEventName; data?: unknown }
+  | { ns: typeof BRIDGE_NS; kind: 'unread'; count: number }
+  | { ns: typeof BRIDGE_NS; kind: 'close-request' };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function optionalString(v: unknown, max: number): boolean {
+  return v === undefined || (typeof v === 'string' && v.length <= max);
+}
+
+/** Shape check for identity coming from a host page we do not control. */
+export function parseIdentity(v: unknown): BridgeIdentity | null {
+  if (!isRecord(v)) return null;
+  const { userId, hash, name, email } = v;
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 128) return null;
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return null;
+  if (!optionalString(name, 120) || !optionalString(email, 254)) return null;
+  const out: BridgeIdentity = { userId, hash };
+  if (typeof name === 'string' && name) out.name = name;
+  if (typeof email === 'string' && email) out.email = email;
+  return out;
+}
+
+export function parseHostToApp(data: unknown): HostToApp | null {
+  if (!isRecord(data) || data.ns !== BRIDGE_NS) return null;
+  switch (data.kind) {
+    case 'init': {
+      const identity = data.identity === null || data.identity === undefined ? null : parseIdentity(data.identity);
+      const pageUrl = typeof data.pageUrl === 'string' ? data.pageUrl.slice(0, 2048) : '';
+      return { ns: BRIDGE_NS, kind: 'init', identity, pageUrl, open: data.open === true };
+    }
+    case 'identify': {
+      const identity = parseIdentity(data.identity);
+      return identity ? { ns: BRIDGE_NS, kind: 'identify', identity } : null;
+    }
+    case 'visibility':
+      return { ns: BRIDGE_NS, kind: 'visibility', open: data.open === true };
+    default:
+      return null;
+  }
+}
+
+export function parseAppToHost(data: unknown): AppToHost | null {
+  if (!isRecord(data) || data.ns !== BRIDGE_NS) return null;
+  switch (data.kind) {
+    case 'hello':
+    case 'close-request':
+      return { ns: BRIDGE_NS, kind: data.kind };
+    case 'unread': {
+      const n = typeof data.count === 'number' && Number.isFinite(data.count) ? Math.max(0, Math.floor(data.count)) : 0;
+      return { ns: BRIDGE_NS, kind: 'unread', count: n };
+    }
+    case 'event':
+      if (typeof data.name !== 'string' || !(HOST_EVENTS as readonly string[]).includes(data.name)) return null;
+      return { ns: BRIDGE_NS, kind: 'event', name: data.name as HostEventName, data: data.data };
+    default:
+      return null;
+  }
+}
+
+/** The origin part of a URL, or null when it is not an http(s) URL. */
+export function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,66 @@
+import { requestJson, type HttpOptions } from '@visavis/client';
+import type {
+  AgentProfile,
+  Attachment,
+  ConversationSummary,
+  Presence,
+  VisitorProfile,
+} from '@visavis/protocol';
+
+/**
+ * Typed wrappers over the agent HTTP API (docs/api.md). Same origin, so the session cookie
+ * travels by itself; errors arrive as VisavisError with the catalog code.
+ */
+const http: HttpOptions = { baseUrl: '' };
+
+/**
+ * Uploads get a deadline: requestJson has none, and a stalled upload would otherwise leave the
+ * message "uploading" forever instead of failing with a Retry button.
+ */
+const UPLOAD_TIMEOUT_MS = 120_000;
+const uploadHttp: HttpOptions = {
+  baseUrl: '',
+  fetchImpl: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) }),
+};
+
+export interface Session {
+  agent: AgentProfile;
+  org: { id: string; name: string };
+}
+
+export interface ConversationDetails {
+  conversation: ConversationSummary;
+  visitor: VisitorProfile;
+  pastConversations: ConversationSummary[];
+}
+
+export const api = {
+  login: (email: string, password: string) =>
+    requestJson<Session>(http, 'POST', '/api/auth/login', { email, password }),
+  logout: () => requestJson<void>(http, 'POST', '/api/auth/logout'),
+  me: () => requestJson<Session>(http, 'GET', '/api/me'),
+  setPresence: (presence: Presence) =>
+    requestJson<{ agent: AgentProfile }>(http, 'PUT', '/api/me/presence', { presence }),
+  conversations: (scope: 'live' | 'closed') =>
+    requestJson<{ conversations: ConversationSummary[] }>(
+      http,
+      'GET',
+      `/api/agent/conversations?scope=${scope}`,
+    ),
+  conversation: (id: string) =>
+    requestJson<ConversationDetails>(http, 'GET', `/api/conversations/${encodeURIComponent(id)}`),
+  upload: (conversationId: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return requestJson<{ attachment: Attachment }>(
+      uploadHttp,
+      'POST',
+      `/api/uploads?conversationId=${encodeURIComponent(conversationId)}`,
+      form,
+    );
+  },
+};
+
+export function wsUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}

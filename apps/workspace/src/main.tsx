@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { I18nProvider } from './i18n/react.js';
+// Order matters: later files override earlier ones (panel.css holds the narrow-screen rules).
+import './styles/base.css';
+import './styles/frame.css';
+import './styles/chat.css';
+import './styles/panel.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <I18nProvider>
+      <App />
+    </I18nProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,383 @@
+import { Connection, VisavisError, type ConnectionStatus } from '@visavis/client';
+import type { ConversationSummary, Presence, SequencedEvent, ServerMessage } from '@visavis/protocol';
+import { api, wsUrl, type Session } from '../api.js';
+import { applyEventToSummary, isNewAssignment, mergeSummary, replaceScope } from '../lib/inbox.js';
+import { applyEvent, emptyTimeline, lastVisitorSeq } from '../lib/timeline.js';
+import { Outbox } from './outbox.js';
+import { TypingSender } from './typing.js';
+import type { WorkspaceState } from './state.js';
+
+export interface StoreHooks {
+  /** The session is gone (expired, logged out elsewhere): show the login page. */
+  onAuthLost: () => void;
+  /** A conversation was just assigned to this agent. */
+  onNewAssignment: (s: ConversationSummary) => void;
+}
+
+const TYPING_TTL_MS = 6000; // a missed "typing: false" must not leave the indicator on forever
+
+/**
+ * The workspace's single source of truth: owns the realtime Connection, keeps the conversation
+ * list and the timelines of subscribed conversations, and exposes an immutable snapshot for
+ * React. Components call methods; they never talk to the socket themselves.
+ *
+ * Subscriptions: every live conversation assigned to me (so previews, unread counts and waiting
+ * times stay exact) plus whatever is selected. The SDK remembers each cursor and resubscribes
+ * after a reconnect; we only reload the list snapshot.
+ */
+export class WorkspaceStore {
+  private state: WorkspaceState;
+  private readonly listeners = new Set<() => void>();
+  private conn: Connection | null = null;
+  private readonly subscribed = new Set<string>();
+  private readonly offs: (() => void)[] = [];
+  private readySeen = false;
+  private lastAuthCheck = 0;
+  private readonly sentRead = new Map<string, number>();
+  private readonly sentDelivered = new Map<string, number>();
+  private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly typingOut = new TypingSender((conversationId, typing) => {
+    // Typing is ephemeral: when offline it is dropped rather than queued for later.
+    if (this.conn?.status === 'open') {
+      this.conn.request({ type: 'typing.set', conversationId, typing }).catch(() => {});
+    }
+  });
+  private typingSweep: ReturnType<typeof setInterval> | undefined;
+  readonly outbox: Outbox;
+
+  constructor(
+    session: Session,
+    private readonly hooks: StoreHooks,
+  ) {
+    this.state = {
+      me: session.agent,
+      org: session.org,
+      conn: 'connecting',
+      summaries: {},
+      load: { live: 'idle', closed: 'idle' },
+      timelines: {},
+      typing: {},
+      selectedId: null,
+      fresh: [],
+      details: {},
+    };
+    this.outbox = new Outbox({
+      request: (cmd) => this.requireConn().request(cmd),
+      getTimeline: (id) => this.state.timelines[id] ?? emptyTimeline(),
+      setTimeline: (id, tl) => this.patch({ timelines: { ...this.state.timelines, [id]: tl } }),
+      onServerEvent: (ev) => this.ingest(ev),
+      stopTyping: (id) => this.setTyping(id, false),
+    });
+  }
+
+  // --- React binding -------------------------------------------------------------------------
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getState = (): WorkspaceState => this.state;
+
+  private patch(p: Partial<WorkspaceState>): void {
+    this.state = { ...this.state, ...p };
+    for (const fn of this.listeners) fn();
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------
+
+  start(): void {
+    if (this.conn) return;
+    const conn = new Connection({ url: wsUrl() });
+    this.conn = conn;
+    this.offs.push(
+      conn.on('status', (s) => this.onStatus(s)),
+      conn.on('ready', () => this.onReady()),
+      conn.on('message', (m) => this.onMessage(m)),
+      conn.on('event', (ev) => this.ingest(ev)),
+    );
+    this.typingSweep = setInterval(() => this.expireTyping(), 1000);
+    void this.loadScope('live');
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+    clearInterval(this.typingSweep);
+    for (const t of this.deliveredTimers.values()) clearTimeout(t);
+    this.deliveredTimers.clear();
+    this.typingOut.dispose();
+    this.outbox.dispose();
+    this.conn?.close();
+    this.conn = null;
+    // start() may run again on the same store (React StrictMode mounts effects twice), and a
+    // new Connection starts with no subscriptions and no cursors.
+    this.subscribed.clear();
+    this.readySeen = false;
+  }
+
+  private requireConn(): Connection {
+    if (!this.conn) throw new VisavisError('DISCONNECTED', 'not connected');
+    return this.conn;
+  }
+
+  private onStatus(s: ConnectionStatus): void {
+    this.patch({ conn: s });
+    // A socket that keeps failing may mean the session cookie expired; ask the API, which
+    // answers 401 clearly, at most every 10 s.
+    if (s === 'reconnecting' && Date.now() - this.lastAuthCheck > 10_000) {
+      this.lastAuthCheck = Date.now();
+      api.me().catch((e) => this.checkAuthError(e));
+    }
+  }
+
+  private onReady(): void {
+    // The first ready follows the initial HTTP load; later ones follow a reconnect, after which
+    // the list may be stale (assignments and closes happened while we were away).
+    if (this.readySeen) {
+      void this.loadScope('live');
+      if (this.state.load.closed !== 'idle') void this.loadScope('closed');
+    }
+    this.readySeen = true;
+  }
+
+  private checkAuthError(e: unknown): boolean {
+    if (e instanceof VisavisError && e.code === 'UNAUTHENTICATED') {
+      this.hooks.onAuthLost();
+      return true;
+    }
+    return false;
+  }
+
+  // --- conversation list ---------------------------------------------------------------------
+
+  async loadScope(scope: 'live' | 'closed'): Promise<void> {
+    const firstLoad = this.state.load[scope] === 'idle';
+    this.patch({ load: { ...this.state.load, [scope]: 'loading' } });
+    try {
+      const { conversations } = await api.conversations(scope);
+      const before = this.state.summaries;
+      const summaries = replaceScope(before, conversations, scope);
+      // After a reconnect, assignments made while we were away still deserve an alert; on the
+      // first load everything is "new", so nothing is announced.
+      const arrived =
+        scope === 'live' && !firstLoad
+          ? conversations.filter((c) => isNewAssignment(before[c.id], c, this.state.me.id))
+          : [];
+      const fresh = [
+        ...this.state.fresh,
+        ...arrived
+          .map((c) => c.id)
+          .filter((id) => id !== this.state.selectedId && !this.state.fresh.includes(id)),
+      ];
+      this.patch({ summaries, fresh, load: { ...this.state.load, [scope]: 'ok' } });
+      this.syncSubscriptions();
+      for (const c of arrived) this.hooks.onNewAssignment(c);
+    } catch (e) {
+      if (this.checkAuthError(e)) return;
+      this.patch({ load: { ...this.state.load, [scope]: 'error' } });
+    }
+  }
+
+  private onMessage(m: ServerMessage): void {
+    switch (m.type) {
+      case 'inbox.updated':
+        return this.onInbox(m.conversation);
+      case 'conversation.event': {
+        // Pushes for conversations we do not follow only refresh the list entry; followed ones
+        // arrive through the SDK's de-duplicated 'event' stream (ingest).
+        if (this.subscribed.has(m.conversationId)) return;
+        const s = this.state.summaries[m.conversationId];
+        if (!s) return;
+        const { type: _t, ...ev } = m;
+        const next = applyEventToSummary(s, ev, this.state.selectedId === s.id);
+        if (next !== s) this.patch({ summaries: { ...this.state.summaries, [s.id]: next } });
+        return;
+      }
+      case 'typing':
+        if (m.by !== 'visitor') return;
+        return this.setVisitorTyping(m.conversationId, m.typing);
+      case 'presence.changed':
+        if (m.agentId === this.state.me.id) this.patch({ me: { ...this.state.me, presence: m.presence } });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onInbox(incoming: ConversationSummary): void {
+    const prev = this.state.summaries[incoming.id];
+    const next = mergeSummary(prev, incoming);
+    const fresh = isNewAssignment(prev, next, this.state.me.id);
+    // Plain agents list only their own conversations: one re-queued or handed to a colleague
+    // leaves the live list (supervisors and admins keep seeing the whole organisation's).
+    const gone =
+      this.state.me.role === 'agent' && next.status !== 'closed' && next.agentId !== this.state.me.id;
+    const { [next.id]: _old, ...others } = this.state.summaries;
+    this.patch({
+      summaries: gone ? others : { ...others, [next.id]: next },
+      fresh:
+        fresh && this.state.selectedId !== next.id && !this.state.fresh.includes(next.id)
+          ? [...this.state.fresh, next.id]
+          : this.state.fresh,
+    });
+    this.syncSubscriptions();
+    if (fresh) this.hooks.onNewAssignment(next);
+  }
+
+  /** Follow my live conversations and the selected one; let go of the rest. */
+  private syncSubscriptions(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    const want = new Set<string>();
+    for (const s of Object.values(this.state.summaries)) {
+      if (s.status !== 'closed' && s.agentId === this.state.me.id) want.add(s.id);
+    }
+    if (this.state.selectedId) want.add(this.state.selectedId);
+    for (const id of want) {
+      if (this.subscribed.has(id)) continue;
+      this.subscribed.add(id);
+      if (!this.state.timelines[id])
+        this.patch({ timelines: { ...this.state.timelines, [id]: emptyTimeline() } });
+      // Always from 0 on (re)subscribe: the SDK then keeps the cursor, and a replay of events we
+      // already hold is harmless because the timeline de-duplicates by seq.
+      conn.subscribe(id, 0);
+    }
+    for (const id of [...this.subscribed]) {
+      if (want.has(id)) continue;
+      this.subscribed.delete(id);
+      conn.unsubscribe(id);
+    }
+  }
+
+  /** One sequenced event, from the subscription stream or from our own send's ack. */
+  private ingest(ev: SequencedEvent): void {
+    const id = ev.conversationId;
+    const tl = applyEvent(this.state.timelines[id] ?? emptyTimeline(), ev);
+    const s = this.state.summaries[id];
+    const nextS = s ? applyEventToSummary(s, ev, this.state.selectedId === id) : s;
+    const p: Partial<WorkspaceState> = {};
+    if (tl !== this.state.timelines[id]) p.timelines = { ...this.state.timelines, [id]: tl };
+    if (s && nextS && nextS !== s) p.summaries = { ...this.state.summaries, [id]: nextS };
+    if (ev.event.type === 'message' && ev.event.author.kind === 'visitor' && this.state.typing[id]) {
+      const { [id]: _gone, ...rest } = this.state.typing;
+      p.typing = rest;
+    }
+    if (Object.keys(p).length) this.patch(p);
+    if (ev.event.type === 'message' && ev.event.author.kind === 'visitor') this.scheduleDelivered(id);
+    if (ev.event.type === 'conversation.closed' && this.state.selectedId === id) void this.loadDetails(id);
+  }
+
+  // --- selection and visitor details ---------------------------------------------------------
+
+  select(id: string | null): void {
+    this.patch({ selectedId: id, fresh: id ? this.state.fresh.filter((x) => x !== id) : this.state.fresh });
+    if (!id) return;
+    this.syncSubscriptions();
+    void this.loadDetails(id);
+  }
+
+  async loadDetails(id: string): Promise<void> {
+    const had = this.state.details[id];
+    // Keep showing old data while refreshing, so the panel does not flash.
+    this.patch({ details: { ...this.state.details, [id]: had?.data ? had : { status: 'loading' } } });
+    try {
+      const data = await api.conversation(id);
+      this.patch({ details: { ...this.state.details, [id]: { status: 'ok', data } } });
+    } catch (e) {
+      if (this.checkAuthError(e)) return;
+      const code = e instanceof VisavisError ? e.code : 'INTERNAL';
+      this.patch({
+        details: {
+          ...this.state.details,
+          [id]: { status: 'error', error: code, ...(had?.data ? { data: had.data } : {}) },
+        },
+      });
+    }
+  }
+
+  // --- receipts ------------------------------------------------------------------------------
+
+  /** Tell the visitor their messages reached an agent's screen (debounced over a replay burst). */
+  private scheduleDelivered(id: string): void {
+    clearTimeout(this.deliveredTimers.get(id));
+    this.deliveredTimers.set(
+      id,
+      setTimeout(() => {
+        this.deliveredTimers.delete(id);
+        const tl = this.state.timelines[id];
+        if (!tl || !this.conn) return;
+        const upTo = lastVisitorSeq(tl);
+        const already = Math.max(tl.receipts.agentDelivered, this.sentDelivered.get(id) ?? 0);
+        if (upTo <= already || this.state.summaries[id]?.status === 'closed') return;
+        this.sentDelivered.set(id, upTo);
+        this.conn
+          .request({ type: 'receipt.mark', conversationId: id, state: 'delivered', upToSeq: upTo })
+          .catch(() => {
+            this.sentDelivered.delete(id);
+          });
+      }, 300),
+    );
+  }
+
+  /** The agent has seen everything up to `upToSeq` (called for messages visible on screen). */
+  markRead(id: string, upToSeq: number): void {
+    const tl = this.state.timelines[id];
+    if (!tl || !this.conn || upToSeq <= 0) return;
+    const already = Math.max(tl.receipts.agentRead, this.sentRead.get(id) ?? 0);
+    if (upToSeq <= already) return;
+    // Only worth a receipt if it covers a visitor message we have not marked yet.
+    if (lastVisitorSeq(tl) <= already) return;
+    this.sentRead.set(id, upToSeq);
+    // Optimistic: the badge clears now; the server's receipt event confirms it (max() merge).
+    const receipts = {
+      ...tl.receipts,
+      agentRead: upToSeq,
+      agentDelivered: Math.max(tl.receipts.agentDelivered, upToSeq),
+    };
+    const s = this.state.summaries[id];
+    this.patch({
+      timelines: { ...this.state.timelines, [id]: { ...tl, receipts } },
+      ...(s && s.unread > 0 && upToSeq >= s.lastSeq
+        ? { summaries: { ...this.state.summaries, [id]: { ...s, unread: 0 } } }
+        : {}),
+    });
+    this.conn.request({ type: 'receipt.mark', conversationId: id, state: 'read', upToSeq }).catch(() => {
+      this.sentRead.delete(id);
+    });
+  }
+
+  // --- typing --------------------------------------------------------------------------------
+
+  private setVisitorTyping(id: string, typing: boolean): void {
+    const { [id]: _old, ...rest } = this.state.typing;
+    this.patch({ typing: typing ? { ...rest, [id]: Date.now() + TYPING_TTL_MS } : rest });
+  }
+
+  private expireTyping(): void {
+    const now = Date.now();
+    const entries = Object.entries(this.state.typing);
+    const alive = entries.filter(([, until]) => until > now);
+    if (alive.length !== entries.length) this.patch({ typing: Object.fromEntries(alive) });
+  }
+
+  /** Composer keystrokes call this with true (throttled); send and blur with false. */
+  setTyping(id: string, typing: boolean): void {
+    this.typingOut.set(id, typing);
+  }
+
+  // --- commands ------------------------------------------------------------------------------
+
+  async closeConversation(id: string): Promise<void> {
+    await this.requireConn().request({ type: 'conversation.close', conversationId: id });
+  }
+
+  async setPresence(presence: Presence): Promise<void> {
+    const { agent } = await api.setPresence(presence);
+    this.patch({ me: agent });
+  }
+
+  /** For the "reconnecting" e2e check and manual testing: drop the socket like a network blip. */
+  dropConnectionForTest(): void {
+    this.conn?.dropForTest();
+  }
+}
