@@ -13,10 +13,14 @@ const Env = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INACTIVITY_MINUTES: z.coerce.number().positive().default(30),
+  /** A waiting visitor with no connection for this long has left the queue. */
+  ABANDON_SECONDS: z.coerce.number().positive().default(120),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DEMO_PASSWORD: z.string().min(8).default('visavis-demo'),
   COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** New visitor sessions per minute per client address. */
+  VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
 
 export type Config = z.infer<typeof Env> & { dataDir: string; publicUrl: string };

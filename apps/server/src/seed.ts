@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@visavis/protocol';
 import type { Database } from './ports/database.js';
 import { hashPassword } from './security/passwords.js';
@@ -25,8 +25,22 @@ export async function seedDemo(db: Database, password: string): Promise<{ org: O
       site_key: DEMO_SITE_KEY,
       identity_secret: randomBytes(32).toString('hex'),
     });
+    const ids: Record<string, string> = {};
     for (const a of DEMO_ACCOUNTS) {
-      await AgentStore.create(tx, { orgId: o.id, email: a.email, name: a.name, role: a.role, passwordHash: hash });
+      ids[a.email] = (await AgentStore.create(tx, { orgId: o.id, email: a.email, name: a.name, role: a.role, passwordHash: hash })).id;
+    }
+    // Two skill groups to show routing with; the default policy routes to any agent until an
+    // admin adds skill rules that target them.
+    const groups: [string, string[]][] = [
+      ['General 综合业务', ['agent1@demo.visavis.local', 'agent2@demo.visavis.local']],
+      ['Wealth 财富管理', ['agent1@demo.visavis.local']],
+    ];
+    for (const [name, members] of groups) {
+      const id = randomUUID();
+      await tx.query('insert into skill_groups (id, org_id, name) values ($1, $2, $3)', [id, o.id, name]);
+      for (const m of members) {
+        await tx.query('insert into skill_group_members (org_id, group_id, agent_id) values ($1, $2, $3)', [o.id, id, ids[m]]);
+      }
     }
     return o;
   });

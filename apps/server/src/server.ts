@@ -10,13 +10,19 @@ import { PgDatabase } from './adapters/postgres/pg-database.js';
 import { PgliteDatabase } from './adapters/postgres/pglite-database.js';
 import { buildHttpApp } from './http/app.js';
 import { SESSION_COOKIE } from './http/context.js';
+import { AbandonSweeper } from './jobs/abandon-sweeper.js';
 import { InactivitySweeper } from './jobs/inactivity-sweeper.js';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher.js';
 import { createMetrics } from './metrics.js';
 import type { Database } from './ports/database.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { TokenSigner } from './security/tokens.js';
-import { AssignmentService } from './services/assignment-service.js';
+import { OfferService } from './routing/offer-service.js';
+import { OfflineMessages } from './routing/offline-messages.js';
+import { RoutingAdmin } from './routing/routing-admin.js';
+import { QueuePublisher } from './routing/queue-publisher.js';
+import { RoutingService } from './routing/routing-service.js';
+import { TransferService } from './routing/transfer-service.js';
 import { AuthService } from './services/auth-service.js';
 import { BlobUrls } from './services/blob-urls.js';
 import { ConversationService } from './services/conversation-service.js';
@@ -60,7 +66,10 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const auth = new AuthService(db, bus, clock);
   const visitors = new VisitorService(db, signer, clock);
   const conversations = new ConversationService(db, uow, bus, clock);
-  const assignment = new AssignmentService(db, uow, bus, clock);
+  const queue = new QueuePublisher(db, bus, clock);
+  const routing = new RoutingService(db, uow, bus, clock, queue);
+  const offers = new OfferService(db, uow, bus, clock);
+  const transfers = new TransferService(uow, bus, clock);
   const presence = new PresenceService(db, bus, kick);
   const uploads = new UploadService(db, blobs, urls);
 
@@ -69,10 +78,20 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     clock,
     {
       'routing.conversation_queued': async ({ orgId }) => {
-        metrics.assignments.inc(await assignment.drainQueue(orgId));
+        metrics.assignments.inc(await routing.drain(orgId));
       },
       'routing.agent_available': async ({ orgId }) => {
-        metrics.assignments.inc(await assignment.drainQueue(orgId));
+        metrics.assignments.inc(await routing.drain(orgId));
+      },
+      'routing.drain': async ({ orgId }) => {
+        metrics.assignments.inc(await routing.drain(orgId));
+      },
+      'routing.offer_timeout': async ({ offerId }) => {
+        await offers.timeout(offerId);
+      },
+      'routing.recheck': async ({ orgId, conversationId }) => {
+        const outcome = await routing.routeOne(orgId, conversationId);
+        if (outcome === 'assigned' || outcome === 'offered') metrics.assignments.inc();
       },
     },
     (e, topic) => reportError(e, `outbox ${topic} failed`),
@@ -85,20 +104,25 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   if (config.SEED_DEMO === 'true') demoSeeded = (await seedDemo(db, config.DEMO_PASSWORD)).created;
 
   const hub = new Hub(bus, conversations, urls, (e) => reportError(e, 'ws sync failed'));
+  const abandon = new AbandonSweeper(db, clock, conversations, () => hub.connectedVisitorIds(), config.ABANDON_SECONDS * 1000, (e) =>
+    reportError(e, 'abandon sweep'),
+  );
   const secureCookie = (req: { protocol: string }) =>
     config.COOKIE_SECURE === 'auto' ? req.protocol === 'https' : config.COOKIE_SECURE === 'true';
   let stopping = false;
   const app = await buildHttpApp({
-    db, auth, visitors, conversations, assignment, presence, uploads, urls, metrics,
+    db, auth, visitors, conversations, presence, uploads, urls, metrics,
+    routingRoutes: { clock, offers, transfers, admin: new RoutingAdmin(db, kick), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
     cookieSecure: secureCookie,
     loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE,
+    visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
     isReady: async () => !stopping && (await db.query('select 1')).length === 1,
     demoSiteKey: async () => (await OrgStore.bySiteKey(db, DEMO_SITE_KEY))?.site_key ?? null,
   });
   log = app.log;
   const gateway = new WsGateway({
-    hub, conversations, presence, urls, auth, visitors, metrics,
+    hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers,
     sessionCookie: SESSION_COOKIE,
     log: app.log,
   });
@@ -110,6 +134,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   await app.listen({ port: config.PORT, host: config.HOST });
   dispatcher.start();
   sweeper.start();
+  abandon.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -123,6 +148,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       stopping = true;
       dispatcher.stop();
       sweeper.stop();
+      abandon.stop();
       gateway.close();
       hub.dispose();
       await app.close();

@@ -124,7 +124,7 @@ describe('text conversations over real sockets', () => {
     const v2 = visitorConnection(t, (await visitorSession(t)).visitorToken);
     const c1 = await startConversation(v1);
     const c2 = await startConversation(v2);
-    await t.server.db.query(`update agents set capacity = 1, active_count = 0 where email = 'supervisor@demo.visavis.local'`);
+    await t.server.db.query(`update agents set capacity = 1, load = 0 where email = 'supervisor@demo.visavis.local'`);
     await sup.conn.request({ type: 'presence.set', presence: 'online' });
     await waitFor(() => v1.events.some((e) => e.event.type === 'conversation.assigned'), 'first conversation assigned');
     await waitFor(() => v2.pushes.some((m) => m.type === 'queue.position' && m.conversationId === c2.id && m.position === 1), 'second waits first in queue');
@@ -138,8 +138,8 @@ describe('text conversations over real sockets', () => {
     await v1.conn.request({ type: 'csat.submit', conversationId: c1.id, score: 4, comment: 'quick <b>help</b>' });
     await expect(v1.conn.request({ type: 'csat.submit', conversationId: c1.id, score: 1, comment: '' })).rejects.toMatchObject({ code: 'CSAT_ALREADY_SUBMITTED' });
     await waitFor(() => v1.events.some((e) => e.event.type === 'csat.submitted' && e.event.score === 4), 'csat event');
-    const [row] = await t.server.db.query<{ active_count: number }>(`select active_count from agents where email = 'supervisor@demo.visavis.local'`);
-    expect(row!.active_count).toBe(1);
+    const [row] = await t.server.db.query<{ load: number }>(`select load from agents where email = 'supervisor@demo.visavis.local'`);
+    expect(row!.load).toBe(1);
     for (const r of [sup, v1, v2]) r.conn.close();
   });
 });

@@ -20,6 +20,8 @@ export const ERROR_CATALOG = {
   CONVERSATION_NOT_CLOSED: { http: 409, message: 'The conversation is still open.' },
   CSAT_ALREADY_SUBMITTED: { http: 409, message: 'A rating was already given.' },
   INVALID_TRANSITION: { http: 409, message: 'That change is not allowed in the current state.' },
+  OFFER_NOT_RINGING: { http: 409, message: 'The offer was already answered, timed out or withdrawn.' },
+  AGENT_UNAVAILABLE: { http: 409, message: 'That agent cannot take the conversation now (offline, away or at capacity).' },
   RATE_LIMITED: { http: 429, message: 'Too many requests; try again later.' },
   UNKNOWN_SITE: { http: 404, message: 'Unknown site key.' },
   INTERNAL: { http: 500, message: 'Internal error.' },

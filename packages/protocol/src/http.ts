@@ -18,6 +18,13 @@ export const VisitorIdentity = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   name: z.string().max(LIMITS.nameChars).optional(),
   email: z.string().email().max(254).optional(),
+  /**
+   * Routing facts the business vouches for (VIP, tags, attributes): base64url of a JSON object
+   * matching VisitorRoutingFacts, with factsHash = hex(HMAC-SHA256(identitySecret, userId + "." + facts)).
+   * Unsigned facts are never trusted: anyone could make themselves VIP.
+   */
+  facts: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/).optional(),
+  factsHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type VisitorIdentity = z.infer<typeof VisitorIdentity>;
 
@@ -38,4 +45,4 @@ export interface VisitorSessionResponse {
   orgName: string;
 }
 
-export const PresenceRequest = z.object({ presence: z.enum(['online', 'away', 'offline']) });
+export const PresenceRequest = z.object({ presence: z.enum(['online', 'away', 'busy', 'offline']) });

@@ -3,3 +3,4 @@ export * from './limits.js';
 export * from './model.js';
 export * from './ws.js';
 export * from './http.js';
+export * from './routing.js';

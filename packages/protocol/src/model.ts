@@ -9,7 +9,7 @@ export const Seq = z.number().int().nonnegative();
 export const Role = z.enum(['admin', 'supervisor', 'agent']);
 export type Role = z.infer<typeof Role>;
 
-export const Presence = z.enum(['online', 'away', 'offline']);
+export const Presence = z.enum(['online', 'away', 'busy', 'offline']);
 export type Presence = z.infer<typeof Presence>;
 
 export const Language = z.enum(['en', 'zh-CN', 'zh-TW']);
@@ -67,6 +67,12 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     reason: z.string().max(500),
   }),
   z.object({ type: z.literal('conversation.closed'), by: CloseReason }),
+  z.object({
+    type: z.literal('conversation.transferred'),
+    from: z.object({ id: Id, name: z.string() }).nullable(),
+    to: z.object({ kind: z.enum(['agent', 'group']), id: Id, name: z.string() }),
+    note: z.string().max(1000),
+  }),
   z.object({
     type: z.literal('csat.submitted'),
     score: z.number().int().min(1).max(5),

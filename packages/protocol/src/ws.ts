@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { ClientMsgId, Id, Language, Presence, Seq, SequencedEvent, ConversationSummary } from './model.js';
 import type { ErrorCode } from './errors.js';
+import type { OfferView } from './routing.js';
+import { Channel, Media } from './routing.js';
 
 /**
  * WebSocket messages. Client commands are `entity.verb`; every command may carry `rid`, a
@@ -24,6 +26,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
     rid,
     pageUrl: z.string().max(LIMITS.urlChars).optional(),
     language: Language.optional(),
+    /** Routing hints from the embed: a named entry point, a requested agent, the channel. */
+    entryPoint: z.string().trim().min(1).max(100).optional(),
+    designatedAgentId: Id.optional(),
+    channel: Channel.optional(),
+    media: Media.optional(),
   }),
   z.object({
     type: z.literal('message.send'),
@@ -51,6 +58,18 @@ export const ClientMessage = z.discriminatedUnion('type', [
     comment: z.string().max(LIMITS.csatCommentChars).default(''),
   }),
   z.object({ type: z.literal('presence.set'), rid, presence: Presence }),
+  /** Agent: answer a ringing offer. */
+  z.object({ type: z.literal('offer.accept'), rid, offerId: Id }),
+  z.object({ type: z.literal('offer.decline'), rid, offerId: Id }),
+  /** Agent (assigned) or supervisor: hand the conversation to an agent or a skill group. */
+  z.object({
+    type: z.literal('conversation.transfer'),
+    rid,
+    conversationId: Id,
+    agentId: Id.optional(),
+    groupId: Id.optional(),
+    note: z.string().trim().max(1000).default(''),
+  }),
   z.object({ type: z.literal('ping'), rid }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -69,7 +88,11 @@ export type ServerMessage =
   /** Agent inbox changes: a conversation was assigned to, or closed for, this agent. */
   | { type: 'inbox.updated'; conversation: ConversationSummary }
   | { type: 'presence.changed'; agentId: string; presence: z.infer<typeof Presence> }
-  | { type: 'queue.position'; conversationId: string; position: number }
+  /** Position within the conversation's skill group, estimated wait, and whether it is closed now. */
+  | { type: 'queue.position'; conversationId: string; position: number; etaSeconds: number | null; closed: boolean }
+  /** An offer rings for this agent: accept or decline before it expires. */
+  | { type: 'offer.ringing'; offer: OfferView }
+  | { type: 'offer.ended'; offerId: string; status: string }
   | { type: 'pong'; rid?: string };
 
 export type ServerMessageType = ServerMessage['type'];

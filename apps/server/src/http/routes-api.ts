@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { LIMITS, LoginRequest, PresenceRequest, VisitorSessionRequest } from '@visavis/protocol';
 import { AppError, notFound } from '../errors.js';
 import type { Database } from '../ports/database.js';
-import type { AssignmentService } from '../services/assignment-service.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { BlobUrls } from '../services/blob-urls.js';
 import type { ConversationService } from '../services/conversation-service.js';
@@ -17,24 +16,27 @@ import { ConversationStore } from '../stores/conversation-store.js';
 import { OrgStore } from '../stores/org-store.js';
 import { VisitorStore, toVisitorProfile } from '../stores/visitor-store.js';
 import { RequestAuth, SESSION_COOKIE, setSessionCookie } from './context.js';
+import { registerRoutingRoutes, type RoutingRouteDeps } from './routes-routing.js';
 
 export interface ApiDeps {
   db: Database;
   auth: AuthService;
   visitors: VisitorService;
   conversations: ConversationService;
-  assignment: AssignmentService;
+  routingRoutes: Omit<RoutingRouteDeps, 'db' | 'who'>;
   presence: PresenceService;
   uploads: UploadService;
   urls: BlobUrls;
   cookieSecure: (req: { protocol: string }) => boolean;
   loginRatePerMinute: number;
+  visitorSessionRatePerMinute: number;
 }
 
 const IdParam = z.object({ id: z.string().uuid() });
 
 export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void> {
   const who = new RequestAuth(d.auth, d.visitors);
+  await registerRoutingRoutes(app, { ...d.routingRoutes, db: d.db, who });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
   // whole office behind one NAT address.
@@ -102,7 +104,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
     return { events: events.map((e) => d.urls.present(e)) };
   });
 
-  app.post('/api/visitor/session', { config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (req) => {
+  app.post('/api/visitor/session', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req) => {
     const body = VisitorSessionRequest.parse(req.body);
     return d.visitors.session(body, req.headers['user-agent'] ?? null);
   });

@@ -13,6 +13,7 @@ export class OutboxDispatcher {
   private running = false;
   private again = false;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private wake: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -29,6 +30,7 @@ export class OutboxDispatcher {
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.wake);
   }
 
   /** Runs a dispatch pass now, or right after the one in progress. */
@@ -38,13 +40,32 @@ export class OutboxDispatcher {
       return;
     }
     this.running = true;
-    void this.drain().finally(() => {
+    void this.drain()
+      .then(() => this.scheduleWake())
+      .finally(() => {
       this.running = false;
       if (this.again) {
         this.again = false;
         this.kick();
       }
     });
+  }
+
+  /** Scheduled rows (offer timeouts, wait windows) wake the dispatcher when they fall due. */
+  private async scheduleWake(): Promise<void> {
+    let at: Date | null;
+    try {
+      at = await OutboxStore.nextDueAt(this.db);
+    } catch (e) {
+      this.onError(e, 'next due');
+      return;
+    }
+    clearTimeout(this.wake);
+    if (!at) return;
+    const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
+    if (delay > 60_000) return; // the safety-net tick covers far-away rows
+    this.wake = setTimeout(() => this.kick(), delay + 5);
+    this.wake.unref();
   }
 
   /** Dispatches until nothing is due; answers how many rows were handled. Also used by tests. */

@@ -1,4 +1,4 @@
-import type { ConversationSummary, Presence, SequencedEvent } from '@visavis/protocol';
+import type { ConversationSummary, OfferView, Presence, SequencedEvent } from '@visavis/protocol';
 
 /**
  * Every event that must reach another connection goes through the bus, so a cluster is a
@@ -11,7 +11,13 @@ export interface BusTopics {
   /** An agent's inbox changed (assigned, closed, reassigned). */
   'agent.inbox': { orgId: string; agentId: string; conversation: ConversationSummary };
   'agent.presence': { orgId: string; agentId: string; presence: Presence };
-  'queue.position': { orgId: string; conversationId: string; visitorId: string; position: number };
+  'queue.position': {
+    orgId: string; conversationId: string; visitorId: string; position: number; etaSeconds: number | null; closed: boolean;
+  };
+  /** An offer rings for an agent (they accept or decline before expiresAt). */
+  'agent.offer': { orgId: string; agentId: string; offer: OfferView };
+  /** A ringing offer ended: accepted, declined, timed out or withdrawn. */
+  'agent.offer_ended': { orgId: string; agentId: string; offerId: string; status: string };
   /** Ask every node to drop the sockets of this agent session (logout). */
   'session.revoked': { agentId: string; sessionId: string };
 }

@@ -1,11 +1,11 @@
-import type { ConversationSummary, Language, SequencedEvent, TimelineEvent } from '@visavis/protocol';
+import type { Channel, ConversationSummary, Language, Media, SequencedEvent, TimelineEvent } from '@visavis/protocol';
 import { LIMITS } from '@visavis/protocol';
 import { assertTransition } from '@visavis/domain';
 import { AppError } from '../errors.js';
-import type { Database } from '../ports/database.js';
+import type { Database, SqlExecutor } from '../ports/database.js';
+import { releaseConversation } from '../routing/release.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { AgentStore } from '../stores/agent-store.js';
 import { BlobMetaStore } from '../stores/blob-meta-store.js';
 import { ConversationStore } from '../stores/conversation-store.js';
 import { EventStore } from '../stores/event-store.js';
@@ -32,7 +32,13 @@ export class ConversationService {
   ) {}
 
   /** The visitor's live conversation, or a new one that enters the queue for routing. */
-  async start(p: Principal, opts: { pageUrl?: string; language?: Language }): Promise<ConversationSummary> {
+  async start(
+    p: Principal,
+    opts: {
+      pageUrl?: string | undefined; language?: Language | undefined; entryPoint?: string | undefined;
+      designatedAgentId?: string | undefined; channel?: Channel | undefined; media?: Media | undefined;
+    },
+  ): Promise<ConversationSummary> {
     if (p.kind !== 'visitor') throw new AppError('FORBIDDEN', 'Only visitors start conversations.');
     const existing = await ConversationStore.liveForVisitor(this.db, p.visitorId);
     const id =
@@ -45,6 +51,11 @@ export class ConversationService {
           pageUrl: opts.pageUrl ?? null,
           language: opts.language ?? null,
           now,
+          channel: opts.channel ?? 'web',
+          media: opts.media ?? 'chat',
+          entryPoint: opts.entryPoint ?? null,
+          // A designation names an agent of this organisation, or nothing (never a foreign id).
+          designatedAgentId: opts.designatedAgentId ? await this.ownAgent(tx, p.orgId, opts.designatedAgentId) : null,
         });
         const at = { orgId: p.orgId, conversationId: c.id, now };
         fx.event(p.orgId, await EventStore.append(tx, at, { type: 'conversation.created' }));
@@ -138,17 +149,14 @@ export class ConversationService {
       const now = this.clock.now();
       await ConversationStore.setStatus(tx, c.id, { status: 'closed', now, closedBy: by });
       fx.event(c.org_id, await EventStore.append(tx, { orgId: c.org_id, conversationId: c.id, now }, { type: 'conversation.closed', by }));
-      if (c.status === 'assigned' && c.agent_id) {
-        await AgentStore.releaseCapacity(tx, c.agent_id);
-        await OutboxStore.add(tx, c.org_id, 'routing.agent_available', { orgId: c.org_id, agentId: c.agent_id });
-        fx.outboxWritten = true;
-      }
-      if (c.status === 'queued') {
-        await OutboxStore.add(tx, c.org_id, 'routing.conversation_queued', { orgId: c.org_id, conversationId: c.id });
-        fx.outboxWritten = true; // refreshes queue positions of those behind it
-      }
+      await releaseConversation(tx, fx, this.bus, c, now, { wrapUp: true });
       fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });
+  }
+
+  private async ownAgent(tx: SqlExecutor, orgId: string, agentId: string): Promise<string | null> {
+    const [a] = await tx.query<{ id: string }>('select id from agents where id::text = $1 and org_id = $2', [agentId, orgId]);
+    return a?.id ?? null;
   }
 
   async submitCsat(p: Principal, conversationId: string, score: number, comment: string): Promise<void> {

@@ -8,6 +8,8 @@ export class Effects {
   readonly events: (SequencedEvent & { orgId: string })[] = [];
   readonly inbox: { orgId: string; agentId: string; conversationId: string }[] = [];
   outboxWritten = false;
+  /** Work to run after commit (pushes that need data read outside the transaction). */
+  readonly after: (() => Promise<void>)[] = [];
 
   event(orgId: string, e: SequencedEvent): SequencedEvent {
     this.events.push({ ...e, orgId });
@@ -38,6 +40,7 @@ export class UnitOfWork {
       const conversation = await ConversationStore.summary(this.db, i.conversationId, 'agent');
       if (conversation) await this.bus.publish('agent.inbox', { orgId: i.orgId, agentId: i.agentId, conversation });
     }
+    for (const f of fx.after) await f();
     if (fx.outboxWritten) this.onOutboxWritten();
     return result;
   }

@@ -1,4 +1,4 @@
-import type { VisitorSessionRequest, VisitorSessionResponse } from '@visavis/protocol';
+import { VisitorRoutingFacts, type VisitorSessionRequest, type VisitorSessionResponse } from '@visavis/protocol';
 import { hexEquals, normalizeExternalUserId } from '@visavis/domain';
 import { AppError } from '../errors.js';
 import type { Database } from '../ports/database.js';
@@ -7,6 +7,20 @@ import { hmacHex, type TokenSigner } from '../security/tokens.js';
 import { OrgStore } from '../stores/org-store.js';
 import { VisitorStore, type VisitorRow } from '../stores/visitor-store.js';
 import type { Principal } from './principal.js';
+
+/** Checks the business's signature over the routing facts, then their shape. */
+function verifiedFacts(secret: string, userId: string, facts: string, hash: string | undefined) {
+  if (!hash || !hexEquals(hmacHex(secret, `${userId}.${facts}`), hash)) {
+    throw new AppError('INVALID_IDENTITY', 'The routing facts signature does not verify.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(facts, 'base64url').toString('utf8'));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'The routing facts are not base64url-encoded JSON.');
+  }
+  return VisitorRoutingFacts.parse(json);
+}
 
 const VISITOR_TOKEN_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 
@@ -41,6 +55,13 @@ export class VisitorService {
       visitor = visitor
         ? await VisitorStore.touch(this.db, visitor.id, identified)
         : await VisitorStore.create(this.db, org.id, userId, identified);
+      if (req.identity.facts !== undefined) {
+        const facts = verifiedFacts(org.identity_secret, userId, req.identity.facts, req.identity.factsHash);
+        await this.db.query(
+          'update visitors set vip = coalesce($2, vip), tags = coalesce($3, tags), attributes = coalesce($4, attributes) where id = $1',
+          [visitor.id, facts.vip ?? null, facts.tags ? JSON.stringify(facts.tags) : null, facts.attributes ? JSON.stringify(facts.attributes) : null],
+        );
+      }
     } else {
       const known = req.visitorToken ? this.verifyToken(req.visitorToken) : null;
       // A token of an identified visitor is not enough to act as them without the HMAC again.

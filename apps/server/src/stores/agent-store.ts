@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentProfile, Presence, Role } from '@visavis/protocol';
-import type { AgentSnapshot } from '@visavis/routing';
 import type { SqlExecutor } from '../ports/database.js';
 
 export interface AgentRow {
@@ -12,7 +11,8 @@ export interface AgentRow {
   password_hash: string;
   presence: Presence;
   capacity: number;
-  active_count: number;
+  load: number;
+  auto_accept: boolean;
   last_assigned_at: string | null;
 }
 
@@ -42,34 +42,14 @@ export const AgentStore = {
     return (await db.query<{ n: number }>('select count(*)::int as n from agents'))[0]!.n;
   },
   async setPresence(db: SqlExecutor, id: string, presence: Presence): Promise<AgentRow | undefined> {
-    return (await db.query<AgentRow>('update agents set presence = $2 where id = $1 returning *', [id, presence]))[0];
-  },
-  /** The routing engine's view of the organisation's agents. */
-  async routingSnapshot(db: SqlExecutor, orgId: string): Promise<AgentSnapshot[]> {
-    const rows = await db.query<AgentRow>('select * from agents where org_id = $1', [orgId]);
-    return rows.map((r) => ({
-      id: r.id,
-      presence: r.presence,
-      capacity: r.capacity,
-      active: r.active_count,
-      lastAssignedAt: r.last_assigned_at ? Date.parse(r.last_assigned_at) : null,
-    }));
-  },
-  /**
-   * Takes one unit of capacity, checked in SQL: succeeds only if the agent is online and under
-   * capacity at commit time, whatever the snapshot said. This is what prevents over-assignment.
-   */
-  async claimCapacity(db: SqlExecutor, id: string, now: Date): Promise<AgentRow | undefined> {
+    // Coming back resets the missed-offer count that may have set them away.
     return (
       await db.query<AgentRow>(
-        `update agents set active_count = active_count + 1, last_assigned_at = $2
-         where id = $1 and presence = 'online' and active_count < capacity returning *`,
-        [id, now.toISOString()],
+        `update agents set presence = $2, missed_offers = case when $2 = 'online' then 0 else missed_offers end
+         where id = $1 returning *`,
+        [id, presence],
       )
     )[0];
-  },
-  async releaseCapacity(db: SqlExecutor, id: string): Promise<void> {
-    await db.query('update agents set active_count = greatest(active_count - 1, 0) where id = $1', [id]);
   },
 };
 

@@ -66,12 +66,21 @@ const summarySelect = (reader: 'visitor' | 'agent') => `
 export const ConversationStore = {
   async create(
     db: SqlExecutor,
-    c: { orgId: string; visitorId: string; pageUrl: string | null; language: string | null; now: Date },
+    c: {
+      orgId: string; visitorId: string; pageUrl: string | null; language: string | null; now: Date;
+      channel?: string; media?: string; entryPoint?: string | null; designatedAgentId?: string | null;
+    },
   ): Promise<ConversationRow> {
+    // VIP is the visitor's (set only from signed identity or the API), copied so the queue index has it.
     const [row] = await db.query<ConversationRow>(
-      `insert into conversations (id, org_id, visitor_id, status, page_url, language, created_at, last_activity_at)
-       values ($1, $2, $3, 'open', $4, $5, $6, $6) returning *`,
-      [randomUUID(), c.orgId, c.visitorId, c.pageUrl, c.language, c.now.toISOString()],
+      `insert into conversations (id, org_id, visitor_id, status, page_url, language, created_at, last_activity_at,
+                                  channel, media, entry_point, designated_agent_id, vip)
+       values ($1, $2, $3, 'open', $4, $5, $6, $6, $7, $8, $9, $10,
+               coalesce((select vip from visitors where id = $3), false)) returning *`,
+      [
+        randomUUID(), c.orgId, c.visitorId, c.pageUrl, c.language, c.now.toISOString(),
+        c.channel ?? 'web', c.media ?? 'chat', c.entryPoint ?? null, c.designatedAgentId ?? null,
+      ],
     );
     return row!;
   },

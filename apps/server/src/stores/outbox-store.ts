@@ -5,6 +5,12 @@ export interface OutboxTopics {
   'routing.conversation_queued': { orgId: string; conversationId: string };
   /** An agent may have capacity now (came online, a conversation closed). */
   'routing.agent_available': { orgId: string; agentId: string };
+  /** Routing configuration changed: route the whole queue again. */
+  'routing.drain': { orgId: string };
+  /** A ringing offer's time is up (scheduled at its expiry). */
+  'routing.offer_timeout': { orgId: string; offerId: string };
+  /** A waiting window or overflow of a queued conversation ends (scheduled). */
+  'routing.recheck': { orgId: string; conversationId: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 
@@ -16,12 +22,17 @@ export interface OutboxRow {
 }
 
 export const OutboxStore = {
-  async add<T extends OutboxTopic>(tx: SqlExecutor, orgId: string, topic: T, payload: OutboxTopics[T]) {
-    await tx.query('insert into outbox (org_id, topic, payload) values ($1, $2, $3)', [
-      orgId,
-      topic,
-      JSON.stringify(payload),
-    ]);
+  /** Writes a side effect in the caller's transaction; `availableAt` schedules it for later. */
+  async add<T extends OutboxTopic>(tx: SqlExecutor, orgId: string, topic: T, payload: OutboxTopics[T], availableAt?: Date) {
+    await tx.query(
+      'insert into outbox (org_id, topic, payload, available_at) values ($1, $2, $3, coalesce($4::timestamptz, now()))',
+      [orgId, topic, JSON.stringify(payload), availableAt?.toISOString() ?? null],
+    );
+  },
+  /** When the next undispatched row becomes due, so the dispatcher can wake exactly then. */
+  async nextDueAt(db: SqlExecutor): Promise<Date | null> {
+    const [r] = await db.query<{ at: string | Date | null }>('select min(available_at) as at from outbox where dispatched_at is null');
+    return r?.at ? new Date(r.at) : null;
   },
   /**
    * Claims due rows for this dispatcher: they become invisible to others for `leaseMs`, so a

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TimelineEvent } from '@visavis/protocol';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { describeEachDatabase, type TestDatabase } from '../test-support/databases.js';
+import { CapacityStore } from './capacity-store.js';
 import { AgentStore } from './agent-store.js';
 import { ConversationStore } from './conversation-store.js';
 import { EventStore } from './event-store.js';
@@ -63,17 +64,30 @@ describeEachDatabase('stores', (open) => {
     expect((await ConversationStore.byId(t.db, c.id))!.last_seq).toBe(1);
   });
 
-  it('claims agent capacity only while online and under capacity', async () => {
-    const a = await AgentStore.create(t.db, { orgId, email: 'A@x.io', name: 'A', role: 'agent', passwordHash: 'h', capacity: 2 });
-    expect(await AgentStore.claimCapacity(t.db, a.id, new Date())).toBeUndefined(); // offline
+  it('takes weighted agent capacity only while online, out of wrap-up and under capacity, and logs every change', async () => {
+    const a = await AgentStore.create(t.db, { orgId, email: 'A@x.io', name: 'A', role: 'agent', passwordHash: 'h', capacity: 5 });
+    const v = await VisitorStore.create(t.db, orgId, null, {});
+    const c = await ConversationStore.create(t.db, { orgId, visitorId: v.id, pageUrl: null, language: null, now: new Date() });
+    const take = (weight: number, now = new Date()) =>
+      t.db.transaction((tx) => CapacityStore.take(tx, { orgId, agentId: a.id, conversationId: c.id, weight, now, kind: 'offer' }));
+    expect(await take(1)).toBeUndefined(); // offline
     await AgentStore.setPresence(t.db, a.id, 'online');
-    const claims = await Promise.all([1, 2, 3, 4].map(() => AgentStore.claimCapacity(t.db, a.id, new Date())));
+    // Five concurrent takers of 2 units on a capacity of 5: exactly two succeed.
+    const claims = await Promise.all([1, 2, 3, 4, 5].map(() => take(2)));
     expect(claims.filter(Boolean)).toHaveLength(2);
-    expect((await AgentStore.byId(t.db, a.id))!.active_count).toBe(2);
-    await AgentStore.releaseCapacity(t.db, a.id);
-    await AgentStore.releaseCapacity(t.db, a.id);
-    await AgentStore.releaseCapacity(t.db, a.id);
-    expect((await AgentStore.byId(t.db, a.id))!.active_count).toBe(0);
+    expect((await AgentStore.byId(t.db, a.id))!.load).toBe(4);
+    expect(await take(2)).toBeUndefined();
+    expect(await take(1)).toMatchObject({ load: 5, capacity: 5 });
+    await t.db.query('update agents set wrap_up_until = $2 where id = $1', [a.id, new Date(Date.now() + 60_000).toISOString()]);
+    await t.db.transaction((tx) => CapacityStore.release(tx, { orgId, agentId: a.id, conversationId: c.id, weight: 9, now: new Date(), kind: 'release' }));
+    expect((await AgentStore.byId(t.db, a.id))!.load).toBe(0); // never below zero
+    expect(await take(1)).toBeUndefined(); // in wrap-up
+    expect(await take(1, new Date(Date.now() + 61_000))).toMatchObject({ load: 1 });
+    const log = await t.db.query<{ delta: number; load_after: number }>(
+      'select delta, load_after from routing_log where agent_id = $1 order by id',
+      [a.id],
+    );
+    expect(log.map((l) => [l.delta, l.load_after])).toEqual([[2, 2], [2, 4], [1, 5], [-9, 0], [1, 1]]);
     expect((await AgentStore.byEmail(t.db, 'a@X.io'.toLowerCase()))?.id).toBe(a.id);
   });
 

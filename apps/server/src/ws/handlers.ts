@@ -3,6 +3,8 @@ import { AppError } from '../errors.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { PresenceService } from '../services/presence-service.js';
 import type { BlobUrls } from '../services/blob-urls.js';
+import type { OfferService } from '../routing/offer-service.js';
+import type { TransferService } from '../routing/transfer-service.js';
 import type { ClientConnection, Hub } from './hub.js';
 
 export interface HandlerDeps {
@@ -10,6 +12,8 @@ export interface HandlerDeps {
   conversations: ConversationService;
   presence: PresenceService;
   urls: BlobUrls;
+  offers: OfferService;
+  transfers: TransferService;
 }
 
 /** One authenticated command -> its result (sent back as `ack.result`). Errors are thrown. */
@@ -27,7 +31,10 @@ export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: Cl
       d.hub.unsubscribe(c, msg.conversationId);
       return undefined;
     case 'conversation.start': {
-      const conversation = await d.conversations.start(p, { pageUrl: msg.pageUrl, language: msg.language });
+      const conversation = await d.conversations.start(p, {
+        pageUrl: msg.pageUrl, language: msg.language, entryPoint: msg.entryPoint,
+        designatedAgentId: msg.designatedAgentId, channel: msg.channel, media: msg.media,
+      });
       return { conversation };
     }
     case 'message.send': {
@@ -49,5 +56,16 @@ export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: Cl
     case 'presence.set':
       if (p.kind !== 'agent') throw new AppError('FORBIDDEN');
       return { agent: await d.presence.set(p, msg.presence) };
+    case 'offer.accept':
+      if (p.kind !== 'agent') throw new AppError('FORBIDDEN');
+      return d.offers.accept(p, msg.offerId);
+    case 'offer.decline':
+      if (p.kind !== 'agent') throw new AppError('FORBIDDEN');
+      await d.offers.decline(p, msg.offerId);
+      return undefined;
+    case 'conversation.transfer':
+      if (p.kind !== 'agent') throw new AppError('FORBIDDEN');
+      await d.transfers.transfer(p, msg);
+      return undefined;
   }
 }

@@ -78,7 +78,23 @@ export class Hub {
       bus.subscribe('queue.position', (m) => {
         for (const c of this.conns) {
           if (c.principal.kind === 'visitor' && c.principal.visitorId === m.visitorId) {
-            c.send({ type: 'queue.position', conversationId: m.conversationId, position: m.position });
+            c.send({
+              type: 'queue.position', conversationId: m.conversationId, position: m.position, etaSeconds: m.etaSeconds, closed: m.closed,
+            });
+          }
+        }
+      }),
+      bus.subscribe('agent.offer', (m) => {
+        for (const c of this.conns) {
+          const p = c.principal;
+          if (p.kind === 'agent' && p.orgId === m.orgId && p.agentId === m.agentId) c.send({ type: 'offer.ringing', offer: m.offer });
+        }
+      }),
+      bus.subscribe('agent.offer_ended', (m) => {
+        for (const c of this.conns) {
+          const p = c.principal;
+          if (p.kind === 'agent' && p.orgId === m.orgId && p.agentId === m.agentId) {
+            c.send({ type: 'offer.ended', offerId: m.offerId, status: m.status });
           }
         }
       }),
@@ -102,6 +118,13 @@ export class Hub {
 
   get size(): number {
     return this.conns.size;
+  }
+
+  /** Visitors with at least one socket on this node (for queue-abandon detection). */
+  connectedVisitorIds(): string[] {
+    const ids = new Set<string>();
+    for (const c of this.conns) if (c.principal.kind === 'visitor') ids.add(c.principal.visitorId);
+    return [...ids];
   }
 
   /** Authorizes, then sends everything after `afterSeq` and keeps the subscription live. */

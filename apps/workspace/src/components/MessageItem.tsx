@@ -106,6 +106,13 @@ export const EventItem = memo(function EventItem({ ev, receipts, meId }: EventPr
       return <SystemRow ev={ev}>{t('sys.assigned', { name: e.agent.name })}</SystemRow>;
     case 'conversation.closed':
       return <SystemRow ev={ev}>{t(CLOSED_KEYS[e.by] ?? 'sys.closedAgent')}</SystemRow>;
+    case 'conversation.transferred':
+      return (
+        <SystemRow ev={ev}>
+          {t('sys.transferred', { name: e.to.name })}
+          {e.note && <span className="csat-comment">“{e.note}”</span>}
+        </SystemRow>
+      );
     case 'csat.submitted':
       return (
         <SystemRow ev={ev}>
@@ -141,7 +148,7 @@ export const EventItem = memo(function EventItem({ ev, receipts, meId }: EventPr
       data-author={author}
       data-client-msg-id={e.clientMsgId ?? undefined}
     >
-      <div className="bubble">
+      <div className={e.attachment && isImageType(e.attachment.mime) ? 'bubble bubble-media' : 'bubble'}>
         {otherAgent && <div className="msg-author">{e.author.name}</div>}
         {e.attachment && <AttachmentView a={e.attachment} />}
         {e.text && (
@@ -198,7 +205,7 @@ export function PendingItem({ p, onRetry, onDiscard }: PendingProps) {
       data-pending="true"
       data-client-msg-id={p.clientMsgId}
     >
-      <div className="bubble">
+      <div className={p.file && isImageType(p.file.mime) ? 'bubble bubble-media' : 'bubble'}>
         {p.file && (
           <AttachmentView a={p.file} {...(p.file.previewUrl ? { localUrl: p.file.previewUrl } : {})} />
         )}

@@ -1,0 +1,198 @@
+import { decide, type AgentSnapshot, type Decision, type SkillGroupFacts } from '@visavis/routing';
+import type { RoutingConfig } from '@visavis/protocol';
+import type { Database } from '../ports/database.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/event-bus.js';
+import { CapacityStore } from '../stores/capacity-store.js';
+import { ConversationStore } from '../stores/conversation-store.js';
+import { EventStore } from '../stores/event-store.js';
+import { OfferStore } from '../stores/offer-store.js';
+import { OutboxStore } from '../stores/outbox-store.js';
+import { RoutingStore } from '../stores/routing-store.js';
+import type { UnitOfWork } from '../services/unit-of-work.js';
+import { RoutingConfigs } from './routing-configs.js';
+import type { QueuePublisher } from './queue-publisher.js';
+import { offerPush } from './offer-push.js';
+
+type Offer = Extract<Decision, { kind: 'offer' }>;
+type Outcome = 'assigned' | 'offered' | 'queued' | 'skipped' | 'agent-unavailable';
+
+/** How many times one conversation is re-decided in a pass when the chosen agent filled up meanwhile. */
+const MAX_ATTEMPTS = 5;
+
+/** One drain pass's view of the organisation, updated locally as it hands out capacity. */
+interface PassState {
+  orgId: string;
+  agents: AgentSnapshot[];
+  groups: SkillGroupFacts[];
+  configs: Map<string, RoutingConfig>;
+}
+
+/**
+ * Fetch, decide, commit. Loads a snapshot, asks the pure engine, then applies the decision in one
+ * transaction that re-checks everything in SQL: the conversation is still queued with no ringing
+ * offer (row lock), and the agent still has room (conditional update). Triggered by events via
+ * the outbox (enqueue, agent freed, agent online, offer answered or timed out, wait window over);
+ * the periodic outbox tick is only a safety net.
+ */
+export class RoutingService {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: UnitOfWork,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly queue: QueuePublisher,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /**
+   * Routes the organisation's queue in order (VIP first, then oldest) while agents have room.
+   * Each conversation gets its own decision: one that cannot be served (its group is full or
+   * closed) does not block those behind it that another group can serve.
+   */
+  async drain(orgId: string): Promise<number> {
+    const state = await this.loadPass(orgId);
+    let handed = 0;
+    for (const entry of await RoutingStore.queue(this.db, orgId)) {
+      if (!state.agents.some((a) => a.state === 'online' && a.load < a.capacity)) break;
+      if (entry.ringing) continue;
+      const outcome = await this.routeWith(state, entry.conversationId);
+      if (outcome === 'assigned' || outcome === 'offered') handed++;
+    }
+    await this.queue.publish(orgId);
+    return handed;
+  }
+
+  /** Routes one conversation now (it was just queued, or its waiting window ended). */
+  async routeOne(orgId: string, conversationId: string): Promise<Outcome> {
+    const outcome = await this.routeWith(await this.loadPass(orgId), conversationId);
+    await this.queue.publish(orgId);
+    return outcome;
+  }
+
+  private async loadPass(orgId: string): Promise<PassState> {
+    const [agents, groups] = await Promise.all([RoutingStore.agents(this.db, orgId), RoutingStore.groups(this.db, orgId)]);
+    return { orgId, agents, groups, configs: new Map() };
+  }
+
+  private async configFor(state: PassState, entryPoint: string | null): Promise<RoutingConfig> {
+    const key = entryPoint ?? '';
+    let config = state.configs.get(key);
+    if (!config) {
+      config = await RoutingConfigs.get(this.db, state.orgId, entryPoint);
+      state.configs.set(key, config);
+    }
+    return config;
+  }
+
+  private async routeWith(state: PassState, conversationId: string): Promise<Outcome> {
+    const excluded = new Set<string>();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const now = this.clock.now();
+      const facts = await RoutingStore.conversation(this.db, conversationId, now);
+      if (!facts) return 'skipped';
+      const config = await this.configFor(state, facts.entryPoint);
+      const agents = state.agents.filter((a) => !excluded.has(a.id));
+      const decision = decide({ conversation: facts, agents, groups: state.groups }, config.policy, now.getTime(), this.random);
+      if (decision.kind === 'queue') {
+        await this.keepQueued(state.orgId, conversationId, decision);
+        return 'queued';
+      }
+      const weight = config.policy.weights[facts.media];
+      const outcome = await this.apply(state.orgId, conversationId, decision, weight, config);
+      const agent = state.agents.find((a) => a.id === decision.agentId);
+      if (outcome === 'assigned' || outcome === 'offered') {
+        if (agent) {
+          agent.load += weight;
+          agent.lastAssignedAt = now.getTime();
+        }
+        return outcome;
+      }
+      if (outcome !== 'agent-unavailable') return outcome;
+      // The snapshot was stale (another node or request took the room): drop the agent, decide again.
+      excluded.add(decision.agentId);
+      if (agent) agent.load = agent.capacity;
+    }
+    return 'queued';
+  }
+
+  /** Records why it waits, and schedules a re-decision when a waiting window or overflow ends. */
+  private async keepQueued(orgId: string, conversationId: string, d: Extract<Decision, { kind: 'queue' }>): Promise<void> {
+    const recheckAt = d.recheckAt === null ? null : new Date(d.recheckAt);
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ recheck_at: string | Date | null }>(
+        `update conversations c set routing = $2, group_id = coalesce(c.group_id, $3),
+           recheck_at = $4
+         from (select recheck_at from conversations where id = $1 for update) old
+         where c.id = $1 and c.status = 'queued' returning old.recheck_at`,
+        [conversationId, JSON.stringify(explain(d)), d.groupId, recheckAt?.toISOString() ?? null],
+      );
+      const before = row?.recheck_at ? new Date(row.recheck_at).getTime() : null;
+      if (row && recheckAt && before !== recheckAt.getTime()) {
+        await OutboxStore.add(tx, orgId, 'routing.recheck', { orgId, conversationId }, recheckAt);
+      }
+    });
+  }
+
+  private apply(orgId: string, conversationId: string, d: Offer, weight: number, config: RoutingConfig): Promise<Outcome> {
+    return this.uow.run(async (tx, fx) => {
+      const c = await ConversationStore.lock(tx, conversationId);
+      if (!c || c.org_id !== orgId || c.status !== 'queued') return 'skipped';
+      if (await OfferStore.ringingFor(tx, c.id)) return 'skipped';
+      const now = this.clock.now();
+      const agent = await CapacityStore.take(tx, { orgId, agentId: d.agentId, conversationId: c.id, weight, now, kind: 'offer' });
+      if (!agent) return 'agent-unavailable';
+      const [{ auto_accept: autoAccept } = { auto_accept: true }] = await tx.query<{ auto_accept: boolean }>(
+        'select auto_accept from agents where id = $1',
+        [agent.id],
+      );
+      const routing = explain(d);
+      if (!autoAccept) {
+        const expiresAt = new Date(now.getTime() + config.ringTimeoutMs);
+        const offer = await OfferStore.create(tx, {
+          orgId, conversationId: c.id, agentId: agent.id, weight, status: 'ringing', decision: routing, now, expiresAt,
+        });
+        await tx.query('update conversations set routing = $2, group_id = coalesce(group_id, $3) where id = $1', [
+          c.id, JSON.stringify(routing), d.groupId,
+        ]);
+        await OutboxStore.add(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
+        fx.outboxWritten = true;
+        fx.after.push(async () => this.bus.publish('agent.offer', await offerPush(this.db, offer)));
+        return 'offered';
+      }
+      await OfferStore.create(tx, {
+        orgId, conversationId: c.id, agentId: agent.id, weight, status: 'accepted', decision: routing, now, expiresAt: now,
+      });
+      await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: agent.id, now, routing });
+      await tx.query('update conversations set load_weight = $2, group_id = coalesce(group_id, $3), recheck_at = null where id = $1', [
+        c.id, weight, d.groupId,
+      ]);
+      await CapacityStore.note(tx, { orgId, agentId: agent.id, conversationId: c.id, kind: 'assign', now, detail: { auto: true } });
+      const event = await EventStore.append(
+        tx,
+        { orgId, conversationId: c.id, now },
+        { type: 'conversation.assigned', agent: { id: agent.id, name: agent.name }, reason: summary(d) },
+      );
+      fx.event(orgId, event);
+      fx.inboxChanged(orgId, agent.id, c.id);
+      return 'assigned';
+    });
+  }
+}
+
+/** The decision as stored on the conversation and shown to agents and supervisors. */
+export function explain(d: Decision): Record<string, unknown> {
+  return {
+    kind: d.kind,
+    ...(d.kind === 'offer' ? { agentId: d.agentId, strategy: d.strategy } : { recheckAt: d.recheckAt, closed: d.closed }),
+    groupId: d.groupId,
+    reasons: d.reasons,
+    candidates: d.candidates.slice(0, 200),
+  };
+}
+
+/** One line for the timeline: the step that chose, and its own note. */
+export function summary(d: Offer): string {
+  const own = [...d.reasons].reverse().find((r) => r.step === d.strategy);
+  return `${d.strategy}${own ? `: ${own.note}` : ''}`.slice(0, 500);
+}

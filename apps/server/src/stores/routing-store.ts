@@ -1,0 +1,117 @@
+import type { AgentSnapshot, BusinessHours, Channel, ConversationFacts, Media, QueueEntry, SkillGroupFacts } from '@visavis/routing';
+import type { SqlExecutor } from '../ports/database.js';
+
+/** Reads that build the routing engine's snapshot. Plain data out; no decisions here. */
+export const RoutingStore = {
+  async agents(db: SqlExecutor, orgId: string): Promise<AgentSnapshot[]> {
+    const rows = await db.query<{
+      id: string; presence: AgentSnapshot['state']; capacity: number; load: number;
+      last_assigned_at: string | null; wrap_up_until: string | null; groups: string[] | null;
+    }>(
+      `select a.id, a.presence, a.capacity, a.load, a.last_assigned_at, a.wrap_up_until,
+              (select array_agg(m.group_id::text) from skill_group_members m where m.agent_id = a.id) as groups
+       from agents a where a.org_id = $1`,
+      [orgId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      state: r.presence,
+      capacity: r.capacity,
+      load: r.load,
+      groups: r.groups ?? [],
+      lastAssignedAt: r.last_assigned_at ? Date.parse(r.last_assigned_at) : null,
+      wrapUpUntil: r.wrap_up_until ? Date.parse(r.wrap_up_until) : null,
+    }));
+  },
+
+  async groups(db: SqlExecutor, orgId: string): Promise<SkillGroupFacts[]> {
+    const rows = await db.query<{
+      id: string; name: string; hours: BusinessHours | null; overflow_after_ms: number | null; overflow_group_id: string | null;
+    }>('select id, name, hours, overflow_after_ms, overflow_group_id from skill_groups where org_id = $1', [orgId]);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      hours: r.hours,
+      overflowAfterMs: r.overflow_after_ms,
+      overflowGroupId: r.overflow_group_id,
+    }));
+  },
+
+  /** Everything the engine needs to know about one queued conversation and its visitor. */
+  async conversation(db: SqlExecutor, conversationId: string, now: Date): Promise<ConversationFacts | undefined> {
+    const [c] = await db.query<{
+      id: string; visitor_id: string; channel: Channel; media: Media; entry_point: string | null; page_url: string | null;
+      queued_at: string | null; created_at: string; group_id: string | null; designated_agent_id: string | null;
+      vip: boolean; language: string | null; v_language: string | null; tags: string[]; attributes: Record<string, string | number | boolean>;
+      v_vip: boolean;
+    }>(
+      `select c.id, c.visitor_id, c.channel, c.media, c.entry_point, c.page_url, c.queued_at, c.created_at, c.group_id,
+              c.designated_agent_id, c.vip, c.language, v.language as v_language, v.tags, v.attributes, v.vip as v_vip
+       from conversations c join visitors v on v.id = c.visitor_id where c.id = $1`,
+      [conversationId],
+    );
+    if (!c) return undefined;
+    // The last 50 served conversations are plenty for "last" and "most frequent" within a window.
+    const history = await db.query<{ agent_id: string; at: string }>(
+      `select agent_id, coalesce(closed_at, last_activity_at) as at from conversations
+       where visitor_id = $1 and id <> $2 and agent_id is not null
+       order by created_at desc limit 50`,
+      [c.visitor_id, c.id],
+    );
+    const refusals = await db.query<{ agent_id: string; at: string; status: 'declined' | 'timeout' }>(
+      `select agent_id, coalesce(decided_at, expires_at) as at, status from offers
+       where conversation_id = $1 and status in ('declined', 'timeout')`,
+      [c.id],
+    );
+    return {
+      id: c.id,
+      channel: c.channel,
+      media: c.media,
+      entryPoint: c.entry_point,
+      pageUrl: c.page_url,
+      visitor: {
+        id: c.visitor_id,
+        language: c.language ?? c.v_language,
+        tags: c.tags ?? [],
+        attributes: c.attributes ?? {},
+        vip: c.vip || c.v_vip,
+        designatedAgentId: c.designated_agent_id,
+      },
+      enqueuedAt: Date.parse(c.queued_at ?? c.created_at) || now.getTime(),
+      groupId: c.group_id,
+      history: history.map((h) => ({ agentId: h.agent_id, at: Date.parse(h.at) })),
+      refusals: refusals.map((r) => ({ agentId: r.agent_id, at: Date.parse(r.at), reason: r.status })),
+    };
+  },
+
+  /** Queued conversations without a ringing offer, in queue order (VIP first, then oldest). */
+  async queue(db: SqlExecutor, orgId: string, limit = 1000): Promise<(QueueEntry & { visitorId: string; ringing: boolean })[]> {
+    const rows = await db.query<{ id: string; group_id: string | null; vip: boolean; queued_at: string; visitor_id: string; ringing: boolean }>(
+      `select c.id, c.group_id, c.vip, coalesce(c.queued_at, c.created_at) as queued_at, c.visitor_id,
+              exists (select 1 from offers o where o.conversation_id = c.id and o.status = 'ringing') as ringing
+       from conversations c where c.org_id = $1 and c.status = 'queued'
+       order by c.vip desc, c.queued_at, c.id limit $2`,
+      [orgId, limit],
+    );
+    return rows.map((r) => ({
+      conversationId: r.id,
+      groupId: r.group_id,
+      vip: r.vip,
+      enqueuedAt: Date.parse(r.queued_at),
+      visitorId: r.visitor_id,
+      ringing: r.ringing,
+    }));
+  },
+
+  /** Average handling time of recent conversations (ms), for wait estimates. */
+  async averageHandleMs(db: SqlExecutor, orgId: string): Promise<number | null> {
+    const [r] = await db.query<{ ms: number | null }>(
+      `select avg(extract(epoch from (closed_at - assigned_at)) * 1000)::float8 as ms from (
+         select closed_at, assigned_at from conversations
+         where org_id = $1 and status = 'closed' and assigned_at is not null
+         order by closed_at desc limit 100) recent`,
+      [orgId],
+    );
+    return r?.ms ?? null;
+  },
+};
