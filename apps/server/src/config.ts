@@ -18,12 +18,18 @@ const Env = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DEMO_PASSWORD: z.string().min(8).default('visavis-demo'),
   COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
+  /**
+   * Reverse proxies trusted to set X-Forwarded-For: 'false' (default, direct connections),
+   * 'true' (any — only when nothing can reach the server except the proxy), or a comma-separated
+   * list of addresses/CIDRs such as '127.0.0.1,10.0.0.0/8'.
+   */
+  TRUST_PROXY: z.string().default('false'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
 });
 
-export type Config = z.infer<typeof Env> & { dataDir: string; publicUrl: string };
+export type Config = z.infer<typeof Env> & { dataDir: string; publicUrl: string; trustProxy: boolean | string };
 
 export class ConfigError extends Error {}
 
@@ -38,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
   return {
     ...c,
+    trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY,
     dataDir: path.resolve(c.DATA_DIR),
     publicUrl: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/$/, ''),
   };

@@ -32,7 +32,13 @@ describe('deploy/visavis.env.example', () => {
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'true', COOKIE_SECURE: 'auto' });
+    expect(c).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SEED_DEMO: 'true',
+      COOKIE_SECURE: 'auto',
+    });
     expect(c.publicUrl).toBe('http://127.0.0.1:8080');
     expect(c.DATABASE_URL).toBeUndefined();
   });
@@ -45,6 +51,7 @@ describe('loadConfig', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    for (const name of ['PORT', 'DATABASE_URL', 'SESSION_SECRET']) expect((err as Error).message).toContain(name);
+    for (const name of ['PORT', 'DATABASE_URL', 'SESSION_SECRET'])
+      expect((err as Error).message).toContain(name);
   });
 });

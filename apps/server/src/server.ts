@@ -12,6 +12,7 @@ import { buildHttpApp } from './http/app.js';
 import { SESSION_COOKIE } from './http/context.js';
 import { AbandonSweeper } from './jobs/abandon-sweeper.js';
 import { InactivitySweeper } from './jobs/inactivity-sweeper.js';
+import { RoutingSafetyNet } from './jobs/routing-safety-net.js';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher.js';
 import { createMetrics } from './metrics.js';
 import type { Database } from './ports/database.js';
@@ -103,6 +104,11 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   let demoSeeded = false;
   if (config.SEED_DEMO === 'true') demoSeeded = (await seedDemo(db, config.DEMO_PASSWORD)).created;
 
+  const safetyNet = new RoutingSafetyNet(db, async (orgId) => {
+    const n = await routing.drain(orgId);
+    metrics.assignments.inc(n);
+    return n;
+  }, (e) => reportError(e, 'routing safety sweep'));
   const hub = new Hub(bus, conversations, urls, (e) => reportError(e, 'ws sync failed'));
   const abandon = new AbandonSweeper(db, clock, conversations, () => hub.connectedVisitorIds(), config.ABANDON_SECONDS * 1000, (e) =>
     reportError(e, 'abandon sweep'),
@@ -114,6 +120,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     db, auth, visitors, conversations, presence, uploads, urls, metrics,
     routingRoutes: { clock, offers, transfers, admin: new RoutingAdmin(db, kick), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
+    trustProxy: config.trustProxy,
     cookieSecure: secureCookie,
     loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE,
     visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
@@ -135,6 +142,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   dispatcher.start();
   sweeper.start();
   abandon.start();
+  safetyNet.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -149,6 +157,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       dispatcher.stop();
       sweeper.stop();
       abandon.stop();
+      safetyNet.stop();
       gateway.close();
       hub.dispose();
       await app.close();

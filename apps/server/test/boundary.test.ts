@@ -41,6 +41,13 @@ describe('HTTP and WebSocket boundaries', () => {
     expect(statuses).toContain(429);
     const limited = await attempt();
     expect((await limited.json()).error.code).toBe('RATE_LIMITED');
+    // A made-up X-Forwarded-For does not buy new attempts: no proxy is trusted by default.
+    const spoofed = await fetch(`${t.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.77' },
+      body: JSON.stringify({ email: 'agent1@demo.visavis.local', password: 'wrong' }),
+    });
+    expect(spoofed.status).toBe(429);
   });
 
   it('protects agent endpoints and sets an HttpOnly, SameSite session cookie', async () => {

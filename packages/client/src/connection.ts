@@ -26,13 +26,16 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
 }
 
-type Command = ClientMessage extends infer M ? (M extends { type: string } ? Omit<M, 'rid'> : never) : never;
+/** A client command as passed to `request()`: any ClientMessage without its `rid`. */
+export type Command = ClientMessage extends infer M ? (M extends { type: string } ? Omit<M, 'rid'> : never) : never;
 
 interface Pending {
   msg: Command & { rid: string };
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** The SDK's own (un)subscribe: dropped on disconnect, as the resubscription supersedes it. */
+  internal: boolean;
 }
 
 export type ConnectionEvents = {
@@ -40,6 +43,12 @@ export type ConnectionEvents = {
   event: SequencedEvent;
   message: ServerMessage;
   ready: Extract<ServerMessage, { type: 'ready' }>;
+  /**
+   * The server refused this connection's credentials: the token was rejected (INVALID_TOKEN),
+   * authentication timed out, or the session ended (UNAUTHENTICATED). The connection keeps
+   * retrying with the same credentials unless the listener calls `close()`.
+   */
+  'auth-failed': VisavisError;
 };
 
 /**
@@ -59,6 +68,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   private isReady = false;
   private closedByUser = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** conversationId -> highest seq seen in a push while a gap replay is under way. */
+  private readonly replays = new Map<string, number>();
+  /** An auth error the server sent on the current socket before `ready`. */
+  private authError: VisavisError | null = null;
 
   constructor(private readonly opts: ConnectionOptions) {
     super();
@@ -78,7 +91,8 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   unsubscribe(conversationId: string): void {
     this.cursors.delete(conversationId);
-    if (this.isReady) void this.request({ type: 'conversation.unsubscribe', conversationId }).catch(() => {});
+    this.replays.delete(conversationId);
+    if (this.isReady) this.enqueue({ type: 'conversation.unsubscribe', conversationId }, true).catch(() => {});
   }
 
   lastSeq(conversationId: string): number {
@@ -87,12 +101,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Send a command and wait for the server's ack (or its error, as a VisavisError). */
   request<T = unknown>(cmd: Command): Promise<T> {
-    const rid = `r${++this.ridCounter}`;
-    return new Promise<T>((resolve, reject) => {
-      const p: Pending = { msg: { ...cmd, rid } as Command & { rid: string }, resolve: resolve as (v: unknown) => void, reject, timer: undefined };
-      this.pending.set(rid, p);
-      if (this.isReady) this.transmit(p);
-    });
+    return this.enqueue<T>(cmd, false);
   }
 
   close(): void {
@@ -112,24 +121,52 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.socket?.close(4000, 'dropped');
   }
 
+  /**
+   * Commands made while offline wait (without a deadline) and are sent once the next socket is
+   * ready; the request timeout runs from the moment a command is actually sent.
+   */
+  private enqueue<T>(cmd: Command, internal: boolean): Promise<T> {
+    if (this.closedByUser) return Promise.reject(new VisavisError('DISCONNECTED', 'connection closed'));
+    const rid = `r${++this.ridCounter}`;
+    return new Promise<T>((resolve, reject) => {
+      const msg = { ...cmd, rid } as Command & { rid: string };
+      const p: Pending = { msg, resolve: resolve as (v: unknown) => void, reject, timer: undefined, internal };
+      this.pending.set(rid, p);
+      if (this.isReady) this.transmit(p);
+    });
+  }
+
   private open(): void {
     const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as WebSocketLike);
     const ws = create(this.opts.url);
     this.socket = ws;
+    this.authError = null;
     ws.onopen = () => {
       if (this.opts.token) ws.send(JSON.stringify({ type: 'auth', token: this.opts.token }));
     };
     ws.onmessage = (ev) => this.onFrame(String(ev.data));
     ws.onerror = () => {};
-    ws.onclose = () => this.onSocketClosed(ws);
+    ws.onclose = (ev) => this.onSocketClosed(ws, ev);
   }
 
-  private onSocketClosed(ws: WebSocketLike): void {
+  private onSocketClosed(ws: WebSocketLike, ev: unknown): void {
     if (this.socket !== ws) return;
     this.socket = null;
     this.isReady = false;
-    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.replays.clear();
+    for (const [rid, p] of this.pending) {
+      clearTimeout(p.timer);
+      if (p.internal) {
+        this.pending.delete(rid);
+        p.reject(new VisavisError('DISCONNECTED', 'socket closed'));
+      }
+    }
     if (this.closedByUser) return;
+    const failure = this.authFailure(ev);
+    if (failure) {
+      this.emit('auth-failed', failure);
+      if (this.closedByUser) return; // the listener gave up
+    }
     this.setStatus('reconnecting');
     const delay = (this.opts.reconnectPolicy ?? defaultReconnectPolicy)({ attempt: this.attempt++, random: Math.random });
     if (delay === null) {
@@ -137,6 +174,15 @@ export class Connection extends Emitter<ConnectionEvents> {
       return;
     }
     this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  /** Close codes of the gateway: 4401 token rejected or auth timeout, 4001 session revoked. */
+  private authFailure(ev: unknown): VisavisError | null {
+    const { code, reason } = (ev ?? {}) as { code?: unknown; reason?: unknown };
+    const why = typeof reason === 'string' && reason ? reason : 'authentication failed';
+    const failure = this.authError ?? (code === 4401 || code === 4001 ? new VisavisError('UNAUTHENTICATED', why) : null);
+    this.authError = null;
+    return failure;
   }
 
   private onFrame(raw: string): void {
@@ -148,19 +194,29 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     this.emit('message', msg);
     switch (msg.type) {
-      case 'ready':
+      case 'ready': {
+        // Snapshot first: resubscribing adds pending requests that must not be sent twice.
+        const queued = [...this.pending.values()];
         this.isReady = true;
         this.attempt = 0;
+        this.authError = null;
+        for (const id of [...this.cursors.keys()]) this.sendSubscribe(id);
+        for (const p of queued) if (this.pending.get(p.msg.rid) === p) this.transmit(p);
         this.setStatus('open');
         this.emit('ready', msg);
-        for (const id of this.cursors.keys()) this.sendSubscribe(id);
-        for (const p of this.pending.values()) this.transmit(p);
         return;
+      }
       case 'ack':
       case 'pong':
         return this.settle(msg.rid, (p) => p.resolve((msg as { result?: unknown }).result));
       case 'error':
-        if (!msg.rid) return;
+        if (!msg.rid) {
+          // Before ready, a rid-less error answers our auth frame.
+          if (!this.isReady && (msg.code === 'INVALID_TOKEN' || msg.code === 'UNAUTHENTICATED')) {
+            this.authError = new VisavisError(msg.code, msg.message);
+          }
+          return;
+        }
         return this.settle(msg.rid, (p) => p.reject(new VisavisError(msg.code, msg.message)));
       case 'conversation.event':
         return this.onEvent(msg);
@@ -174,7 +230,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (last === undefined || msg.seq <= last) return; // not subscribed, or already delivered
     if (msg.seq > last + 1) {
       // A gap: ask the server again from what we have; it resends in order.
-      this.sendSubscribe(msg.conversationId);
+      this.replayFrom(msg.conversationId, msg.seq);
       return;
     }
     this.cursors.set(msg.conversationId, msg.seq);
@@ -182,9 +238,27 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.emit('event', event as SequencedEvent);
   }
 
-  private sendSubscribe(conversationId: string): void {
+  /**
+   * One replay per conversation at a time: later out-of-order pushes only raise the seq we
+   * know exists. If the replay made progress but did not reach it, ask once more.
+   */
+  private replayFrom(conversationId: string, seenSeq: number): void {
+    const running = this.replays.has(conversationId);
+    this.replays.set(conversationId, Math.max(this.replays.get(conversationId) ?? 0, seenSeq));
+    if (running) return;
+    const startedAt = this.lastSeq(conversationId);
+    void this.sendSubscribe(conversationId).finally(() => {
+      const seen = this.replays.get(conversationId);
+      if (seen === undefined) return; // disconnected or unsubscribed meanwhile
+      this.replays.delete(conversationId);
+      const now = this.lastSeq(conversationId);
+      if (this.isReady && seen > now && now > startedAt) this.replayFrom(conversationId, seen);
+    });
+  }
+
+  private sendSubscribe(conversationId: string): Promise<unknown> {
     const afterSeq = this.cursors.get(conversationId) ?? 0;
-    this.request({ type: 'conversation.subscribe', conversationId, afterSeq }).catch(() => {});
+    return this.enqueue({ type: 'conversation.subscribe', conversationId, afterSeq }, true).catch(() => {});
   }
 
   private transmit(p: Pending): void {

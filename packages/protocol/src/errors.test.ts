@@ -52,7 +52,10 @@ describe('error catalog', () => {
   });
 
   it('keeps server-side failures (5xx) to INTERNAL and UNAVAILABLE', () => {
-    expect(ERROR_CODES.filter((c) => ERROR_CATALOG[c].http >= 500).sort()).toEqual(['INTERNAL', 'UNAVAILABLE']);
+    expect(ERROR_CODES.filter((c) => ERROR_CATALOG[c].http >= 500).sort()).toEqual([
+      'INTERNAL',
+      'UNAVAILABLE',
+    ]);
   });
 
   it('does not leak internals in the generic INTERNAL message', () => {

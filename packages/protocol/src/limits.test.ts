@@ -53,7 +53,13 @@ describe('ALLOWED_UPLOAD_TYPES', () => {
   });
 
   it('never allows types a browser would run as active content', () => {
-    for (const t of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'application/javascript', 'text/javascript']) {
+    for (const t of [
+      'text/html',
+      'image/svg+xml',
+      'application/xhtml+xml',
+      'application/javascript',
+      'text/javascript',
+    ]) {
       expect(ALLOWED_UPLOAD_TYPES).not.toContain(t);
     }
   });

@@ -6,12 +6,22 @@ import { CLIENT_MESSAGE_TYPES, ClientMessage, type ClientMessageType } from './w
  * One valid example per command. The first test fails when a variant is added to ClientMessage
  * without an example here (a runtime check, so work in progress still typechecks).
  */
-const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> & Record<string, Record<string, unknown>> = {
+const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> &
+  Record<string, Record<string, unknown>> = {
   auth: { type: 'auth', token: 'v.eyJ9.sig' },
   'conversation.subscribe': { type: 'conversation.subscribe', conversationId: 'c-1', afterSeq: 0 },
   'conversation.unsubscribe': { type: 'conversation.unsubscribe', conversationId: 'c-1' },
-  'conversation.start': { type: 'conversation.start', pageUrl: 'https://shop.example/cart', language: 'zh-CN' },
-  'message.send': { type: 'message.send', conversationId: 'c-1', clientMsgId: 'abcdef0123456789', text: 'hello' },
+  'conversation.start': {
+    type: 'conversation.start',
+    pageUrl: 'https://shop.example/cart',
+    language: 'zh-CN',
+  },
+  'message.send': {
+    type: 'message.send',
+    conversationId: 'c-1',
+    clientMsgId: 'abcdef0123456789',
+    text: 'hello',
+  },
   'typing.set': { type: 'typing.set', conversationId: 'c-1', typing: true },
   'receipt.mark': { type: 'receipt.mark', conversationId: 'c-1', state: 'read', upToSeq: 7 },
   'conversation.close': { type: 'conversation.close', conversationId: 'c-1' },
@@ -19,7 +29,12 @@ const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> & Recor
   'presence.set': { type: 'presence.set', presence: 'away' },
   'offer.accept': { type: 'offer.accept', offerId: 'o-1' },
   'offer.decline': { type: 'offer.decline', offerId: 'o-1' },
-  'conversation.transfer': { type: 'conversation.transfer', conversationId: 'c-1', agentId: 'a-2', note: 'billing question' },
+  'conversation.transfer': {
+    type: 'conversation.transfer',
+    conversationId: 'c-1',
+    agentId: 'a-2',
+    note: 'billing question',
+  },
   ping: { type: 'ping' },
 };
 
@@ -46,8 +61,19 @@ describe('ClientMessage: valid commands', () => {
 
   it('fills the defaults of message.send (empty text with a file) and csat.submit (no comment)', () => {
     expect(
-      ClientMessage.parse({ type: 'message.send', conversationId: 'c', clientMsgId: 'ABCdef_-12', blobId: 'b-1' }),
-    ).toEqual({ type: 'message.send', conversationId: 'c', clientMsgId: 'ABCdef_-12', blobId: 'b-1', text: '' });
+      ClientMessage.parse({
+        type: 'message.send',
+        conversationId: 'c',
+        clientMsgId: 'ABCdef_-12',
+        blobId: 'b-1',
+      }),
+    ).toEqual({
+      type: 'message.send',
+      conversationId: 'c',
+      clientMsgId: 'ABCdef_-12',
+      blobId: 'b-1',
+      text: '',
+    });
     expect(ClientMessage.parse({ type: 'csat.submit', conversationId: 'c', score: 1 })).toEqual({
       type: 'csat.submit',
       conversationId: 'c',
@@ -89,8 +115,12 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
   it('treats rid as optional, but rejects a rid that is not a short string', () => {
     // rid is optional by design: the SDK's auth frame and fire-and-forget commands carry none.
     expect(ClientMessage.safeParse({ type: 'ping' }).success).toBe(true);
-    expect(issues({ type: 'ping', rid: 1 })).toEqual([expect.objectContaining({ path: 'rid', code: 'invalid_type' })]);
-    expect(issues({ type: 'ping', rid: 'r'.repeat(65) })).toEqual([expect.objectContaining({ path: 'rid', code: 'too_big' })]);
+    expect(issues({ type: 'ping', rid: 1 })).toEqual([
+      expect.objectContaining({ path: 'rid', code: 'invalid_type' }),
+    ]);
+    expect(issues({ type: 'ping', rid: 'r'.repeat(65) })).toEqual([
+      expect.objectContaining({ path: 'rid', code: 'too_big' }),
+    ]);
   });
 
   it('rejects text one character over LIMITS.textMessageChars', () => {
@@ -102,12 +132,16 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
 
   it('rejects a CSAT comment over LIMITS.csatCommentChars', () => {
     const comment = 'x'.repeat(LIMITS.csatCommentChars + 1);
-    expect(issues({ ...VALID['csat.submit'], comment })).toEqual([expect.objectContaining({ path: 'comment', code: 'too_big' })]);
+    expect(issues({ ...VALID['csat.submit'], comment })).toEqual([
+      expect.objectContaining({ path: 'comment', code: 'too_big' }),
+    ]);
   });
 
   it('rejects a page URL over LIMITS.urlChars', () => {
     const pageUrl = `https://x.example/${'a'.repeat(LIMITS.urlChars)}`;
-    expect(issues({ type: 'conversation.start', pageUrl })).toEqual([expect.objectContaining({ path: 'pageUrl' })]);
+    expect(issues({ type: 'conversation.start', pageUrl })).toEqual([
+      expect.objectContaining({ path: 'pageUrl' }),
+    ]);
   });
 
   const bad: [string, Record<string, unknown>, string][] = [
@@ -115,19 +149,55 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
     ['auth with an empty token', { type: 'auth', token: '' }, 'token'],
     ['auth with an oversize token', { type: 'auth', token: 't'.repeat(513) }, 'token'],
     ['subscribe without afterSeq', { type: 'conversation.subscribe', conversationId: 'c' }, 'afterSeq'],
-    ['subscribe with a string afterSeq', { type: 'conversation.subscribe', conversationId: 'c', afterSeq: '3' }, 'afterSeq'],
-    ['subscribe with a negative afterSeq', { type: 'conversation.subscribe', conversationId: 'c', afterSeq: -1 }, 'afterSeq'],
-    ['subscribe with a fractional afterSeq', { type: 'conversation.subscribe', conversationId: 'c', afterSeq: 1.5 }, 'afterSeq'],
-    ['subscribe with an empty id', { type: 'conversation.subscribe', conversationId: '', afterSeq: 0 }, 'conversationId'],
+    [
+      'subscribe with a string afterSeq',
+      { type: 'conversation.subscribe', conversationId: 'c', afterSeq: '3' },
+      'afterSeq',
+    ],
+    [
+      'subscribe with a negative afterSeq',
+      { type: 'conversation.subscribe', conversationId: 'c', afterSeq: -1 },
+      'afterSeq',
+    ],
+    [
+      'subscribe with a fractional afterSeq',
+      { type: 'conversation.subscribe', conversationId: 'c', afterSeq: 1.5 },
+      'afterSeq',
+    ],
+    [
+      'subscribe with an empty id',
+      { type: 'conversation.subscribe', conversationId: '', afterSeq: 0 },
+      'conversationId',
+    ],
     ['unsubscribe without an id', { type: 'conversation.unsubscribe' }, 'conversationId'],
     ['start with an unsupported language', { type: 'conversation.start', language: 'fr' }, 'language'],
     ['send without a clientMsgId', { type: 'message.send', conversationId: 'c', text: 'hi' }, 'clientMsgId'],
-    ['send with a short clientMsgId', { type: 'message.send', conversationId: 'c', clientMsgId: 'abc', text: 'hi' }, 'clientMsgId'],
-    ['send with a clientMsgId of odd characters', { type: 'message.send', conversationId: 'c', clientMsgId: 'abc def/..', text: 'hi' }, 'clientMsgId'],
-    ['send with a numeric text', { type: 'message.send', conversationId: 'c', clientMsgId: 'abcdefgh', text: 5 }, 'text'],
-    ['send with an oversize conversation id', { type: 'message.send', conversationId: 'c'.repeat(65), clientMsgId: 'abcdefgh' }, 'conversationId'],
+    [
+      'send with a short clientMsgId',
+      { type: 'message.send', conversationId: 'c', clientMsgId: 'abc', text: 'hi' },
+      'clientMsgId',
+    ],
+    [
+      'send with a clientMsgId of odd characters',
+      { type: 'message.send', conversationId: 'c', clientMsgId: 'abc def/..', text: 'hi' },
+      'clientMsgId',
+    ],
+    [
+      'send with a numeric text',
+      { type: 'message.send', conversationId: 'c', clientMsgId: 'abcdefgh', text: 5 },
+      'text',
+    ],
+    [
+      'send with an oversize conversation id',
+      { type: 'message.send', conversationId: 'c'.repeat(65), clientMsgId: 'abcdefgh' },
+      'conversationId',
+    ],
     ['typing with a string flag', { type: 'typing.set', conversationId: 'c', typing: 'yes' }, 'typing'],
-    ['receipt with an unknown state', { type: 'receipt.mark', conversationId: 'c', state: 'seen', upToSeq: 1 }, 'state'],
+    [
+      'receipt with an unknown state',
+      { type: 'receipt.mark', conversationId: 'c', state: 'seen', upToSeq: 1 },
+      'state',
+    ],
     ['receipt without upToSeq', { type: 'receipt.mark', conversationId: 'c', state: 'read' }, 'upToSeq'],
     ['close without an id', { type: 'conversation.close' }, 'conversationId'],
     ['csat score 0', { type: 'csat.submit', conversationId: 'c', score: 0 }, 'score'],
@@ -136,7 +206,11 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
     ['presence dnd', { type: 'presence.set', presence: 'dnd' }, 'presence'],
     ['offer.accept without an offer id', { type: 'offer.accept' }, 'offerId'],
     ['offer.decline with a numeric offer id', { type: 'offer.decline', offerId: 7 }, 'offerId'],
-    ['transfer with an oversize note', { type: 'conversation.transfer', conversationId: 'c', agentId: 'a', note: 'n'.repeat(1001) }, 'note'],
+    [
+      'transfer with an oversize note',
+      { type: 'conversation.transfer', conversationId: 'c', agentId: 'a', note: 'n'.repeat(1001) },
+      'note',
+    ],
   ];
   it.each(bad)('rejects %s', (_what, input, path) => {
     expect(issues(input).map((i) => i.path)).toEqual([path]);

@@ -9,6 +9,7 @@ import { registerStaticRoutes, type StaticDeps } from './routes-static.js';
 
 export interface AppDeps extends ApiDeps, StaticDeps {
   logLevel: string;
+  trustProxy: boolean | string;
   metrics: Metrics;
   isReady: () => Promise<boolean>;
 }
@@ -18,7 +19,9 @@ export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: d.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    // Only a configured proxy may set the client address (X-Forwarded-For); otherwise anyone
+    // could rotate fake addresses past the per-address rate limits.
+    trustProxy: d.trustProxy,
   });
 
   app.setErrorHandler((error, req, reply) => {
