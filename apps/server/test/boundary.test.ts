@@ -100,6 +100,12 @@ describe('HTTP and WebSocket boundaries', () => {
     await waitFor(() => s.received.find((m) => m.rid === 'alive'), 'pong after the bad frames');
     const codes = s.received.filter((m) => m.type === 'error').map((m) => m.code);
     expect(codes).toEqual(['UNAUTHENTICATED', 'MALFORMED_JSON', 'UNKNOWN_MESSAGE_TYPE', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE']);
+    // A flood is refused with RATE_LIMITED, each refusal carrying its request id so clients can settle it.
+    for (let i = 0; i < 100; i++) s.ws.send(JSON.stringify({ type: 'ping', rid: `f${i}` }));
+    await waitFor(() => s.received.filter((m) => typeof m.rid === 'string' && m.rid.startsWith('f')).length === 100, 'an answer to every flood frame');
+    const limited = s.received.filter((m) => m.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited.every((m) => typeof m.rid === 'string' && m.rid.startsWith('f'))).toBe(true);
     s.ws.close();
   });
 

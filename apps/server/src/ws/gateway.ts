@@ -112,11 +112,6 @@ export class WsGateway {
     const process = async (data: import('ws').RawData, isBinary: boolean): Promise<void> => {
       let rid: string | undefined;
       try {
-        const now = Date.now();
-        tokens.level = Math.min(RATE.burst, tokens.level + ((now - tokens.at) / 1000) * RATE.perSecond);
-        tokens.at = now;
-        if (tokens.level < 1) throw new AppError('RATE_LIMITED');
-        tokens.level -= 1;
         const raw = isBinary ? null : data.toString();
         if (raw === null) throw new AppError('BAD_REQUEST', 'Binary frames are not accepted.');
         if (Buffer.byteLength(raw) > LIMITS.wsFrameBytes) throw new AppError('PAYLOAD_TOO_LARGE');
@@ -126,8 +121,14 @@ export class WsGateway {
         } catch {
           throw new AppError('MALFORMED_JSON');
         }
+        // The rid first, so that every later refusal (rate limit included) reaches the waiting request.
         const maybeRid = (json as { rid?: unknown } | null)?.rid;
         rid = typeof maybeRid === 'string' ? maybeRid.slice(0, 64) : undefined;
+        const now = Date.now();
+        tokens.level = Math.min(RATE.burst, tokens.level + ((now - tokens.at) / 1000) * RATE.perSecond);
+        tokens.at = now;
+        if (tokens.level < 1) throw new AppError('RATE_LIMITED');
+        tokens.level -= 1;
         const type = (json as { type?: unknown } | null)?.type;
         if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(type)) {
           throw new AppError('UNKNOWN_MESSAGE_TYPE', `Unknown message type: ${String(type).slice(0, 40)}`);
