@@ -25,8 +25,11 @@ export interface RunningServer {
   dataDir: string;
   /** SIGTERM (SIGKILL after 5 s); removes the data dir if the harness created it. */
   stop(): Promise<void>;
-  /** Stops the process and starts it again on the same port and data dir. */
-  restart(): Promise<void>;
+  /**
+   * Stops the process and starts it again on the same port and data dir. `whileDown` runs in
+   * between, when the old process has exited and the port is closed.
+   */
+  restart(opts?: { whileDown?: () => Promise<void> }): Promise<void>;
   /** Everything the server printed so far (stdout and stderr, interleaved). */
   logs(): string;
 }
@@ -184,9 +187,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       await kill();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(restartOpts) {
       await kill();
       append('[harness] restarting\n');
+      await restartOpts?.whileDown?.();
       await launch();
     },
     logs: () => logText,

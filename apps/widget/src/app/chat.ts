@@ -205,6 +205,11 @@ export class ChatController {
     }
   }
 
+  /** For browser tests (like the workspace's hook): drop the socket as a network blip would. */
+  dropConnectionForTest(): void {
+    this.conn?.dropForTest();
+  }
+
   dismissNotice(): void {
     this.notice = null;
     this.onChange();

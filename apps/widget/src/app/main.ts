@@ -34,6 +34,8 @@ function boot(): void {
   });
   document.body.append(view.root);
   view.render();
+  // A hook for browser tests, as in the workspace: drop the socket as a network blip would.
+  (window as { __visavisChat?: { dropConnection: () => void } }).__visavisChat = { dropConnection: () => chat.dropConnectionForTest() };
 
   // Embedded, the panel starts closed until the loader says otherwise; full page is always open.
   let open = !params.embed;

@@ -96,6 +96,11 @@ export class AppView {
     this.scroller.addEventListener('load', () => {
       if (this.stick) this.scrollToBottom();
     }, true);
+    // So does a new viewport size (a phone turned to landscape, the panel resized): without this
+    // the list keeps its scroll offset and the newest messages end up out of view.
+    window.addEventListener('resize', () => {
+      if (this.stick) this.scrollToBottom();
+    });
     this.notice = el('div', { class: 'vv-notice', role: 'alert', 'data-testid': 'notice', hidden: true });
     this.notice.addEventListener('click', () => chat.dismissNotice());
 
