@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// One vitest run, four projects. Run one with `npx vitest run --project <name>`;
-// scripts/test.sh runs them in this order: unit, store, server, e2e.
+// One vitest run, five projects. Run one with `npx vitest run --project <name>`;
+// scripts/test.sh runs them in this order: unit, store, server, janus, e2e.
 export default defineConfig({
   test: {
     // Root-only option: a project with no test files yet is not an error.
@@ -41,6 +41,19 @@ export default defineConfig({
           testTimeout: 60_000,
           // Starting a server in beforeAll can take longer than the 10 s default.
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The media adapter against a real Janus, run in a network namespace of the test's own
+        // (needs root and Debian's janus; see docs/media.md). Skipped with a warning outside CI
+        // when either is missing.
+        test: {
+          name: 'janus',
+          environment: 'node',
+          include: ['apps/server/src/**/*.janus.test.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

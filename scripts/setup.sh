@@ -2,7 +2,8 @@
 # Prepares a checkout to run (and, with --test, to be tested):
 #   1. checks Node.js >= 20.19
 #   2. npm ci, when node_modules is missing or older than package-lock.json
-#   3. --test only: Debian's chromium (/usr/bin/chromium) for the e2e tests, via apt-get
+#   3. Debian's janus (video calls) when missing; with --test also chromium for the e2e tests,
+#      janus-tools and ffmpeg, via apt-get
 #   4. npm run build (the widget and workspace UIs the server serves)
 # Safe to run again; prints nothing when all is well. Usage: bash scripts/setup.sh [--test]
 set -euo pipefail
@@ -15,7 +16,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     -h | --help)
-      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -50,13 +51,30 @@ if [ ! -d node_modules ] || [ ! -f "$installed" ] || [ package-lock.json -nt "$i
   run_quiet "npm ci" npm ci --no-audit --no-fund
 fi
 
-# 3. Browser for the e2e tests.
-if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  apt_install chromium
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "setup: apt-get installed chromium but /usr/bin/chromium is still missing." >&2
-    exit 1
+# 3. Debian packages for the tests, in one apt-get run: the browser for the e2e tests; Janus (and
+# its recording tools, ffmpeg) for the janus tests, which also gives embedded video when the
+# server runs here. Where systemd runs, the janus package starts its own service on port 8188;
+# the tests and the server use Janus processes of their own with their own configuration.
+if [ "$want_test" = 1 ]; then
+  pkgs=()
+  [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+  command -v janus >/dev/null 2>&1 || pkgs+=(janus janus-tools ffmpeg)
+  if [ "${#pkgs[@]}" -gt 0 ]; then
+    apt_install "${pkgs[@]}"
+    if [ ! -x /usr/bin/chromium ]; then
+      echo "setup: apt-get installed chromium but /usr/bin/chromium is still missing." >&2
+      exit 1
+    fi
+    if ! command -v janus >/dev/null 2>&1; then
+      echo "setup: apt-get installed janus but 'janus' is still not on PATH." >&2
+      exit 1
+    fi
   fi
+elif ! command -v janus >/dev/null 2>&1; then
+  # To run the product: the server spawns a local Janus for video calls. Without it chat works
+  # and video is reported unavailable, so a failed install is not fatal here.
+  apt_install janus ||
+    echo "setup: continuing without Janus: video calls stay unavailable until 'janus' is installed." >&2
 fi
 
 # 4. UIs. A workspace without a build script yet is skipped with a note rather than

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check of the repository, in this order:
-#   setup (scripts/setup.sh --test), typecheck, lint, vitest projects unit, store, server, e2e
+#   setup (scripts/setup.sh --test), typecheck, lint, vitest projects unit, store, server, janus, e2e
 # and ends with one line "N passed, N failed" (tests summed over the vitest projects; a
 # failed setup, typecheck or lint counts as one failure each). Exits non-zero if anything failed.
 #
@@ -153,6 +153,8 @@ else
   total_failed=$((total_failed + 1))
 fi
 project server
+# Real Janus in network namespaces of the tests' own (root needed; see docs/media.md).
+project janus
 project e2e
 
 step "summary ($(($(date +%s) - started)) s)"

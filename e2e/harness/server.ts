@@ -100,7 +100,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const env: NodeJS.ProcessEnv = { ...process.env };
     // A database URL from the caller's shell must not leak into a test server.
     delete env.DATABASE_URL;
-    Object.assign(env, { PORT: String(port), HOST, DATA_DIR: dataDir }, opts.env);
+    // No embedded Janus unless the test asks (JANUS_BIN / JANUS_URL in opts.env): on the root
+    // namespace it would offer the machine's own address for media.
+    Object.assign(env, { PORT: String(port), HOST, DATA_DIR: dataDir, JANUS_BIN: 'off' }, opts.env);
     const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: REPO_ROOT,
       env,

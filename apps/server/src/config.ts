@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A comma-separated list of URLs whose scheme matches; unset or empty = []. */
+const urlList = (scheme: RegExp, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(scheme, `each entry must be a ${what} URL`)));
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
@@ -27,6 +35,36 @@ const Env = z.object({
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  // Video (docs/media.md). No JANUS_URL = embedded mode: spawn JANUS_BIN if it is installed.
+  JANUS_URL: urlList(/^wss?:\/\/\S+$/, 'ws:// or wss://'),
+  /** Admin API of each node, in JANUS_URL's order (leak checks, diagnostics). */
+  JANUS_ADMIN_URL: urlList(/^wss?:\/\/\S+$/, 'ws:// or wss://'),
+  JANUS_API_SECRET: z.string().min(1).optional(),
+  JANUS_ADMIN_SECRET: z.string().min(1).optional(),
+  /** The janus executable for embedded mode; "off" disables embedded mode. */
+  JANUS_BIN: z.string().min(1).default('/usr/bin/janus'),
+  JANUS_RTP_PORTS: z
+    .string()
+    .regex(/^\d{4,5}-\d{4,5}$/, 'must be LOW-HIGH, e.g. 20000-40000')
+    .refine((v) => {
+      const [lo, hi] = v.split('-').map(Number) as [number, number];
+      return lo >= 1024 && hi <= 65535 && lo < hi;
+    }, 'must be a range within 1024-65535')
+    .default('20000-40000'),
+  /** Public address of an embedded Janus behind 1:1 NAT (a cloud VM's elastic IP). */
+  JANUS_PUBLIC_IP: z.ipv4().optional(),
+  /** STUN/TURN servers for the browsers: stun:, turn: or turns: URIs, comma-separated. */
+  TURN_URLS: urlList(/^(stun|turn|turns):\S+$/, 'stun:, turn: or turns:'),
+  /** coturn's static-auth-secret (use-auth-secret): TURN credentials are derived from it per user. */
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(86_400),
+}).superRefine((c, ctx) => {
+  if (c.JANUS_ADMIN_URL.length > 0 && c.JANUS_ADMIN_URL.length !== c.JANUS_URL.length) {
+    ctx.addIssue({ code: 'custom', path: ['JANUS_ADMIN_URL'], message: 'needs one entry per JANUS_URL entry, in the same order' });
+  }
+  if (c.TURN_URLS.some((u) => u.startsWith('turn')) && !c.TURN_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['TURN_SECRET'], message: 'is required when TURN_URLS lists a TURN server' });
+  }
 });
 
 export type Config = z.infer<typeof Env> & { dataDir: string; publicUrl: string; trustProxy: boolean | string };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { FsBlobStore } from './adapters/fs/fs-blob-store.js';
+import { startMedia, type MediaSetup } from './adapters/janus/media-setup.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { migrate } from './adapters/postgres/migrate.js';
 import { PgDatabase } from './adapters/postgres/pg-database.js';
@@ -18,6 +19,10 @@ import { createMetrics } from './metrics.js';
 import type { Database } from './ports/database.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { TokenSigner } from './security/tokens.js';
+import { CallService, type CallRooms } from './calls/call-service.js';
+import { lazyPoolRooms, wireCallMedia } from './calls/call-wiring.js';
+import { iceServersFor } from './security/turn.js';
+import type { MediaServerPool } from './services/media-pool.js';
 import { OfferService } from './routing/offer-service.js';
 import { OfflineMessages } from './routing/offline-messages.js';
 import { RoutingAdmin } from './routing/routing-admin.js';
@@ -41,11 +46,20 @@ export interface RunningServer {
   db: Database;
   url: string;
   demoSeeded: boolean;
+  /** Video media nodes (Janus); `media.pool` is null when video is unavailable. */
+  media: MediaSetup;
   stop(): Promise<void>;
 }
 
 /** The composition root: config -> adapters -> services -> transports, wired by hand. */
-export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
+/** Replaceable parts for tests (the media rooms of calls); production wiring is the default. */
+export interface ServerOverrides {
+  callRooms?: CallRooms;
+  /** Where an embedded Janus runs (tests put it in a network namespace). */
+  mediaPlacement?: Parameters<typeof startMedia>[2];
+}
+
+export async function startServer(config: Config, clock: Clock = systemClock, overrides: ServerOverrides = {}): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
   const db: Database = config.DATABASE_URL
     ? new PgDatabase(config.DATABASE_URL)
@@ -71,6 +85,13 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const routing = new RoutingService(db, uow, bus, clock, queue);
   const offers = new OfferService(db, uow, bus, clock);
   const transfers = new TransferService(uow, bus, clock);
+  let mediaPool: MediaServerPool | null = null;
+  const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
+  const calls = new CallService(db, uow, bus, clock, overrides.callRooms ?? lazyPoolRooms(() => mediaPool), {
+    ringTimeoutMs: 30_000,
+    defaultProfile: '720p',
+    iceServers: (user) => iceServersFor(turn, user, clock.now().getTime()),
+  });
   const presence = new PresenceService(db, bus, kick);
   const uploads = new UploadService(db, blobs, urls);
 
@@ -90,6 +111,8 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       'routing.offer_timeout': async ({ offerId }) => {
         await offers.timeout(offerId);
       },
+      'call.ring_timeout': async ({ callId }) => calls.ringTimeout(callId),
+      'call.end': async ({ callId, reason }) => calls.endBySystem(callId, reason),
       'routing.recheck': async ({ orgId, conversationId }) => {
         const outcome = await routing.routeOne(orgId, conversationId);
         if (outcome === 'assigned' || outcome === 'offered') metrics.assignments.inc();
@@ -128,8 +151,14 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     demoSiteKey: async () => (await OrgStore.bySiteKey(db, DEMO_SITE_KEY))?.site_key ?? null,
   });
   log = app.log;
+  // Video: external Janus nodes or an embedded one; without either the server runs, video off.
+  const media = await startMedia(config, app.log, overrides.mediaPlacement);
+  mediaPool = media.pool;
+  const callWiring = media.pool
+    ? wireCallMedia({ db, bus, calls, pool: media.pool, onError: (e, what) => reportError(e, what) })
+    : null;
   const gateway = new WsGateway({
-    hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers,
+    hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers, calls, callMedia: callWiring?.media ?? null,
     sessionCookie: SESSION_COOKIE,
     log: app.log,
   });
@@ -152,6 +181,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     db,
     url: config.PUBLIC_URL ?? `http://${host}:${port}`,
     demoSeeded,
+    media,
     async stop() {
       stopping = true;
       dispatcher.stop();
@@ -161,6 +191,8 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       gateway.close();
       hub.dispose();
       await app.close();
+      callWiring?.dispose();
+      await media.stop();
       await bus.close();
       await db.close();
     },

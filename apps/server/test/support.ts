@@ -6,7 +6,7 @@ import { Connection, requestJson, type WebSocketLike } from '@visavis/client';
 import type { SequencedEvent, ServerMessage, VisitorSessionResponse } from '@visavis/protocol';
 import { loadConfig } from '../src/config.js';
 import { DEMO_SITE_KEY } from '../src/seed.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { startServer, type RunningServer, type ServerOverrides } from '../src/server.js';
 
 export const DEMO_PASSWORD = 'test-password-123';
 
@@ -20,11 +20,14 @@ export interface TestServer {
 }
 
 /** A real server on a free port with a fresh embedded database (or DATABASE_URL if given). */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, overrides: ServerOverrides = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vv-server-test-'));
   const boot = (port: number) =>
     startServer(
-      loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_PASSWORD, INACTIVITY_MINUTES: '60', ...env }),
+      // No embedded Janus unless a test asks for one: media tests place it in a namespace.
+      loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_PASSWORD, INACTIVITY_MINUTES: '60', JANUS_BIN: 'off', ...env }),
+      undefined,
+      overrides,
     );
   let server = await boot(0);
   const port = new URL(server.url).port;

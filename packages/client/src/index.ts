@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './http.js';
 export * from './ids.js';
 export * from './reconnect.js';
+export * from './call.js';
+export * from './call-media.js';

@@ -24,6 +24,10 @@ const STABLE: Record<ErrorCode, number> = {
   INVALID_TRANSITION: 409,
   OFFER_NOT_RINGING: 409,
   AGENT_UNAVAILABLE: 409,
+  MEDIA_UNAVAILABLE: 503,
+  CALL_NOT_POSSIBLE: 409,
+  CALL_IN_PROGRESS: 409,
+  CALL_NOT_RINGING: 409,
   RATE_LIMITED: 429,
   UNKNOWN_SITE: 404,
   INTERNAL: 500,
@@ -51,9 +55,10 @@ describe('error catalog', () => {
     expect(ERROR_CODES).toEqual(Object.keys(ERROR_CATALOG));
   });
 
-  it('keeps server-side failures (5xx) to INTERNAL and UNAVAILABLE', () => {
+  it('keeps server-side failures (5xx) to INTERNAL and the unavailable ones', () => {
     expect(ERROR_CODES.filter((c) => ERROR_CATALOG[c].http >= 500).sort()).toEqual([
       'INTERNAL',
+      'MEDIA_UNAVAILABLE',
       'UNAVAILABLE',
     ]);
   });

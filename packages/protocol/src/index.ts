@@ -4,3 +4,4 @@ export * from './model.js';
 export * from './ws.js';
 export * from './http.js';
 export * from './routing.js';
+export * from './call.js';

@@ -22,3 +22,14 @@ export const LIMITS = {
 } as const;
 
 export const ALLOWED_UPLOAD_TYPES: readonly string[] = [...LIMITS.imageTypes, ...LIMITS.fileTypes];
+
+/**
+ * Call profiles: capture constraints and bitrate cap; the publisher sends simulcast below it.
+ * Here (zod-free) because the widget bundles only this file of the protocol package.
+ */
+export const CALL_PROFILES: Record<'360p' | '720p' | '1080p', { width: number; height: number; frameRate: number; maxBitrate: number }> = {
+  '360p': { width: 640, height: 360, frameRate: 30, maxBitrate: 800_000 },
+  '720p': { width: 1280, height: 720, frameRate: 30, maxBitrate: 2_000_000 },
+  '1080p': { width: 1920, height: 1080, frameRate: 30, maxBitrate: 4_000_000 },
+};
+

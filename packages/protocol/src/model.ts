@@ -67,6 +67,23 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     reason: z.string().max(500),
   }),
   z.object({ type: z.literal('conversation.closed'), by: CloseReason }),
+  /** A call rings: started by one side, the other accepts or declines. */
+  z.object({
+    type: z.literal('call.ringing'),
+    callId: Id,
+    media: z.enum(['video', 'audio']),
+    by: z.enum(['visitor', 'agent']),
+    profile: z.enum(['360p', '720p', '1080p']),
+  }),
+  z.object({ type: z.literal('call.answered'), callId: Id, by: z.enum(['visitor', 'agent']) }),
+  z.object({
+    type: z.literal('call.ended'),
+    callId: Id,
+    /** Who ended it; 'system' for timeouts, failures and restarts. */
+    by: z.enum(['visitor', 'agent', 'system']),
+    reason: z.string().max(40),
+    durationMs: z.number().int().nonnegative().nullable(),
+  }),
   z.object({
     type: z.literal('conversation.transferred'),
     from: z.object({ id: Id, name: z.string() }).nullable(),

@@ -36,6 +36,16 @@ const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> &
     note: 'billing question',
   },
   ping: { type: 'ping' },
+  'call.start': { type: 'call.start', conversationId: 'c-1', media: 'video', profile: '720p' },
+  'call.accept': { type: 'call.accept', callId: 'k-1' },
+  'call.decline': { type: 'call.decline', callId: 'k-1' },
+  'call.hangup': { type: 'call.hangup', callId: 'k-1' },
+  'call.publish': { type: 'call.publish', callId: 'k-1', jsep: { type: 'offer', sdp: 'v=0\r\n' } },
+  'call.subscribe': { type: 'call.subscribe', callId: 'k-1' },
+  'call.subscribe_answer': { type: 'call.subscribe_answer', callId: 'k-1', jsep: { type: 'answer', sdp: 'v=0\r\n' } },
+  'call.trickle': { type: 'call.trickle', callId: 'k-1', leg: 'publish', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
+  'call.configure': { type: 'call.configure', callId: 'k-1', audio: false },
+  'call.stats': { type: 'call.stats', callId: 'k-1', stats: { lossPct: 2.5, availableKbps: 900, freezeCount: 0, fps: 29, rttMs: 40 } },
 };
 
 /** The issues of a rejected input, reduced to what a client or log reader needs. */

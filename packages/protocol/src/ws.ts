@@ -3,6 +3,7 @@ import { LIMITS } from './limits.js';
 import { ClientMsgId, Id, Language, Presence, Seq, SequencedEvent, ConversationSummary } from './model.js';
 import type { ErrorCode } from './errors.js';
 import type { OfferView } from './routing.js';
+import { callCommands, type CallServerMessage } from './call.js';
 import { Channel, Media } from './routing.js';
 
 /**
@@ -71,6 +72,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
     note: z.string().trim().max(1000).default(''),
   }),
   z.object({ type: z.literal('ping'), rid }),
+  ...callCommands,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -93,6 +95,7 @@ export type ServerMessage =
   /** An offer rings for this agent: accept or decline before it expires. */
   | { type: 'offer.ringing'; offer: OfferView }
   | { type: 'offer.ended'; offerId: string; status: string }
-  | { type: 'pong'; rid?: string };
+  | { type: 'pong'; rid?: string }
+  | CallServerMessage;
 
 export type ServerMessageType = ServerMessage['type'];

@@ -1,4 +1,4 @@
-import type { ConversationSummary, OfferView, Presence, SequencedEvent } from '@visavis/protocol';
+import type { CallServerMessage, ConversationSummary, OfferView, Presence, SequencedEvent } from '@visavis/protocol';
 
 /**
  * Every event that must reach another connection goes through the bus, so a cluster is a
@@ -18,6 +18,10 @@ export interface BusTopics {
   'agent.offer': { orgId: string; agentId: string; offer: OfferView };
   /** A ringing offer ended: accepted, declined, timed out or withdrawn. */
   'agent.offer_ended': { orgId: string; agentId: string; offerId: string; status: string };
+  /** An ephemeral call push to one party (visitor or agent), on whichever node holds their sockets. */
+  'call.push': { orgId: string; to: 'visitor' | 'agent'; visitorId: string | null; agentId: string | null; message: CallServerMessage };
+  /** A call ended: every node frees the media legs it holds for it. */
+  'call.ended': { orgId: string; callId: string };
   /** Ask every node to drop the sockets of this agent session (logout). */
   'session.revoked': { agentId: string; sessionId: string };
 }

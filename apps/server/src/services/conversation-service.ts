@@ -4,6 +4,7 @@ import { assertTransition } from '@visavis/domain';
 import { AppError } from '../errors.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import { releaseConversation } from '../routing/release.js';
+import { CallStore } from '../calls/call-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { BlobMetaStore } from '../stores/blob-meta-store.js';
@@ -150,6 +151,11 @@ export class ConversationService {
       await ConversationStore.setStatus(tx, c.id, { status: 'closed', now, closedBy: by });
       fx.event(c.org_id, await EventStore.append(tx, { orgId: c.org_id, conversationId: c.id, now }, { type: 'conversation.closed', by }));
       await releaseConversation(tx, fx, this.bus, c, now, { wrapUp: true });
+      const call = await CallStore.liveFor(tx, c.id);
+      if (call) {
+        await OutboxStore.add(tx, c.org_id, 'call.end', { orgId: c.org_id, callId: call.id, reason: 'conversation_closed' });
+        fx.outboxWritten = true;
+      }
       fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });
   }

@@ -11,6 +11,10 @@ export interface OutboxTopics {
   'routing.offer_timeout': { orgId: string; offerId: string };
   /** A waiting window or overflow of a queued conversation ends (scheduled). */
   'routing.recheck': { orgId: string; conversationId: string };
+  /** A ringing call's time is up. */
+  'call.ring_timeout': { orgId: string; callId: string };
+  /** End a live call for a system reason (its conversation closed, ...). */
+  'call.end': { orgId: string; callId: string; reason: 'conversation_closed' | 'peer_lost' | 'media_failed' | 'server_restart' };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

@@ -5,6 +5,8 @@ import type { PresenceService } from '../services/presence-service.js';
 import type { BlobUrls } from '../services/blob-urls.js';
 import type { OfferService } from '../routing/offer-service.js';
 import type { TransferService } from '../routing/transfer-service.js';
+import type { CallService } from '../calls/call-service.js';
+import type { CallMedia } from '../calls/call-media.js';
 import type { ClientConnection, Hub } from './hub.js';
 
 export interface HandlerDeps {
@@ -14,6 +16,14 @@ export interface HandlerDeps {
   urls: BlobUrls;
   offers: OfferService;
   transfers: TransferService;
+  calls: CallService;
+  /** Null when no media server is available on this node. */
+  callMedia: CallMedia | null;
+}
+
+function media(d: HandlerDeps): CallMedia {
+  if (!d.callMedia) throw new AppError('MEDIA_UNAVAILABLE');
+  return d.callMedia;
 }
 
 /** One authenticated command -> its result (sent back as `ack.result`). Errors are thrown. */
@@ -62,6 +72,32 @@ export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: Cl
     case 'offer.decline':
       if (p.kind !== 'agent') throw new AppError('FORBIDDEN');
       await d.offers.decline(p, msg.offerId);
+      return undefined;
+    case 'call.start':
+      return { call: await d.calls.start(p, msg) };
+    case 'call.accept':
+      return { join: await d.calls.accept(p, msg.callId) };
+    case 'call.decline':
+      await d.calls.decline(p, msg.callId);
+      return undefined;
+    case 'call.hangup':
+      await d.calls.hangup(p, msg.callId);
+      return undefined;
+    case 'call.publish':
+      return media(d).publish(p, msg.callId, msg.jsep, msg.audio, msg.video);
+    case 'call.subscribe':
+      return media(d).subscribe(p, msg.callId);
+    case 'call.subscribe_answer':
+      await media(d).subscribeAnswer(p, msg.callId, msg.jsep);
+      return undefined;
+    case 'call.trickle':
+      await media(d).trickle(p, msg.callId, msg.leg, msg.candidate);
+      return undefined;
+    case 'call.configure':
+      await media(d).configure(p, msg.callId, msg.audio, msg.video);
+      return undefined;
+    case 'call.stats':
+      await media(d).stats(p, msg.callId, msg.stats);
       return undefined;
     case 'conversation.transfer':
       if (p.kind !== 'agent') throw new AppError('FORBIDDEN');

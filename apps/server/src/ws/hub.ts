@@ -98,6 +98,15 @@ export class Hub {
           }
         }
       }),
+      bus.subscribe('call.push', (m) => {
+        for (const c of this.conns) {
+          const p = c.principal;
+          if (p.orgId !== m.orgId) continue;
+          if ((m.to === 'visitor' && p.kind === 'visitor' && p.visitorId === m.visitorId) || (m.to === 'agent' && p.kind === 'agent' && p.agentId === m.agentId)) {
+            c.send(m.message);
+          }
+        }
+      }),
       bus.subscribe('session.revoked', (m) => {
         for (const c of this.conns) {
           if (c.principal.kind === 'agent' && c.principal.sessionId === m.sessionId) c.close(4001, 'logged out');

@@ -129,6 +129,8 @@ export const EventItem = memo(function EventItem({ ev, receipts, meId }: EventPr
     case 'message':
       break;
   }
+  // Event types this build does not render yet (calls) take no row rather than breaking the list.
+  if (e.type !== 'message') return null;
   const author = e.author.kind;
   if (author === 'system') {
     return (

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { CallEndReason, CallMedia, CallProfile, CallStatus, CallView } from '@visavis/protocol';
+import type { SqlExecutor } from '../ports/database.js';
+
+export type Party = 'visitor' | 'agent';
+
+export interface CallRow {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  media: CallMedia;
+  profile: CallProfile;
+  status: CallStatus;
+  started_by: Party;
+  agent_id: string | null;
+  media_node: string | null;
+  media_room: string | null;
+  visitor_feed: string | null;
+  agent_feed: string | null;
+  extra_weight: number;
+  created_at: string | Date;
+  ring_expires_at: string | Date;
+  answered_at: string | Date | null;
+  ended_at: string | Date | null;
+  ended_by: Party | 'system' | null;
+  end_reason: CallEndReason | null;
+}
+
+const iso = (d: string | Date | null) => (d === null ? null : new Date(d).toISOString());
+
+export function toCallView(r: CallRow): CallView {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    media: r.media,
+    profile: r.profile,
+    status: r.status,
+    startedBy: r.started_by,
+    createdAt: iso(r.created_at)!,
+    answeredAt: iso(r.answered_at),
+    endedAt: iso(r.ended_at),
+    endReason: r.end_reason,
+  };
+}
+
+export const CallStore = {
+  async create(
+    tx: SqlExecutor,
+    c: { orgId: string; conversationId: string; media: CallMedia; profile: CallProfile; startedBy: Party; agentId: string | null; now: Date; ringExpiresAt: Date },
+  ): Promise<CallRow | undefined> {
+    // The partial unique index refuses a second live call in the conversation.
+    const rows = await tx.query<CallRow>(
+      `insert into calls (id, org_id, conversation_id, media, profile, status, started_by, agent_id, created_at, ring_expires_at)
+       values ($1, $2, $3, $4, $5, 'ringing', $6, $7, $8, $9)
+       on conflict (conversation_id) where status <> 'ended' do nothing returning *`,
+      [randomUUID(), c.orgId, c.conversationId, c.media, c.profile, c.startedBy, c.agentId, c.now.toISOString(), c.ringExpiresAt.toISOString()],
+    );
+    return rows[0];
+  },
+  async lock(tx: SqlExecutor, id: string): Promise<CallRow | undefined> {
+    return (await tx.query<CallRow>('select * from calls where id::text = $1 for update', [id]))[0];
+  },
+  async byId(db: SqlExecutor, id: string): Promise<CallRow | undefined> {
+    return (await db.query<CallRow>('select * from calls where id::text = $1', [id]))[0];
+  },
+  async liveFor(db: SqlExecutor, conversationId: string): Promise<CallRow | undefined> {
+    return (await db.query<CallRow>(`select * from calls where conversation_id = $1 and status <> 'ended'`, [conversationId]))[0];
+  },
+  async live(db: SqlExecutor): Promise<CallRow[]> {
+    return db.query<CallRow>(`select * from calls where status <> 'ended'`);
+  },
+  async update(tx: SqlExecutor, id: string, patch: Partial<Pick<CallRow, 'status' | 'media_node' | 'media_room' | 'visitor_feed' | 'agent_feed' | 'extra_weight' | 'ended_by' | 'end_reason'>> & { answeredAt?: Date; endedAt?: Date }): Promise<CallRow> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const add = (col: string, v: unknown) => {
+      params.push(v);
+      sets.push(`${col} = $${params.length}`);
+    };
+    for (const [k, v] of Object.entries(patch)) {
+      if (k === 'answeredAt') add('answered_at', (v as Date).toISOString());
+      else if (k === 'endedAt') add('ended_at', (v as Date).toISOString());
+      else add(k, v);
+    }
+    const [row] = await tx.query<CallRow>(`update calls set ${sets.join(', ')} where id = $1 returning *`, params);
+    return row!;
+  },
+};

@@ -1,0 +1,55 @@
+import type { EventBus } from '../ports/event-bus.js';
+import type { Database } from '../ports/database.js';
+import type { MediaServerPool } from '../services/media-pool.js';
+import { CallMedia } from './call-media.js';
+import type { CallRooms, CallService } from './call-service.js';
+import { CallStore } from './call-store.js';
+import { poolRooms } from './pool-rooms.js';
+
+/** Call rooms on whatever pool the media setup produces later (it starts after the HTTP app). */
+export function lazyPoolRooms(pool: () => MediaServerPool | null): CallRooms {
+  return {
+    available: () => pool()?.available() ?? false,
+    create: (callId, profile) => {
+      const p = pool();
+      if (!p) return Promise.reject(new Error('no media pool'));
+      return poolRooms(p).create(callId, profile);
+    },
+    destroy: async (node, room) => {
+      const p = pool();
+      if (p) await poolRooms(p).destroy(node, room);
+    },
+  };
+}
+
+/**
+ * Connects calls to the media nodes: the per-node leg relay, freeing legs when a call ends
+ * anywhere in the cluster, and ending calls whose room vanished (a media server restarted).
+ */
+export function wireCallMedia(d: {
+  db: Database;
+  bus: EventBus;
+  calls: CallService;
+  pool: MediaServerPool;
+  onError: (e: unknown, what: string) => void;
+}): { media: CallMedia; dispose(): void } {
+  const media = new CallMedia(d.db, d.pool, d.calls, 15_000, (e) => d.onError(e, 'call media'));
+  const offs = [
+    d.bus.subscribe('call.ended', ({ callId }) => void media.release(callId).catch((e: unknown) => d.onError(e, 'release legs'))),
+    ...d.pool.nodes.map((node) =>
+      node.on((e) => {
+        if (e.type !== 'up' || e.roomsLost.length === 0) return;
+        void endCallsInRooms(d.db, d.calls, node.nodeId, e.roomsLost).catch((err: unknown) => d.onError(err, 'end calls of lost rooms'));
+      }),
+    ),
+  ];
+  return { media, dispose: () => offs.forEach((f) => f()) };
+}
+
+async function endCallsInRooms(db: Database, calls: CallService, nodeId: string, rooms: string[]): Promise<void> {
+  for (const call of await CallStore.live(db)) {
+    if (call.media_node === nodeId && call.media_room && rooms.includes(call.media_room)) {
+      await calls.endBySystem(call.id, 'media_failed');
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import type { CallJoinInfo, IceCandidate, Jsep, NetworkQuality, ServerMessage } from '@visavis/protocol';
+import type { Connection } from './connection.js';
+import { Emitter } from './emitter.js';
+import { profileConstraints, receiveStats, simulcastEncodings, sortCodecs, type StatsSample } from './call-media.js';
+
+export type CallPhase = 'joining' | 'connected' | 'reconnecting' | 'ended';
+
+export type CallEvents = {
+  phase: CallPhase;
+  /** The local camera/microphone stream (for the self-view). */
+  local: MediaStream;
+  /** The other party's stream (attach to a <video>). */
+  remote: MediaStream;
+  /** The other party muted/unmuted or turned the camera off/on. */
+  peer: { audio: boolean; video: boolean };
+  /** How this side receives the other (from the server's layer choice). */
+  quality: { quality: NetworkQuality; layer: number };
+  error: Error;
+};
+
+export interface CallSessionOptions {
+  /** Facing mode to start with on phones. */
+  facingMode?: 'user' | 'environment';
+  /** How often receive stats are reported to the server (ms). */
+  statsIntervalMs?: number;
+  /** The RTCPeerConnection constructor (tests may pass their own). */
+  peerConnection?: typeof RTCPeerConnection;
+}
+
+/**
+ * One party's media in a live call, in the browser. Publishes the camera and microphone (with
+ * echo cancellation, noise suppression and auto gain as the server asks, simulcast for video),
+ * subscribes to the other party's feed when the server says it is there, relays ICE candidates
+ * over the authenticated WebSocket, and reports receive stats so the server can pick a simulcast
+ * layer. A failed connection is published again (ICE restart by renegotiation) without ending
+ * the call.
+ */
+export class CallSession extends Emitter<CallEvents> {
+  private pub: RTCPeerConnection | null = null;
+  private sub: RTCPeerConnection | null = null;
+  private localStream: MediaStream | null = null;
+  private readonly remoteStream = new MediaStream();
+  private readonly off: (() => void)[] = [];
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private lastStats: StatsSample | null = null;
+  private ended = false;
+  private audioOn = true;
+  private videoOn = true;
+  private facing: 'user' | 'environment';
+
+  constructor(
+    private readonly conn: Connection,
+    readonly info: CallJoinInfo,
+    private readonly opts: CallSessionOptions = {},
+  ) {
+    super();
+    this.facing = opts.facingMode ?? 'user';
+    this.off.push(conn.on('message', (m) => this.onServer(m)));
+  }
+
+  get callId(): string {
+    return this.info.callId;
+  }
+
+  async start(): Promise<void> {
+    this.emit('phase', 'joining');
+    this.localStream = await navigator.mediaDevices.getUserMedia(profileConstraints(this.info, this.facing));
+    this.emit('local', this.localStream);
+    await this.publish();
+    // The other side may already be publishing.
+    await this.subscribe().catch(() => undefined);
+    this.statsTimer = setInterval(() => void this.reportStats(), this.opts.statsIntervalMs ?? 3000);
+  }
+
+  /** Mute or unmute the microphone; the other side is told. */
+  async setAudio(on: boolean): Promise<void> {
+    this.audioOn = on;
+    for (const t of this.localStream?.getAudioTracks() ?? []) t.enabled = on;
+    await this.conn.request({ type: 'call.configure', callId: this.callId, audio: on, video: this.videoOn }).catch(() => undefined);
+  }
+
+  async setVideo(on: boolean): Promise<void> {
+    this.videoOn = on;
+    for (const t of this.localStream?.getVideoTracks() ?? []) t.enabled = on;
+    await this.conn.request({ type: 'call.configure', callId: this.callId, audio: this.audioOn, video: on }).catch(() => undefined);
+  }
+
+  /** Front/back camera on phones: replaces the video track without renegotiating. */
+  async switchCamera(): Promise<void> {
+    if (!this.localStream || this.info.media !== 'video') return;
+    this.facing = this.facing === 'user' ? 'environment' : 'user';
+    const fresh = await navigator.mediaDevices.getUserMedia({ video: profileConstraints(this.info, this.facing).video });
+    const track = fresh.getVideoTracks()[0];
+    if (!track) return;
+    track.enabled = this.videoOn;
+    for (const s of this.pub?.getSenders() ?? []) if (s.track?.kind === 'video') await s.replaceTrack(track);
+    for (const old of this.localStream.getVideoTracks()) {
+      old.stop();
+      this.localStream.removeTrack(old);
+    }
+    this.localStream.addTrack(track);
+    this.emit('local', this.localStream);
+  }
+
+  async hangup(): Promise<void> {
+    await this.conn.request({ type: 'call.hangup', callId: this.callId }).catch(() => undefined);
+    this.close();
+  }
+
+  /** Stops media locally (the call ended, by whoever). */
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.statsTimer);
+    for (const f of this.off) f();
+    this.pub?.close();
+    this.sub?.close();
+    for (const t of this.localStream?.getTracks() ?? []) t.stop();
+    this.emit('phase', 'ended');
+  }
+
+  private newPeer(kind: 'publish' | 'subscribe'): RTCPeerConnection {
+    const PC = this.opts.peerConnection ?? RTCPeerConnection;
+    const pc = new PC({ iceServers: this.info.iceServers, bundlePolicy: 'max-bundle' });
+    pc.onicecandidate = (e) => {
+      const candidate: IceCandidate = e.candidate ? { candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex } : null;
+      void this.conn.request({ type: 'call.trickle', callId: this.callId, leg: kind, candidate }).catch(() => undefined);
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.ended) return;
+      if (pc.connectionState === 'connected') this.emit('phase', 'connected');
+      if (pc.connectionState === 'failed') {
+        // Network changed or dropped: set up this leg again; the call itself goes on.
+        this.emit('phase', 'reconnecting');
+        void (kind === 'publish' ? this.publish() : this.subscribe()).catch((e: unknown) => this.emit('error', e as Error));
+      }
+    };
+    return pc;
+  }
+
+  private async publish(): Promise<void> {
+    this.pub?.close();
+    const pc = this.newPeer('publish');
+    this.pub = pc;
+    for (const track of this.localStream!.getTracks()) {
+      if (track.kind === 'video') {
+        if ('contentHint' in track) track.contentHint = 'motion';
+        const t = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: simulcastEncodings(this.info) });
+        sortCodecs(t, this.info.videoCodecs);
+      } else {
+        pc.addTransceiver(track, { direction: 'sendonly' });
+      }
+    }
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const { answer } = await this.conn.request<{ answer: Jsep | null }>({
+      type: 'call.publish', callId: this.callId, jsep: { type: 'offer', sdp: offer.sdp ?? '' },
+      audio: this.audioOn, video: this.videoOn && this.info.media === 'video',
+    });
+    if (answer) await pc.setRemoteDescription(answer);
+  }
+
+  private async subscribe(): Promise<void> {
+    const { offer } = await this.conn.request<{ offer: Jsep }>({ type: 'call.subscribe', callId: this.callId });
+    this.sub?.close();
+    const pc = this.newPeer('subscribe');
+    this.sub = pc;
+    pc.ontrack = (e) => {
+      for (const old of this.remoteStream.getTracks().filter((t) => t.kind === e.track.kind)) this.remoteStream.removeTrack(old);
+      this.remoteStream.addTrack(e.track);
+      this.emit('remote', this.remoteStream);
+    };
+    await pc.setRemoteDescription(offer);
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await this.conn.request({ type: 'call.subscribe_answer', callId: this.callId, jsep: { type: 'answer', sdp: answer.sdp ?? '' } });
+  }
+
+  private onServer(m: ServerMessage): void {
+    if (this.ended || !('callId' in m) || m.callId !== this.callId) return;
+    if (m.type === 'call.candidate') {
+      const pc = m.leg === 'publish' ? this.pub : this.sub;
+      void pc?.addIceCandidate(m.candidate ?? undefined).catch(() => undefined);
+    } else if (m.type === 'call.feed' && m.available) {
+      void this.subscribe().catch((e: unknown) => this.emit('error', e as Error));
+    } else if (m.type === 'call.peer') {
+      this.emit('peer', { audio: m.audio, video: m.video });
+    } else if (m.type === 'call.quality') {
+      this.emit('quality', { quality: m.quality, layer: m.layer });
+    }
+  }
+
+  private async reportStats(): Promise<void> {
+    if (!this.sub || this.ended) return;
+    const sample = receiveStats(await this.sub.getStats(), this.lastStats);
+    this.lastStats = sample.sample;
+    await this.conn.request({ type: 'call.stats', callId: this.callId, stats: sample.report }).catch(() => undefined);
+  }
+}
