@@ -10,6 +10,9 @@
 # VISAVIS_THROWAWAY_PG=1 forces the throwaway cluster.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Suites that need root, Janus or PostgreSQL fail instead of skipping when CI is set: a green
+# run of this script means every test ran.
+export CI="${CI:-true}"
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 

@@ -120,3 +120,12 @@ describe('calls escalated from a conversation (lifecycle, capacity, timeline)', 
     await expect(v2.conn.request({ type: 'call.hangup', callId: call.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('codec order', () => {
+  it('prefers H.264 on Android and VP8 elsewhere', async () => {
+    const { codecOrder } = await import('../src/calls/call-service.js');
+    expect(codecOrder('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126 Mobile')).toEqual(['h264', 'vp8']);
+    expect(codecOrder('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)')).toEqual(['vp8', 'h264']);
+    expect(codecOrder(null)).toEqual(['vp8', 'h264']);
+  });
+});

@@ -28,6 +28,11 @@ export interface CallSettings {
 
 const partyOf = (p: Principal): Party => p.kind;
 
+/** Video codec order for a browser: H.264 first on Android (hardware encoders), VP8 first elsewhere. */
+export function codecOrder(userAgent: string | null): CallJoinInfo['videoCodecs'] {
+  return userAgent && /Android/i.test(userAgent) ? ['h264', 'vp8'] : ['vp8', 'h264'];
+}
+
 /**
  * A call's lifecycle: ringing -> active -> ended. Either side of an assigned conversation starts
  * it; the other accepts or declines; unanswered calls end after the ring timeout. The timeline
@@ -80,9 +85,14 @@ export class CallService {
         await tx.query('update conversations set media = $2 where id = $1', [call.conversation_id, call.media]);
         await this.timeline(tx, fx, active, { type: 'call.answered', callId: call.id, by: partyOf(p) });
         const visitorId = await this.visitorOf(tx, call);
-        fx.after.push(() => this.push(active, 'visitor', { type: 'call.join', info: this.joinInfo(active, visitorId) }));
-        fx.after.push(() => this.push(active, 'agent', { type: 'call.join', info: this.joinInfo(active, call.agent_id ?? '') }));
-        return this.joinInfo(active, p.kind === 'visitor' ? p.visitorId : p.agentId);
+        // Android phones encode H.264 in hardware: offer it first to them; VP8 first elsewhere.
+        const [v] = await tx.query<{ user_agent: string | null }>('select user_agent from visitors where id = $1', [visitorId]);
+        const visitorCodecs = codecOrder(v?.user_agent ?? null);
+        const visitorInfo = this.joinInfo(active, visitorId, visitorCodecs);
+        const agentInfo = this.joinInfo(active, call.agent_id ?? '', ['vp8', 'h264']);
+        fx.after.push(() => this.push(active, 'visitor', { type: 'call.join', info: visitorInfo }));
+        fx.after.push(() => this.push(active, 'agent', { type: 'call.join', info: agentInfo }));
+        return p.kind === 'visitor' ? visitorInfo : agentInfo;
       });
     } catch (e) {
       await this.rooms.destroy(node, room).catch(() => undefined);
@@ -167,13 +177,13 @@ export class CallService {
     return extra;
   }
 
-  private joinInfo(call: CallRow, principalId: string): CallJoinInfo {
+  private joinInfo(call: CallRow, principalId: string, videoCodecs: CallJoinInfo['videoCodecs']): CallJoinInfo {
     return {
       callId: call.id,
       media: call.media,
       profile: call.profile,
       iceServers: this.settings.iceServers(principalId),
-      videoCodecs: ['vp8', 'h264'],
+      videoCodecs,
       audioProcessing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     };
   }
