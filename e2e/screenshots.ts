@@ -1,6 +1,8 @@
 // Makes the README's screenshots from the real UIs: a fresh server with the demo data, Debian's
 // Chromium, an online agent and three visitors (widget on the demo page in English and in
-// Chinese, the full-page H5 chat on a phone). Run: npx tsx e2e/screenshots.ts
+// Chinese, the full-page H5 chat on a phone), then routing (e2e/harness/routing-shots.ts): a
+// ringing offer, the supervisor's queue, the routing chain editor, the widget waiting in line and
+// taking a message while the team is closed. Run: npx tsx e2e/screenshots.ts
 // Writes docs/screenshots/*.png. Not part of the test run. For the Chinese text, install a CJK
 // font first (Debian: apt-get install fonts-noto-cjk).
 import { mkdir } from 'node:fs/promises';
@@ -25,6 +27,7 @@ import {
   type Side,
 } from './harness/chat.js';
 import { pngFile } from './harness/png.js';
+import { shootRouting } from './harness/routing-shots.js';
 
 const OUT = join(REPO_ROOT, 'docs/screenshots');
 
@@ -126,6 +129,9 @@ async function main(): Promise<void> {
     await expectImagesRendered(agent.scope, 1);
     await agent.page.mouse.move(0, 0);
     await shoot(agent.page, 'workspace');
+
+    // 5. Routing: offers, the supervisor's queue, the chain editor, waiting in line, closed hours.
+    await shootRouting(browser, server.url, shoot, sides);
   } finally {
     for (const side of sides) await closeSide(side);
     await browser?.close();

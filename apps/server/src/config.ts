@@ -58,6 +58,13 @@ const Env = z.object({
   /** coturn's static-auth-secret (use-auth-secret): TURN credentials are derived from it per user. */
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(86_400),
+  // Compliance (docs/compliance.md).
+  /** Days recordings are kept when their skill group sets no retention (banks: at least 180). */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
+  /** Largest single recording file, in MiB. */
+  RECORDING_MAX_MB: z.coerce.number().int().min(1).max(1_048_576).default(4096),
+  /** The Ed25519 key that signs evidence packages, as a 0600 PEM file; unset = kept in the database. */
+  EVIDENCE_KEY_FILE: z.string().min(1).optional(),
 }).superRefine((c, ctx) => {
   if (c.JANUS_ADMIN_URL.length > 0 && c.JANUS_ADMIN_URL.length !== c.JANUS_URL.length) {
     ctx.addIssue({ code: 'custom', path: ['JANUS_ADMIN_URL'], message: 'needs one entry per JANUS_URL entry, in the same order' });

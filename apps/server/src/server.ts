@@ -20,16 +20,16 @@ import type { Database } from './ports/database.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { TokenSigner } from './security/tokens.js';
 import { CallService, type CallRooms } from './calls/call-service.js';
+import { AuditedAuthService, AuditedRoutingAdmin } from './compliance/audit-hooks.js';
+import { createCompliance, type Compliance } from './compliance/compliance.js';
 import { lazyPoolRooms, wireCallMedia } from './calls/call-wiring.js';
 import { iceServersFor } from './security/turn.js';
 import type { MediaServerPool } from './services/media-pool.js';
 import { OfferService } from './routing/offer-service.js';
 import { OfflineMessages } from './routing/offline-messages.js';
-import { RoutingAdmin } from './routing/routing-admin.js';
 import { QueuePublisher } from './routing/queue-publisher.js';
 import { RoutingService } from './routing/routing-service.js';
 import { TransferService } from './routing/transfer-service.js';
-import { AuthService } from './services/auth-service.js';
 import { BlobUrls } from './services/blob-urls.js';
 import { ConversationService } from './services/conversation-service.js';
 import { PresenceService } from './services/presence-service.js';
@@ -48,6 +48,8 @@ export interface RunningServer {
   demoSeeded: boolean;
   /** Video media nodes (Janus); `media.pool` is null when video is unavailable. */
   media: MediaSetup;
+  /** Audit log, recordings catalog, evidence packages, retention job (docs/compliance.md). */
+  compliance: Compliance;
   stop(): Promise<void>;
 }
 
@@ -78,7 +80,16 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const kick = () => dispatcher?.kick();
   const uow = new UnitOfWork(db, bus, kick);
   const urls = new BlobUrls(signer, () => clock.now().getTime());
-  const auth = new AuthService(db, bus, clock);
+  const compliance = await createCompliance({
+    db, blobs, signer, clock, onError: reportError,
+    settings: {
+      defaultRetentionDays: config.RECORDING_RETENTION_DAYS,
+      recordingMaxBytes: config.RECORDING_MAX_MB * 1024 * 1024,
+      evidenceKeyFile: config.EVIDENCE_KEY_FILE,
+    },
+  });
+  const auditError = (e: unknown) => reportError(e, 'audit append failed');
+  const auth = new AuditedAuthService(db, bus, clock, compliance.audit, auditError);
   const visitors = new VisitorService(db, signer, clock);
   const conversations = new ConversationService(db, uow, bus, clock);
   const queue = new QueuePublisher(db, bus, clock);
@@ -140,8 +151,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     config.COOKIE_SECURE === 'auto' ? req.protocol === 'https' : config.COOKIE_SECURE === 'true';
   let stopping = false;
   const app = await buildHttpApp({
-    db, auth, visitors, conversations, presence, uploads, urls, metrics,
-    routingRoutes: { clock, offers, transfers, admin: new RoutingAdmin(db, kick), offline: new OfflineMessages(db) },
+    db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance,
+    routingRoutes: { clock, offers, transfers, admin: new AuditedRoutingAdmin(db, kick, compliance.audit, auditError), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
     trustProxy: config.trustProxy,
     cookieSecure: secureCookie,
@@ -172,6 +183,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   sweeper.start();
   abandon.start();
   safetyNet.start();
+  compliance.retention.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -182,12 +194,14 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     url: config.PUBLIC_URL ?? `http://${host}:${port}`,
     demoSeeded,
     media,
+    compliance,
     async stop() {
       stopping = true;
       dispatcher.stop();
       sweeper.stop();
       abandon.stop();
       safetyNet.stop();
+      compliance.retention.stop();
       gateway.close();
       hub.dispose();
       await app.close();

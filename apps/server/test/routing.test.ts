@@ -200,7 +200,7 @@ describe('ACD routing through the real server', () => {
     const { group } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Loans', memberIds: [c.ids[AGENT1]] });
     const a1 = await online(c, AGENT1);
     conns.push(a1.rec.conn);
-    const { v, conversation } = await visitorStarts(c);
+    const { v, conversation, token } = await visitorStarts(c);
     conns.push(v.conn);
     await assignedTo(a1.rec, conversation.id);
     // agent2 is offline: a transfer to them is refused with a stable code.
@@ -219,6 +219,11 @@ describe('ACD routing through the real server', () => {
       'conversation.transferred', 'conversation.assigned',
       'conversation.transferred', 'conversation.queued', 'conversation.assigned',
     ]);
+    // The notes are for colleagues: agents read them, the visitor gets the events without them.
+    const notes = (evs: { event: { type: string; note?: string } }[]) => evs.filter((e) => e.event.type === 'conversation.transferred').map((e) => e.event.note);
+    expect(notes(events as never)).toEqual(['mortgage question', 'back to loans']);
+    const seen = await asVisitor<{ events: { event: { type: string; note?: string } }[] }>(c.t, token, 'GET', `/api/conversations/${conversation.id}/events`);
+    expect(notes(seen.events)).toEqual(['', '']);
     const { agents } = await api<{ agents: { id: string; load: number }[] }>(c.t, c.admin, 'GET', '/api/supervisor/agents');
     expect(agents.find((a) => a.id === a2.id)?.load).toBe(0);
     expect(agents.find((a) => a.id === a1.id)?.load).toBe(1);
@@ -242,6 +247,44 @@ describe('ACD routing through the real server', () => {
     });
     const { messages } = await api<{ messages: { text: string; name: string; groupId: string }[] }>(c.t, c.admin, 'GET', '/api/offline-messages');
     expect(messages).toEqual([expect.objectContaining({ text: 'Please call me back', name: 'Zhang <b>', groupId: group.id })]);
+  });
+
+  it('lists colleagues to any agent, and shows supervisors the routing facts they can set on a visitor', async () => {
+    c = await boot();
+    const agent1 = await agentLogin(c.t, AGENT1);
+    const { agents } = await api<{ agents: { id: string; name: string; presence: string; groupIds: string[] }[] }>(
+      c.t, agent1, 'GET', '/api/agents/directory',
+    );
+    expect(agents).toHaveLength(4);
+    const a2 = agents.find((a) => a.id === c.ids[AGENT2]);
+    expect(a2).toEqual({ id: c.ids[AGENT2], name: 'Chen Wei 陈伟', presence: 'offline', groupIds: [expect.any(String)] });
+    // Only names, presence and groups: no emails, load or roles for plain agents.
+    expect(Object.keys(agents[0]!).sort()).toEqual(['groupIds', 'id', 'name', 'presence']);
+    // The supervisor-only list stays closed to them.
+    await expect(api(c.t, agent1, 'GET', '/api/supervisor/agents')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    const { visitorId } = await visitorSession(c.t);
+    const path = `/api/admin/visitors/${visitorId}/routing`;
+    expect(await api(c.t, c.admin, 'GET', path)).toEqual({ vip: false, tags: [], attributes: {} });
+    await api(c.t, c.admin, 'PUT', path, { vip: true, tags: ['wealth'], attributes: { level: 'gold' } });
+    const supervisor = await agentLogin(c.t, 'supervisor@demo.visavis.local');
+    expect(await api(c.t, supervisor, 'GET', path)).toEqual({ vip: true, tags: ['wealth'], attributes: { level: 'gold' } });
+    await expect(api(c.t, agent1, 'GET', path)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(api(c.t, c.admin, 'GET', '/api/admin/visitors/00000000-0000-4000-8000-000000000000/routing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('tells a visitor their group is closed even when no agent is online or has room', async () => {
+    c = await boot();
+    const { group } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', {
+      name: 'Night', hours: { timeZone: 'UTC', weekly: [], holidays: [] }, memberIds: [c.ids[AGENT1]],
+    });
+    await setConfig(c, (cfg) => ({ ...cfg, policy: { ...cfg.policy, chain: [{ kind: 'skill-rules', rules: [], defaultGroupId: group.id }, { kind: 'least-loaded' }] } }));
+    // Nobody is online: the typical night. The visitor must still learn that the team is closed.
+    const { v, conversation } = await visitorStarts(c);
+    conns.push(v.conn);
+    await waitFor(() => v.pushes.find((m) => m.type === 'queue.position' && m.closed), 'a closed notice with nobody online');
+    const why = await api<{ decision: { kind: string; closed: boolean }; groupId: string }>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
+    expect(why).toMatchObject({ decision: { kind: 'queue', closed: true }, groupId: group.id });
   });
 
   it('closes a waiting conversation whose visitor left, and moves the next visitor up', async () => {

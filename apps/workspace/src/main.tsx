@@ -6,6 +6,8 @@ import { I18nProvider } from './i18n/react.js';
 import './styles/base.css';
 import './styles/frame.css';
 import './styles/chat.css';
+import './styles/routing.css';
+import './styles/views.css';
 import './styles/panel.css';
 
 const root = document.getElementById('root');

@@ -22,11 +22,11 @@ describe('call media helpers', () => {
     expect(profileConstraints(info({ media: 'audio' }), 'user').video).toBe(false);
   });
 
-  it('sends three simulcast layers under the profile cap, top layer at full resolution', () => {
+  it('sends three simulcast layers under the profile cap, top layer (full resolution) first', () => {
     const e = simulcastEncodings(info({ profile: '360p' }));
-    expect(e.map((x) => x.scaleResolutionDownBy)).toEqual([4, 2, 1]);
-    expect(e[2]!.maxBitrate).toBe(800_000);
-    expect(e[0]!.maxBitrate! < e[1]!.maxBitrate! && e[1]!.maxBitrate! < e[2]!.maxBitrate!).toBe(true);
+    expect(e.map((x) => x.scaleResolutionDownBy)).toEqual([1, 2, 4]);
+    expect(e[0]!.maxBitrate).toBe(800_000);
+    expect(e[0]!.maxBitrate! > e[1]!.maxBitrate! && e[1]!.maxBitrate! > e[2]!.maxBitrate!).toBe(true);
   });
 
   it('orders codecs by preference and keeps the others after them', () => {

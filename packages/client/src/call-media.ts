@@ -19,13 +19,17 @@ export function profileConstraints(info: CallJoinInfo, facingMode: 'user' | 'env
   };
 }
 
-/** Three simulcast layers (quarter, half, full resolution) under the profile's bitrate cap. */
+/**
+ * Three simulcast layers (full, half, quarter resolution) under the profile's bitrate cap,
+ * highest first: the media node (Janus, rid order "hml" by default) numbers the layers by their
+ * position in the SDP, so this order makes substream 2 the full-resolution one.
+ */
 export function simulcastEncodings(info: CallJoinInfo): RTCRtpEncodingParameters[] {
   const max = CALL_PROFILES[info.profile].maxBitrate;
   return [
-    { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: Math.round(max * 0.08) },
-    { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: Math.round(max * 0.25) },
     { rid: 'h', scaleResolutionDownBy: 1, maxBitrate: max },
+    { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: Math.round(max * 0.25) },
+    { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: Math.round(max * 0.08) },
   ];
 }
 

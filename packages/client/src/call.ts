@@ -43,6 +43,9 @@ export class CallSession extends Emitter<CallEvents> {
   private readonly off: (() => void)[] = [];
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private lastStats: StatsSample | null = null;
+  /** The subscription under way, and whether another was asked for meanwhile (see subscribe()). */
+  private subscribing: Promise<void> | null = null;
+  private subscribeAgain = false;
   private ended = false;
   private audioOn = true;
   private videoOn = true;
@@ -67,8 +70,8 @@ export class CallSession extends Emitter<CallEvents> {
     this.localStream = await navigator.mediaDevices.getUserMedia(profileConstraints(this.info, this.facing));
     this.emit('local', this.localStream);
     await this.publish();
-    // The other side may already be publishing.
-    await this.subscribe().catch(() => undefined);
+    // The other side may already be publishing (unless a call.feed push already started a subscription).
+    if (!this.subscribing) await this.subscribe().catch(() => undefined);
     this.statsTimer = setInterval(() => void this.reportStats(), this.opts.statsIntervalMs ?? 3000);
   }
 
@@ -160,7 +163,34 @@ export class CallSession extends Emitter<CallEvents> {
     if (answer) await pc.setRemoteDescription(answer);
   }
 
-  private async subscribe(): Promise<void> {
+  /**
+   * One subscription at a time. Two in flight let the server replace its leg under the first (whose
+   * answer then reaches the second leg), and closing a PeerConnection during its
+   * setRemoteDescription leaves that promise pending for ever (start() never finished). A request
+   * while one runs is done once more after it: the feed may have been published again.
+   */
+  private subscribe(): Promise<void> {
+    if (this.subscribing) {
+      this.subscribeAgain = true;
+      return this.subscribing;
+    }
+    this.subscribing = (async () => {
+      let failure: unknown = null;
+      try {
+        do {
+          this.subscribeAgain = false;
+          failure = null;
+          await this.subscribeOnce().catch((e: unknown) => (failure = e));
+        } while (this.subscribeAgain && !this.ended);
+      } finally {
+        this.subscribing = null;
+      }
+      if (failure) throw failure;
+    })();
+    return this.subscribing;
+  }
+
+  private async subscribeOnce(): Promise<void> {
     const { offer } = await this.conn.request<{ offer: Jsep }>({ type: 'call.subscribe', callId: this.callId });
     this.sub?.close();
     const pc = this.newPeer('subscribe');

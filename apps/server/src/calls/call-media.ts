@@ -53,7 +53,8 @@ export class CallMedia {
       leg.configure({ offer, audio, video: video && call.media === 'video', bitrate: CALL_PROFILES[call.profile].maxBitrate }),
     );
     await CallStore.update(this.db, call.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId });
-    await this.calls.push(call, other(party), { type: 'call.feed', callId: call.id, available: true });
+    // The other party hears of the feed on `webrtcup` (onPublisherEvent): Janus refuses to
+    // subscribe to a publisher whose PeerConnection is not up yet (428 "No such feed").
     return { answer };
   }
 
@@ -132,6 +133,10 @@ export class CallMedia {
     const legs = this.legs.get(key(call.id, party));
     if (e.type === 'candidate') {
       void this.calls.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'publish', candidate: e.candidate });
+      return;
+    }
+    if (e.type === 'webrtcup' && legs?.publisher === leg) {
+      void this.calls.push(call, other(party), { type: 'call.feed', callId: call.id, available: true }).catch(this.onError);
       return;
     }
     if (e.type === 'closed' && e.reason === 'node_lost') {

@@ -8,6 +8,7 @@ import type { BlobUrls } from '../services/blob-urls.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import type { PresenceService } from '../services/presence-service.js';
 import { isSupervisor } from '../services/principal.js';
+import { forReader } from '../services/visitor-view.js';
 import { readableConversation } from '../services/access.js';
 import type { UploadService } from '../services/upload-service.js';
 import type { VisitorService } from '../services/visitor-service.js';
@@ -17,6 +18,8 @@ import { OrgStore } from '../stores/org-store.js';
 import { VisitorStore, toVisitorProfile } from '../stores/visitor-store.js';
 import { RequestAuth, SESSION_COOKIE, setSessionCookie } from './context.js';
 import { registerRoutingRoutes, type RoutingRouteDeps } from './routes-routing.js';
+import { registerRecordingRoutes } from './routes-recordings.js';
+import type { Compliance } from '../compliance/compliance.js';
 
 export interface ApiDeps {
   db: Database;
@@ -30,6 +33,7 @@ export interface ApiDeps {
   cookieSecure: (req: { protocol: string }) => boolean;
   loginRatePerMinute: number;
   visitorSessionRatePerMinute: number;
+  compliance: Compliance;
 }
 
 const IdParam = z.object({ id: z.string().uuid() });
@@ -37,6 +41,7 @@ const IdParam = z.object({ id: z.string().uuid() });
 export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promise<void> {
   const who = new RequestAuth(d.auth, d.visitors);
   await registerRoutingRoutes(app, { ...d.routingRoutes, db: d.db, who });
+  await registerRecordingRoutes(app, { db: d.db, who, compliance: d.compliance });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
   // whole office behind one NAT address.
@@ -101,7 +106,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
       })
       .parse(req.query);
     const events = await d.conversations.eventsAfter(p, id, q.afterSeq, q.limit);
-    return { events: events.map((e) => d.urls.present(e)) };
+    return { events: events.map((e) => d.urls.present(forReader(p, e))) };
   });
 
   app.post('/api/visitor/session', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req) => {

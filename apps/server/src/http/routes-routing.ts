@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   AgentRoutingInput, OfflineMessageInput, RoutingConfig, SkillGroupInput, TransferRequest, VisitorRoutingFacts,
 } from '@visavis/protocol';
+import { AppError } from '../errors.js';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { OfferService } from '../routing/offer-service.js';
@@ -60,6 +61,18 @@ export async function registerRoutingRoutes(app: FastifyInstance, d: RoutingRout
     };
   });
 
+  /** Any agent: colleagues to transfer to, and names for the routing explanation. No load or contacts. */
+  app.get('/api/agents/directory', async (req) => {
+    const p = await who.agent(req);
+    const rows = await d.db.query<{ id: string; name: string; presence: string; group_ids: string[] | null }>(
+      `select a.id, a.name, a.presence,
+              (select array_agg(m.group_id::text order by m.group_id) from skill_group_members m where m.agent_id = a.id) as group_ids
+       from agents a where a.org_id = $1 order by a.name, a.id`,
+      [p.orgId],
+    );
+    return { agents: rows.map((r) => ({ id: r.id, name: r.name, presence: r.presence, groupIds: r.group_ids ?? [] })) };
+  });
+
   app.get('/api/supervisor/queue', async (req) => ({ queue: await liveQueue(d.db, d.clock, await who.agent(req)) }));
   app.get('/api/supervisor/agents', async (req) => ({ agents: await d.admin.agents(await who.agent(req)) }));
 
@@ -100,6 +113,17 @@ export async function registerRoutingRoutes(app: FastifyInstance, d: RoutingRout
     const { entryPoint } = EntryQuery.parse(req.query);
     await d.admin.saveConfig(await who.agent(req), entryPoint ?? null, RoutingConfig.parse(req.body));
     return reply.code(204).send();
+  });
+  /** What PUT below sets, so the workspace can show and edit it without losing tags it did not see. */
+  app.get('/api/admin/visitors/:id/routing', async (req) => {
+    const p = await who.agent(req);
+    if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
+    const [v] = await d.db.query<{ vip: boolean; tags: string[] | null; attributes: Record<string, string | number | boolean> | null }>(
+      'select vip, tags, attributes from visitors where id::text = $1 and org_id = $2',
+      [IdParam.parse(req.params).id, p.orgId],
+    );
+    if (!v) throw new AppError('NOT_FOUND', 'No such visitor.');
+    return { vip: v.vip, tags: v.tags ?? [], attributes: v.attributes ?? {} };
   });
   app.put('/api/admin/visitors/:id/routing', async (req, reply) => {
     await d.admin.setVisitorFacts(await who.agent(req), IdParam.parse(req.params).id, VisitorRoutingFacts.parse(req.body));

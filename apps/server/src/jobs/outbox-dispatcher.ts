@@ -74,7 +74,8 @@ export class OutboxDispatcher {
     for (;;) {
       let rows;
       try {
-        rows = await OutboxStore.claim(this.db, this.clock.now(), 50, 30_000);
+        // +1 ms: the database keeps microseconds, so a row written this millisecond is due too.
+        rows = await OutboxStore.claim(this.db, new Date(this.clock.now().getTime() + 1), 50, 30_000);
       } catch (e) {
         this.onError(e, 'claim');
         return handled;

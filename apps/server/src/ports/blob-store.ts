@@ -4,7 +4,9 @@ import type { Readable } from 'node:stream';
 export interface BlobStore {
   /** Stores the stream under key; answers its size and SHA-256 (hex). */
   put(key: string, data: Readable, maxBytes: number): Promise<{ size: number; sha256: string }>;
-  get(key: string): Promise<Readable>;
+  /** The blob's bytes; with `range`, only bytes start..end (inclusive), for HTTP Range requests. */
+  get(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** Removes the blob; deleting a missing key is not an error (retention may run twice). */
   delete(key: string): Promise<void>;
 }
 

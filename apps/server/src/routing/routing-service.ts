@@ -52,12 +52,19 @@ export class RoutingService {
    */
   async drain(orgId: string): Promise<number> {
     const state = await this.loadPass(orgId);
+    const anyRoom = () => state.agents.some((a) => a.state === 'online' && a.load < a.capacity);
+    let room = anyRoom();
     let handed = 0;
     for (const entry of await RoutingStore.queue(this.db, orgId)) {
-      if (!state.agents.some((a) => a.state === 'online' && a.load < a.capacity)) break;
       if (entry.ringing) continue;
+      // Nobody can take anything: only a conversation never decided is decided now, so that its
+      // target group, and whether that group is closed, are known (and told to the visitor).
+      if (!room && entry.decided) continue;
       const outcome = await this.routeWith(state, entry.conversationId);
-      if (outcome === 'assigned' || outcome === 'offered') handed++;
+      if (outcome === 'assigned' || outcome === 'offered') {
+        handed++;
+        room = anyRoom();
+      }
     }
     await this.queue.publish(orgId);
     return handed;

@@ -44,10 +44,13 @@ export const OutboxStore = {
    */
   async claim(db: SqlExecutor, now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
     return db.query<OutboxRow>(
-      `update outbox set attempts = attempts + 1, available_at = $2
-       where id in (select id from outbox where dispatched_at is null and available_at <= $1
+      // A CTE, not `id in (subquery)`: the planner may re-run an IN subquery, which with LIMIT and
+      // SKIP LOCKED can lock rows it then does not update (or more than LIMIT).
+      `with due as (select id from outbox where dispatched_at is null and available_at <= $1
                     order by id limit $3 for update skip locked)
-       returning id, topic, payload, attempts`,
+       update outbox o set attempts = o.attempts + 1, available_at = $2
+       from due where o.id = due.id
+       returning o.id, o.topic, o.payload, o.attempts`,
       [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
     );
   },

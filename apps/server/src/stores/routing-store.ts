@@ -85,10 +85,11 @@ export const RoutingStore = {
   },
 
   /** Queued conversations without a ringing offer, in queue order (VIP first, then oldest). */
-  async queue(db: SqlExecutor, orgId: string, limit = 1000): Promise<(QueueEntry & { visitorId: string; ringing: boolean })[]> {
-    const rows = await db.query<{ id: string; group_id: string | null; vip: boolean; queued_at: string; visitor_id: string; ringing: boolean }>(
+  async queue(db: SqlExecutor, orgId: string, limit = 1000): Promise<(QueueEntry & { visitorId: string; ringing: boolean; decided: boolean })[]> {
+    const rows = await db.query<{ id: string; group_id: string | null; vip: boolean; queued_at: string; visitor_id: string; ringing: boolean; decided: boolean }>(
       `select c.id, c.group_id, c.vip, coalesce(c.queued_at, c.created_at) as queued_at, c.visitor_id,
-              exists (select 1 from offers o where o.conversation_id = c.id and o.status = 'ringing') as ringing
+              exists (select 1 from offers o where o.conversation_id = c.id and o.status = 'ringing') as ringing,
+              c.routing is not null as decided
        from conversations c where c.org_id = $1 and c.status = 'queued'
        order by c.vip desc, c.queued_at, c.id limit $2`,
       [orgId, limit],
@@ -100,6 +101,7 @@ export const RoutingStore = {
       enqueuedAt: Date.parse(r.queued_at),
       visitorId: r.visitor_id,
       ringing: r.ringing,
+      decided: r.decided,
     }));
   },
 

@@ -109,7 +109,9 @@ describeEachDatabase('stores', (open) => {
   it('hands each outbox row to one claimer, and back after its lease', async () => {
     await OutboxStore.add(t.db, orgId, 'routing.agent_available', { orgId, agentId: 'a' });
     await OutboxStore.add(t.db, orgId, 'routing.agent_available', { orgId, agentId: 'b' });
-    const now = new Date();
+    // The database stores microseconds and JavaScript dates milliseconds: a row written in this
+    // very millisecond would not yet be due at a truncated `now`.
+    const now = new Date(Date.now() + 2);
     // Two claimers at once. PostgreSQL's LIMIT ... FOR UPDATE SKIP LOCKED may hand a claimer fewer
     // rows than asked for under contention (the row it locked was re-checked and no longer due), so
     // claim until nothing is due: what matters is that no row is ever handed out twice.

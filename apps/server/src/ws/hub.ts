@@ -1,5 +1,6 @@
 import type { SequencedEvent, ServerMessage } from '@visavis/protocol';
 import type { EventBus } from '../ports/event-bus.js';
+import { forReader } from '../services/visitor-view.js';
 import type { BlobUrls } from '../services/blob-urls.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import { isSupervisor, type Principal } from '../services/principal.js';
@@ -175,7 +176,7 @@ export class Hub {
   }
 
   private send(c: ClientConnection, sub: Subscription, e: SequencedEvent): void {
-    c.send({ type: 'conversation.event', ...this.urls.present(e) });
+    c.send({ type: 'conversation.event', ...this.urls.present(forReader(c.principal, e)) });
     sub.lastSentSeq = e.seq;
   }
 

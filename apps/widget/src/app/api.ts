@@ -119,6 +119,11 @@ export class VisitorApi {
     return res.attachment;
   }
 
+  /** Leave a message for the team while it is closed (POST /api/visitor/offline-messages). */
+  async leaveMessage(m: { name: string; contact: string; text: string; pageUrl?: string }): Promise<{ id: string }> {
+    return requestJson<{ id: string }>(this.http(API_TIMEOUT_MS), 'POST', '/api/visitor/offline-messages', m);
+  }
+
   private http(timeoutMs: number) {
     const fetchImpl = fetchWithTimeout(timeoutMs);
     return this.token ? { baseUrl: this.baseUrl, token: this.token, fetchImpl } : { baseUrl: this.baseUrl, fetchImpl };

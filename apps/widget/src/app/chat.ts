@@ -9,6 +9,9 @@ import { describeFailure, describeUploadProblem } from './problems.js';
 import type { Translate } from './i18n.js';
 import { Typing } from './typing.js';
 import { ReceiptPolicy } from './receipts.js';
+import { OfflineMessage, type QueueInfo } from './queue.js';
+import { Notice } from './notice.js';
+import type { RoutingHints } from '../shared/bridge.js';
 
 export type Phase = 'starting' | 'ready' | 'error';
 
@@ -26,9 +29,13 @@ export class ChatController {
   timeline = new Timeline();
   conversationId: string | null = null;
   agentTyping = false;
-  queuePosition: number | null = null;
+  /** Place in line, estimated wait and whether the team is closed; null until the first push. */
+  queue: QueueInfo | null = null;
+  readonly offline: OfflineMessage;
+  /** Entry point and designated agent for the next conversation this visitor starts. */
+  routing: RoutingHints = {};
   /** A transient problem to show above the composer (upload refused, rate limited, ...). */
-  notice: string | null = null;
+  readonly notice: Notice;
   csatSubmitting = false;
 
   private conn: Connection | null = null;
@@ -40,13 +47,13 @@ export class ChatController {
   private readonly receipts = new ReceiptPolicy();
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
-  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private authRetries = 0;
   private readonly typing: Typing;
   private identity: BridgeIdentity | null = null;
   /** Files of attachments not yet stored, so a failed upload can be retried without re-picking. */
   private readonly files = new Map<string, { file: File; mime: string }>();
-  private pageUrl = '';
+  /** The page the visitor is on (conversation start, leave-a-message). */
+  pageUrl = '';
   /** Bumped by every start(); a slower, older start must not connect over a newer one. */
   private generation = 0;
 
@@ -56,7 +63,10 @@ export class ChatController {
     private readonly t: Translate,
     private readonly lang: Language,
     private readonly onChange: () => void,
+    private readonly channel: 'web' | 'h5' = 'web',
   ) {
+    this.offline = new OfflineMessage(api, t, onChange);
+    this.notice = new Notice(onChange);
     this.typing = new Typing((typing) => {
       if (this.conversationId && this.conn) {
         void this.conn.request({ type: 'typing.set', conversationId: this.conversationId, typing }).catch(() => {});
@@ -107,7 +117,7 @@ export class ChatController {
     const text = raw.trim();
     if (!text) return false;
     if (text.length > LIMITS.textMessageChars) {
-      this.showNotice(this.t('messageTooLong', { max: LIMITS.textMessageChars }));
+      this.notice.show(this.t('messageTooLong', { max: LIMITS.textMessageChars }));
       return false;
     }
     const clientMsgId = newClientMsgId();
@@ -121,7 +131,7 @@ export class ChatController {
   sendFile(file: File): void {
     const problem = checkUpload(file);
     if (problem) {
-      this.showNotice(describeUploadProblem(problem, this.t));
+      this.notice.show(describeUploadProblem(problem, this.t));
       return;
     }
     const mime = effectiveMime(file);
@@ -173,7 +183,7 @@ export class ChatController {
       this.timeline.csatScore = score;
     } catch (e) {
       if (e instanceof VisavisError && e.code === 'CSAT_ALREADY_SUBMITTED') this.timeline.csatScore ??= score;
-      else this.showNotice(describeFailure(e, this.t, 'send'));
+      else this.notice.show(describeFailure(e, this.t, 'send'));
     }
     this.csatSubmitting = false;
     this.onChange();
@@ -190,7 +200,8 @@ export class ChatController {
     this.conversationId = null;
     this.timeline = new Timeline();
     this.agentTyping = false;
-    this.queuePosition = null;
+    this.queue = null;
+    this.offline.reset();
     this.receipts.reset();
     this.typing.reset();
     this.historyUpTo = 0;
@@ -201,18 +212,13 @@ export class ChatController {
     try {
       await this.conn.request({ type: 'conversation.close', conversationId: this.conversationId });
     } catch (e) {
-      this.showNotice(describeFailure(e, this.t, 'other'));
+      this.notice.show(describeFailure(e, this.t, 'other'));
     }
   }
 
   /** For browser tests (like the workspace's hook): drop the socket as a network blip would. */
   dropConnectionForTest(): void {
     this.conn?.dropForTest();
-  }
-
-  dismissNotice(): void {
-    this.notice = null;
-    this.onChange();
   }
 
   // ---- internals -----------------------------------------------------------------------
@@ -261,6 +267,9 @@ export class ChatController {
       .request<{ conversation: ConversationSummary }>({
         type: 'conversation.start',
         language: this.lang,
+        channel: this.channel,
+        ...(this.routing.entryPoint ? { entryPoint: this.routing.entryPoint } : {}),
+        ...(this.routing.agent ? { designatedAgentId: this.routing.agent } : {}),
         ...(this.pageUrl ? { pageUrl: this.pageUrl.slice(0, LIMITS.urlChars) } : {}),
       })
       .then(({ conversation }) => {
@@ -301,7 +310,7 @@ export class ChatController {
       if (res?.event && res.event.conversationId === this.conversationId) this.onEvent(res.event);
     } catch (e) {
       this.timeline.setPendingState(clientMsgId, 'failed');
-      this.showNotice(describeFailure(e, this.t, 'other'));
+      this.notice.show(describeFailure(e, this.t, 'other'));
       this.onChange();
     }
   }
@@ -315,7 +324,7 @@ export class ChatController {
       this.timeline.setPendingAttachment(clientMsgId, attachment);
     } catch (e) {
       this.timeline.setPendingState(clientMsgId, 'failed');
-      this.showNotice(describeFailure(e, this.t, 'upload'));
+      this.notice.show(describeFailure(e, this.t, 'upload'));
       this.onChange();
       return;
     }
@@ -341,7 +350,7 @@ export class ChatController {
         });
       }
     }
-    if (e.type === 'conversation.assigned' || e.type === 'conversation.closed') this.queuePosition = null;
+    if (e.type === 'conversation.assigned' || e.type === 'conversation.closed') this.queue = null;
     if (e.type === 'conversation.closed') {
       this.agentTyping = false;
       this.typing.reset();
@@ -363,8 +372,8 @@ export class ChatController {
         this.onChange();
         return;
       case 'queue.position':
-        if (msg.conversationId !== this.conversationId) return;
-        this.queuePosition = msg.position;
+        if (msg.conversationId !== this.conversationId || this.timeline.status === 'assigned') return;
+        this.queue = { position: msg.position, etaSeconds: msg.etaSeconds, closed: msg.closed };
         this.onChange();
         return;
       case 'error':
@@ -409,12 +418,5 @@ export class ChatController {
 
   private reportUnread(): void {
     this.host.unread(this.isSeen() ? 0 : this.timeline.unreadCount());
-  }
-
-  private showNotice(text: string): void {
-    this.notice = text;
-    clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => this.dismissNotice(), 6000);
-    this.onChange();
   }
 }

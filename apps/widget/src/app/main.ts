@@ -26,7 +26,8 @@ function boot(): void {
   const host = new HostBridge(params.hostOrigin, params.embed);
   const api = new VisitorApi(params.siteKey);
   let view: AppView | null = null;
-  const chat = new ChatController(api, host, t, params.lang, () => view?.schedule());
+  const chat = new ChatController(api, host, t, params.lang, () => view?.schedule(), params.channel);
+  chat.routing = params.routing;
   view = new AppView(chat, t, {
     embedded: params.embed,
     lang: params.lang,
@@ -49,6 +50,8 @@ function boot(): void {
       open = msg.open;
       chat.setVisible(open);
       if (open) view?.focusInput();
+    } else if (msg.kind === 'routing') {
+      chat.routing = msg.routing;
     } else if (msg.kind === 'identify') {
       const same = identity?.userId === msg.identity.userId && identity?.hash === msg.identity.hash;
       identity = msg.identity;

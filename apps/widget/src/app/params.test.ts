@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseParams } from './params.js';
-import { parseAppToHost, parseHostToApp, BRIDGE_NS } from '../shared/bridge.js';
+import { parseAppToHost, parseHostToApp, parseIdentity, parseRouting, BRIDGE_NS } from '../shared/bridge.js';
 
 const hash = 'a'.repeat(64);
 
@@ -25,6 +25,32 @@ describe('parseParams', () => {
   });
 });
 
+describe('routing hints and signed facts', () => {
+  it('reads entryPoint and a designated agent, and the channel from the mode', () => {
+    const h5 = parseParams('?siteKey=demo-bank&agent=5f0c-Ab_9&entryPoint=%20mortgage%20', 'en', '');
+    expect(h5.routing).toEqual({ entryPoint: 'mortgage', agent: '5f0c-Ab_9' });
+    expect(h5.channel).toBe('h5');
+    const embedded = parseParams('?siteKey=k&embed=1&host=https%3A%2F%2Fbank.example', 'en', '');
+    expect(embedded.routing).toEqual({});
+    expect(embedded.channel).toBe('web');
+  });
+
+  it('drops hints that cannot be ids or names', () => {
+    const p = parseParams(`?siteKey=k&agent=${encodeURIComponent('<script>')}&entryPoint=${'x'.repeat(101)}`, 'en', '');
+    expect(p.routing).toEqual({});
+    expect(parseRouting({ agent: 'a'.repeat(65) })).toEqual({});
+    expect(parseRouting('agent=1')).toEqual({});
+  });
+
+  it('passes signed facts through only as a well-formed pair', () => {
+    const facts = 'eyJ2aXAiOnRydWV9';
+    const p = parseParams(`?siteKey=k&userId=u1&hash=${hash}&facts=${facts}&factsHash=${'b'.repeat(64)}`, 'en', '');
+    expect(p.identity).toEqual({ userId: 'u1', hash, facts, factsHash: 'b'.repeat(64) });
+    expect(parseIdentity({ userId: 'u1', hash, facts })).toEqual({ userId: 'u1', hash });
+    expect(parseIdentity({ userId: 'u1', hash, facts: 'not base64url!', factsHash: 'b'.repeat(64) })).toEqual({ userId: 'u1', hash });
+  });
+});
+
 describe('bridge message parsing', () => {
   it('accepts only our namespace and known kinds', () => {
     expect(parseHostToApp({ kind: 'visibility', open: true })).toBeNull();
@@ -34,5 +60,10 @@ describe('bridge message parsing', () => {
     expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'event', name: 'message.received', data: 1 })).not.toBeNull();
     expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'event', name: 'constructor' })).toBeNull();
     expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'unread', count: -3 })).toEqual({ ns: BRIDGE_NS, kind: 'unread', count: 0 });
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'routing', routing: { entryPoint: 'loans', agent: 'a1', extra: 1 } })).toEqual({
+      ns: BRIDGE_NS,
+      kind: 'routing',
+      routing: { entryPoint: 'loans', agent: 'a1' },
+    });
   });
 });

@@ -1,11 +1,13 @@
 import type { Language } from '@visavis/protocol';
 import { chooseLanguage } from '../shared/lang.js';
-import { originOf, parseIdentity, type BridgeIdentity } from '../shared/bridge.js';
+import { originOf, parseIdentity, parseRouting, type BridgeIdentity, type RoutingHints } from '../shared/bridge.js';
 
 /**
  * What the chat app learns from its URL. In the loader's iframe: `?siteKey=..&lang=..&embed=1
  * &host=<host page origin>`. As a full-page H5 link: `?siteKey=..&lang=..` and optionally the
- * identity as `userId`, `hash`, `name`, `email` (the business's backend signs userId).
+ * identity as `userId`, `hash`, `name`, `email` (the business's backend signs userId), with signed
+ * routing facts as `facts` + `factsHash`. Either way `entryPoint` and `agent` (a designated agent's
+ * id, e.g. an account manager's link `/w/?siteKey=KEY&agent=ID`) are routing hints.
  */
 export interface AppParams {
   siteKey: string | null;
@@ -14,6 +16,9 @@ export interface AppParams {
   /** Origin of the page embedding us; the only origin we talk postMessage with. */
   hostOrigin: string | null;
   identity: BridgeIdentity | null;
+  routing: RoutingHints;
+  /** Where the conversation comes from: the website's embedded widget, or the mobile H5 page. */
+  channel: 'web' | 'h5';
 }
 
 export function parseParams(search: string, browserLanguage: string | undefined, referrer: string): AppParams {
@@ -28,6 +33,8 @@ export function parseParams(search: string, browserLanguage: string | undefined,
     hash: q.get('hash') ?? undefined,
     name: q.get('name') ?? undefined,
     email: q.get('email') ?? undefined,
+    facts: q.get('facts') ?? undefined,
+    factsHash: q.get('factsHash') ?? undefined,
   });
   return {
     siteKey: siteKey && siteKey.length <= 64 ? siteKey : null,
@@ -35,5 +42,7 @@ export function parseParams(search: string, browserLanguage: string | undefined,
     embed,
     hostOrigin,
     identity,
+    routing: parseRouting({ entryPoint: q.get('entryPoint') ?? undefined, agent: q.get('agent') ?? undefined }),
+    channel: embed ? 'web' : 'h5',
   };
 }

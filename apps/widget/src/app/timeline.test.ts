@@ -106,6 +106,23 @@ describe('Timeline status, receipts and notices', () => {
     expect(t.csatScore).toBe(4);
   });
 
+  it('shows a transfer as a notice naming where it went, without the agents\' note', () => {
+    const t = new Timeline();
+    t.apply(ev(1, { type: 'conversation.assigned', agent: { id: 'a1', name: 'Alice' }, reason: 'x' }));
+    t.apply(ev(2, { type: 'conversation.transferred', from: { id: 'a1', name: 'Alice' }, to: { kind: 'group', id: 'g', name: 'Loans' }, note: 'internal: VIP, be nice' }));
+    t.apply(ev(3, { type: 'conversation.queued', reason: 'transferred to Loans' }));
+    expect(t.status).toBe('queued');
+    t.apply(ev(4, { type: 'conversation.transferred', from: null, to: { kind: 'agent', id: 'a2', name: 'Bo <b>' }, note: '' }));
+    t.apply(ev(5, { type: 'conversation.assigned', agent: { id: 'a2', name: 'Bo <b>' }, reason: 'x' }));
+    const notices = t.items.flatMap((i) => (i.type === 'system' ? [i.notice] : []));
+    expect(notices.filter((n) => n.notice === 'transferred')).toEqual([
+      { notice: 'transferred', to: 'group', name: 'Loans' },
+      { notice: 'transferred', to: 'agent', name: 'Bo <b>' },
+    ]);
+    expect(JSON.stringify(t.items)).not.toContain('internal');
+    expect(t.agentName).toBe('Bo <b>');
+  });
+
   it('derives delivered and read marks from agent receipts', () => {
     const t = new Timeline();
     t.apply(visitorMsg(1, 'cm-00000001'));

@@ -35,6 +35,8 @@ export type SystemNotice =
   | { notice: 'queued' }
   | { notice: 'assigned'; agentName: string }
   | { notice: 'closed'; by: CloseReason }
+  /** Handed to another agent or to a team; the agents' note is not shown to the visitor. */
+  | { notice: 'transferred'; to: 'agent' | 'group'; name: string }
   /** A message authored by the system itself (e.g. an automatic greeting). */
   | { notice: 'text'; text: string };
 
@@ -167,6 +169,15 @@ export class Timeline {
       case 'conversation.closed':
         this.status = 'closed';
         this.insert({ type: 'system', key: `s${ev.seq}`, seq: ev.seq, at: ev.at, notice: { notice: 'closed', by: e.by } });
+        return true;
+      case 'conversation.transferred':
+        this.insert({
+          type: 'system',
+          key: `s${ev.seq}`,
+          seq: ev.seq,
+          at: ev.at,
+          notice: { notice: 'transferred', to: e.to.kind, name: e.to.name },
+        });
         return true;
       case 'csat.submitted':
         this.csatScore = e.score;

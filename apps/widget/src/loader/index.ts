@@ -1,12 +1,13 @@
 import { chooseLanguage } from '../shared/lang.js';
-import { originOf, parseIdentity } from '../shared/bridge.js';
+import { originOf, parseIdentity, parseRouting } from '../shared/bridge.js';
 import { Widget } from './widget.js';
 
 /**
  * widget.js — the embed loader. A business adds
  *   <script src="https://chat.example/widget.js" data-site-key="KEY" async></script>
- * optionally with data-lang and data-user-id / data-user-hash / data-user-name /
- * data-user-email, and optionally the queue stub (so calls made before the script loads work):
+ * optionally with data-lang, data-user-id / data-user-hash / data-user-name / data-user-email
+ * (and signed routing facts: data-user-facts / data-user-facts-hash), routing hints
+ * data-entry-point and data-agent, and the queue stub (so calls made before the script loads work):
  *   <script>window.Visavis=window.Visavis||function(){(Visavis.q=Visavis.q||[]).push(arguments)}</script>
  * It never throws into the host page: a misconfiguration only logs a warning.
  */
@@ -29,7 +30,9 @@ function start(): void {
     return;
   }
   const d = script.dataset;
-  const identity = d.userId ? parseIdentity({ userId: d.userId, hash: d.userHash, name: d.userName, email: d.userEmail }) : null;
+  const identity = d.userId
+    ? parseIdentity({ userId: d.userId, hash: d.userHash, name: d.userName, email: d.userEmail, facts: d.userFacts, factsHash: d.userFactsHash })
+    : null;
   if (d.userId && !identity) console.warn('[visavis] ignoring data-user-id: data-user-hash is missing or malformed');
 
   const widget = new Widget({
@@ -37,6 +40,7 @@ function start(): void {
     lang: chooseLanguage(d.lang, navigator.language),
     appOrigin: originOf(script.src) ?? location.origin,
     identity,
+    routing: parseRouting({ entryPoint: d.entryPoint, agent: d.agent }),
   });
 
   const queued = Array.from(w.Visavis?.q ?? []);

@@ -4,7 +4,9 @@ import {
   HOST_EVENTS,
   parseAppToHost,
   parseIdentity,
+  parseRouting,
   type BridgeIdentity,
+  type RoutingHints,
   type HostEventName,
   type HostToApp,
 } from '../shared/bridge.js';
@@ -17,6 +19,8 @@ export interface WidgetOptions {
   /** Origin serving widget.js, and so the chat app: the only origin we exchange messages with. */
   appOrigin: string;
   identity: BridgeIdentity | null;
+  /** Entry point and designated agent for the conversations started from this page. */
+  routing: RoutingHints;
 }
 
 type Handler = (data?: unknown) => void;
@@ -51,6 +55,7 @@ export class Widget {
   private frameReady = false;
   private isOpen = false;
   private identity: BridgeIdentity | null;
+  private routing: RoutingHints;
   private readonly handlers = new Map<HostEventName, Set<Handler>>();
   private readonly fired = new Set<HostEventName>();
   private readonly strings;
@@ -59,6 +64,7 @@ export class Widget {
 
   constructor(private readonly opts: WidgetOptions) {
     this.identity = opts.identity;
+    this.routing = opts.routing;
     this.strings = LOADER_STRINGS[opts.lang];
     this.activeKey = `visavis.active.${opts.siteKey}`;
     this.phoneQuery = typeof matchMedia === 'function' ? matchMedia('(max-width: 600px)') : null;
@@ -122,6 +128,12 @@ export class Widget {
         if (this.frameReady) this.post({ kind: 'identify', identity });
         return;
       }
+      case 'routing': {
+        // Visavis('routing', { entryPoint, agent }): applies to the next conversation started here.
+        this.routing = parseRouting(args[0]);
+        if (this.frameReady) this.post({ kind: 'routing', routing: this.routing });
+        return;
+      }
       case 'on': {
         const [event, fn] = args;
         if (typeof fn !== 'function' || !(HOST_EVENTS as readonly unknown[]).includes(event)) {
@@ -172,6 +184,8 @@ export class Widget {
   private ensureFrame(): void {
     if (this.frame) return;
     const q = new URLSearchParams({ siteKey: this.opts.siteKey, lang: this.opts.lang, embed: '1', host: location.origin });
+    if (this.routing.entryPoint) q.set('entryPoint', this.routing.entryPoint);
+    if (this.routing.agent) q.set('agent', this.routing.agent);
     const frame = document.createElement('iframe');
     frame.className = 'vvl-frame';
     frame.name = 'visavis-chat';

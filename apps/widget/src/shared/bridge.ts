@@ -7,12 +7,37 @@
  */
 export const BRIDGE_NS = 'visavis.widget.v1';
 
-/** Identity the host page hands over; the server verifies `hash` (HMAC of userId). */
+/**
+ * Identity the host page hands over; the server verifies `hash` (HMAC of userId), and `factsHash`
+ * (HMAC of userId + "." + facts) over the routing facts (VIP, tags, attributes as base64url JSON).
+ */
 export interface BridgeIdentity {
   userId: string;
   hash: string;
   name?: string;
   email?: string;
+  facts?: string;
+  factsHash?: string;
+}
+
+/**
+ * Routing hints from the embed or link: a named entry point (a button, a campaign), and a
+ * designated agent (an account manager's own link). Not secret: the server checks them.
+ */
+export interface RoutingHints {
+  entryPoint?: string;
+  agent?: string;
+}
+
+/** Shape check for routing hints from the host page or the URL; bad parts are dropped. */
+export function parseRouting(v: unknown): RoutingHints {
+  const out: RoutingHints = {};
+  if (!isRecord(v)) return out;
+  const entry = typeof v.entryPoint === 'string' ? v.entryPoint.trim() : '';
+  if (entry && entry.length <= 100) out.entryPoint = entry;
+  const agent = typeof v.agent === 'string' ? v.agent.trim() : '';
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(agent)) out.agent = agent;
+  return out;
 }
 
 /** Events the host page can listen to with `Visavis('on', name, fn)`. */
@@ -30,6 +55,7 @@ export type HostEventName = (typeof HOST_EVENTS)[number];
 export type HostToApp =
   | { ns: typeof BRIDGE_NS; kind: 'init'; identity: BridgeIdentity | null; pageUrl: string; open: boolean }
   | { ns: typeof BRIDGE_NS; kind: 'identify'; identity: BridgeIdentity }
+  | { ns: typeof BRIDGE_NS; kind: 'routing'; routing: RoutingHints }
   | { ns: typeof BRIDGE_NS; kind: 'visibility'; open: boolean };
 
 /** App -> host. */
@@ -50,13 +76,18 @@ function optionalString(v: unknown, max: number): boolean {
 /** Shape check for identity coming from a host page we do not control. */
 export function parseIdentity(v: unknown): BridgeIdentity | null {
   if (!isRecord(v)) return null;
-  const { userId, hash, name, email } = v;
+  const { userId, hash, name, email, facts, factsHash } = v;
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 128) return null;
   if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return null;
   if (!optionalString(name, 120) || !optionalString(email, 254)) return null;
   const out: BridgeIdentity = { userId, hash };
   if (typeof name === 'string' && name) out.name = name;
   if (typeof email === 'string' && email) out.email = email;
+  // Signed routing facts travel only as a pair; the server refuses unsigned or mismatched ones.
+  if (typeof facts === 'string' && /^[A-Za-z0-9_-]{1,4096}$/.test(facts) && typeof factsHash === 'string' && /^[0-9a-f]{64}$/.test(factsHash)) {
+    out.facts = facts;
+    out.factsHash = factsHash;
+  }
   return out;
 }
 
@@ -74,6 +105,8 @@ export function parseHostToApp(data: unknown): HostToApp | null {
     }
     case 'visibility':
       return { ns: BRIDGE_NS, kind: 'visibility', open: data.open === true };
+    case 'routing':
+      return { ns: BRIDGE_NS, kind: 'routing', routing: parseRouting(data.routing) };
     default:
       return null;
   }

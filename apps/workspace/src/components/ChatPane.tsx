@@ -9,7 +9,8 @@ import { Composer } from './Composer.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { visitorLabel } from './ConversationList.js';
 import { MessageList } from './MessageList.js';
-import { ChatIcon, ClockIcon } from './Icons.js';
+import { ChatIcon, ClockIcon, TransferIcon } from './Icons.js';
+import { TransferDialog } from './TransferDialog.js';
 
 interface Props {
   onBack: () => void;
@@ -23,6 +24,7 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
   const now = useNow(1000);
   const [confirming, setConfirming] = useState(false);
   const [closeError, setCloseError] = useState<string | null>(null);
+  const [transferring, setTransferring] = useState(false);
   const id = state.selectedId;
   const s = id ? summaryOf(state, id) : null;
 
@@ -91,6 +93,16 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
           <button type="button" className="btn btn-ghost narrow-only" onClick={onShowVisitor}>
             {t('chat.visitorInfo')}
           </button>
+          {!closed && (state.me.role !== 'agent' || s?.agentId === state.me.id) && (
+            <button
+              type="button"
+              className="btn btn-ghost"
+              data-testid="transfer-open"
+              onClick={() => setTransferring(true)}
+            >
+              <TransferIcon /> {t('transfer.open')}
+            </button>
+          )}
           {!closed && (
             <button
               type="button"
@@ -120,6 +132,18 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
         )}
       </div>
       <Composer key={`c-${id}`} conversationId={id} disabled={closed} />
+      {transferring && (
+        <TransferDialog
+          conversationId={id}
+          currentAgentId={s?.agentId ?? null}
+          onCancel={() => setTransferring(false)}
+          onDone={() => {
+            setTransferring(false);
+            // A plain agent no longer sees a conversation handed to someone else.
+            if (state.me.role === 'agent') store.select(null);
+          }}
+        />
+      )}
       {confirming && (
         <ConfirmDialog
           title={t('chat.confirmTitle')}

@@ -109,7 +109,14 @@ export const EventItem = memo(function EventItem({ ev, receipts, meId }: EventPr
     case 'conversation.transferred':
       return (
         <SystemRow ev={ev}>
-          {t('sys.transferred', { name: e.to.name })}
+          <span data-testid="transfer-notice">
+            {e.from
+              ? t(e.to.kind === 'group' ? 'sys.transferredGroupBy' : 'sys.transferredBy', {
+                  from: e.from.name,
+                  name: e.to.name,
+                })
+              : t(e.to.kind === 'group' ? 'sys.transferredGroup' : 'sys.transferred', { name: e.to.name })}
+          </span>
           {e.note && <span className="csat-comment">“{e.note}”</span>}
         </SystemRow>
       );

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/react.js';
 import { useStore, useWorkspace } from '../store/context.js';
 import { LanguageSelect } from './LanguageSelect.js';
 
-const PRESENCES: Presence[] = ['online', 'away', 'offline'];
+const PRESENCES: Presence[] = ['online', 'busy', 'away', 'offline'];
 
 export function TopBar({ onLogout }: { onLogout: () => void }) {
   const { t } = useI18n();

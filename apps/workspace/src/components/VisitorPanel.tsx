@@ -6,6 +6,8 @@ import { formatDate, formatDateTime, safeUrl } from '../lib/format.js';
 import { describeDevice } from '../lib/useragent.js';
 import { useStore, useWorkspace } from '../store/context.js';
 import { visitorLabel } from './ConversationList.js';
+import { RoutingPanel } from './RoutingPanel.js';
+import { VisitorRoutingEditor } from './VisitorRoutingEditor.js';
 
 function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -98,6 +100,8 @@ export function VisitorPanel({ onBack }: { onBack: () => void }) {
           <Row label={t('visitor.firstSeen')}>{formatDateTime(v.firstSeenAt, lang) || none}</Row>
           <Row label={t('visitor.lastSeen')}>{formatDateTime(v.lastSeenAt, lang) || none}</Row>
         </dl>
+        <RoutingPanel key={`why-${id}`} conversationId={id} />
+        {state.me.role !== 'agent' && <VisitorRoutingEditor key={`vip-${v.id}`} visitorId={v.id} />}
         <h4 className="panel-sub">{t('visitor.past')}</h4>
         {past.length === 0 ? (
           <p className="panel-note">{t('visitor.noPast')}</p>

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ConversationSummary } from '@visavis/protocol';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { ConversationSummary, OfferView } from '@visavis/protocol';
 import { api, type Session } from '../api.js';
 import { useI18n } from '../i18n/react.js';
 import { attentionCount, sortedScope, titleFor } from '../lib/inbox.js';
@@ -12,6 +12,15 @@ import { ChatPane } from './ChatPane.js';
 import { ConversationList } from './ConversationList.js';
 import { TopBar } from './TopBar.js';
 import { VisitorPanel } from './VisitorPanel.js';
+import { AdminView } from '../admin/AdminView.js';
+import { routingApi } from '../routing/api.js';
+import { usePoll } from '../routing/hooks.js';
+import { OffersStore } from '../routing/offers.js';
+import { RefsContext, RefsStore } from '../routing/refs.js';
+import { QueueView } from '../supervisor/QueueView.js';
+import { NavRail, viewsFor, type View } from './NavRail.js';
+import { OfferStack } from './OfferStack.js';
+import { OfflineMessagesView } from './OfflineMessagesView.js';
 
 /** Which pane is shown when the window is too narrow for three columns. */
 export type NarrowPane = 'list' | 'chat' | 'visitor';
@@ -28,6 +37,8 @@ export function Workspace({ session, onLoggedOut }: Props) {
   tRef.current = t;
   const storeRef = useRef<WorkspaceStore | null>(null);
   const [pane, setPane] = useState<NarrowPane>('list');
+  const [view, setView] = useState<View>('inbox');
+  const [offlineCount, setOfflineCount] = useState(0);
 
   const store = useMemo(() => {
     const s = new WorkspaceStore(session, {
@@ -49,6 +60,36 @@ export function Workspace({ session, onLoggedOut }: Props) {
     storeRef.current = s;
     return s;
   }, [session, onLoggedOut]);
+
+  const refs = useMemo(() => new RefsStore(), []);
+  const offers = useMemo(
+    () =>
+      new OffersStore(store, (o: OfferView) => {
+        playChime();
+        const name = o.visitorName ?? tRef.current('offline.anonymous');
+        showDesktopNotification(
+          tRef.current('offer.title'),
+          tRef.current('offer.notifyBody', { name }),
+          `offer-${o.id}`,
+          () => setView('inbox'),
+        );
+      }),
+    [store],
+  );
+
+  useEffect(() => {
+    offers.start();
+    void refs.reload();
+    return () => offers.stop();
+  }, [offers, refs]);
+
+  usePoll(async () => {
+    try {
+      setOfflineCount((await routingApi.offlineMessages('open')).messages.length);
+    } catch {
+      // The badge is a hint; the view itself shows errors.
+    }
+  }, 60_000);
 
   useEffect(() => {
     store.start();
@@ -82,27 +123,68 @@ export function Workspace({ session, onLoggedOut }: Props) {
 
   return (
     <StoreContext.Provider value={store}>
-      <TitleBadge />
-      <div className={`layout pane-${pane}`}>
-        <TopBar onLogout={logout} />
-        <main className="columns">
-          <ConversationList onOpen={() => setPane('chat')} />
-          <ChatPane onBack={() => setPane('list')} onShowVisitor={() => setPane('visitor')} />
-          <VisitorPanel onBack={() => setPane('chat')} />
-        </main>
-      </div>
+      <RefsContext.Provider value={refs}>
+        <TitleBadge offers={offers} />
+        <RingLoop offers={offers} />
+        <div className={`layout pane-${pane} view-${view}`}>
+          <TopBar onLogout={logout} />
+          <div className="shell">
+            {viewsFor(session.agent.role).length > 1 && (
+              <NavRail
+                role={session.agent.role}
+                view={view}
+                onChange={setView}
+                badges={{ offline: offlineCount }}
+              />
+            )}
+            {view === 'inbox' && (
+              <main className="columns">
+                <ConversationList onOpen={() => setPane('chat')} />
+                <ChatPane onBack={() => setPane('list')} onShowVisitor={() => setPane('visitor')} />
+                <VisitorPanel onBack={() => setPane('chat')} />
+              </main>
+            )}
+            {view === 'queue' && <QueueView />}
+            {view === 'offline' && <OfflineMessagesView onCount={setOfflineCount} />}
+            {view === 'admin' && <AdminView />}
+          </div>
+        </div>
+        <OfferStack
+          offers={offers}
+          onAccepted={(id) => {
+            setView('inbox');
+            store.select(id);
+            setPane('chat');
+          }}
+        />
+      </RefsContext.Provider>
     </StoreContext.Provider>
   );
 }
 
-/** Keeps "(n) Visavis" in the tab title: live conversations with unread messages or unopened. */
-function TitleBadge() {
+/** While an offer rings, chime every few seconds: it is a phone ringing, not a notification. */
+function RingLoop({ offers }: { offers: OffersStore }) {
+  const ringing = useSyncExternalStore(offers.subscribe, offers.getState).length > 0;
+  useEffect(() => {
+    if (!ringing) return;
+    const timer = setInterval(playChime, 3000);
+    return () => clearInterval(timer);
+  }, [ringing]);
+  return null;
+}
+
+/**
+ * Keeps "(n) Visavis" in the tab title: live conversations with unread messages or unopened,
+ * plus offers ringing for this agent.
+ */
+function TitleBadge({ offers }: { offers: OffersStore }) {
   const state = useWorkspace();
+  const ringing = useSyncExternalStore(offers.subscribe, offers.getState).length;
   const { t } = useI18n();
   const count = useMemo(() => {
     const live = sortedScope(state.summaries, 'live');
-    return attentionCount(live, (s) => unreadOf(state, s), new Set(state.fresh));
-  }, [state]);
+    return attentionCount(live, (s) => unreadOf(state, s), new Set(state.fresh)) + ringing;
+  }, [state, ringing]);
   useEffect(() => {
     document.title = titleFor(count, t('app.name'));
   }, [count, t]);

@@ -3,7 +3,9 @@
  * so a missing or extra key is a compile error (and a unit test checks it at runtime too).
  * Placeholders are `{name}`; they are filled in as plain text, never as HTML.
  */
-export const en = {
+import { enRouting } from './enRouting.js';
+
+export const enCore = {
   'app.name': 'Visavis',
   'app.loading': 'Loading…',
   'login.title': 'Sign in',
@@ -115,5 +117,9 @@ export const en = {
   'unit.h': 'h',
 } as const;
 
+export const en = { ...enCore, ...enRouting } as const;
+
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
+export type CoreDictionary = Record<keyof typeof enCore, string>;
+export type RoutingDictionary = Record<keyof typeof enRouting, string>;

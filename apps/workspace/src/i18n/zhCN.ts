@@ -1,7 +1,8 @@
-import type { Dictionary } from './en.js';
+import type { CoreDictionary, Dictionary } from './en.js';
+import { zhCNRouting } from './zhCNRouting.js';
 
 /** 简体中文. Typed against the English keys so nothing can go missing. */
-export const zhCN: Dictionary = {
+const core: CoreDictionary = {
   'app.name': 'Visavis',
   'app.loading': '加载中…',
   'login.title': '登录',
@@ -111,3 +112,5 @@ export const zhCN: Dictionary = {
   'unit.d': '天',
   'unit.h': '小时',
 };
+
+export const zhCN: Dictionary = { ...core, ...zhCNRouting };

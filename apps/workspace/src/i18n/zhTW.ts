@@ -1,7 +1,8 @@
-import type { Dictionary } from './en.js';
+import type { CoreDictionary, Dictionary } from './en.js';
+import { zhTWRouting } from './zhTWRouting.js';
 
 /** 繁體中文. Typed against the English keys so nothing can go missing. */
-export const zhTW: Dictionary = {
+const core: CoreDictionary = {
   'app.name': 'Visavis',
   'app.loading': '載入中…',
   'login.title': '登入',
@@ -111,3 +112,5 @@ export const zhTW: Dictionary = {
   'unit.d': '天',
   'unit.h': '小時',
 };
+
+export const zhTW: Dictionary = { ...core, ...zhTWRouting };

@@ -1,4 +1,4 @@
-import { Connection, VisavisError, type ConnectionStatus } from '@visavis/client';
+import { Connection, VisavisError, type Command, type ConnectionStatus } from '@visavis/client';
 import type { ConversationSummary, Presence, SequencedEvent, ServerMessage } from '@visavis/protocol';
 import { api, wsUrl, type Session } from '../api.js';
 import { applyEventToSummary, isNewAssignment, mergeSummary, replaceScope } from '../lib/inbox.js';
@@ -43,6 +43,8 @@ export class WorkspaceStore {
     }
   });
   private typingSweep: ReturnType<typeof setInterval> | undefined;
+  /** Other parts of the workspace (offers, supervisor view) that follow pushes, `ready` included. */
+  private readonly pushListeners = new Set<(m: ServerMessage) => void>();
   readonly outbox: Outbox;
 
   constructor(
@@ -178,7 +180,19 @@ export class WorkspaceStore {
     }
   }
 
+  /** Follow every server push (including `ready` after each reconnect); answers an unsubscribe. */
+  listen(fn: (m: ServerMessage) => void): () => void {
+    this.pushListeners.add(fn);
+    return () => this.pushListeners.delete(fn);
+  }
+
+  /** A WebSocket command with its ack (offers, transfers); rejects with the catalog code. */
+  request<T = unknown>(cmd: Command): Promise<T> {
+    return this.requireConn().request<T>(cmd);
+  }
+
   private onMessage(m: ServerMessage): void {
+    for (const fn of this.pushListeners) fn(m);
     switch (m.type) {
       case 'inbox.updated':
         return this.onInbox(m.conversation);

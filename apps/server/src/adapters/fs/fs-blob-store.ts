@@ -39,8 +39,8 @@ export class FsBlobStore implements BlobStore {
     return { size, sha256: hash.digest('hex') };
   }
 
-  async get(key: string): Promise<Readable> {
-    const stream = createReadStream(this.file(key));
+  async get(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const stream = createReadStream(this.file(key), range ? { start: range.start, end: range.end } : undefined);
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);

@@ -3,6 +3,8 @@ import type { Translate } from '../i18n.js';
 import { initials } from '../format.js';
 import { Composer } from './composer.js';
 import { EndCard } from './endcard.js';
+import { OfflineForm } from './offline-form.js';
+import { queueText } from '../queue.js';
 import { MessageList } from './messages.js';
 import { el, icon, setText, show } from './dom.js';
 
@@ -32,6 +34,8 @@ export class AppView {
   private readonly typing: HTMLElement;
   private readonly typingText: HTMLElement;
   private readonly endCard: EndCard;
+  private readonly offlineForm: OfflineForm;
+  private readonly queueText: HTMLElement;
   private readonly failure: HTMLElement;
   private readonly failureText: HTMLElement;
   private readonly notice: HTMLElement;
@@ -39,6 +43,7 @@ export class AppView {
   private scheduled = false;
   private lastTimeline: unknown = null;
   private wasClosed = false;
+  private wasClosedNow = false;
   /** Whether the visitor is reading the newest messages (then we follow new content). */
   private stick = true;
 
@@ -58,7 +63,13 @@ export class AppView {
     }
 
     this.banner = el('div', { class: 'vv-banner', 'data-testid': 'status-banner', role: 'status', hidden: true });
-    this.queue = el('div', { class: 'vv-queue', 'data-testid': 'queue-state', role: 'status', hidden: true });
+    this.queueText = el('span', { 'data-testid': 'queue-text' });
+    this.queue = el(
+      'div',
+      { class: 'vv-queue', 'data-testid': 'queue-state', role: 'status', hidden: true },
+      icon('clock', 16),
+      this.queueText,
+    );
 
     this.welcome = el(
       'div',
@@ -82,12 +93,13 @@ export class AppView {
         chat.newConversation();
       },
     });
+    this.offlineForm = new OfflineForm(t, (input) => void chat.offline.send(input, chat.pageUrl));
     this.failureText = el('p', { class: 'vv-failure-text' });
     const retry = el('button', { type: 'button', class: 'vv-secondary' }, t('tryAgain'));
     retry.addEventListener('click', () => chat.retryStart());
     this.failure = el('div', { class: 'vv-failure', role: 'alert', hidden: true }, this.failureText, retry);
 
-    this.scroller = el('main', { class: 'vv-scroller' }, this.welcome, this.list.root, this.typing, this.endCard.root, this.failure);
+    this.scroller = el('main', { class: 'vv-scroller' }, this.welcome, this.list.root, this.typing, this.offlineForm.root, this.endCard.root, this.failure);
     this.scroller.setAttribute('role', 'log');
     this.scroller.addEventListener('scroll', () => {
       this.stick = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
@@ -102,7 +114,7 @@ export class AppView {
       if (this.stick) this.scrollToBottom();
     });
     this.notice = el('div', { class: 'vv-notice', role: 'alert', 'data-testid': 'notice', hidden: true });
-    this.notice.addEventListener('click', () => chat.dismissNotice());
+    this.notice.addEventListener('click', () => chat.notice.dismiss());
 
     this.composer = new Composer(t, {
       send: (text) => chat.sendText(text),
@@ -157,9 +169,13 @@ export class AppView {
 
     const closed = tl.status === 'closed';
     const queued = !closed && tl.status === 'queued';
+    const closedNow = queued && c.queue?.closed === true;
     show(this.queue, queued);
-    if (queued) setText(this.queue, c.queuePosition && c.queuePosition > 0 ? this.t('queuePosition', { n: c.queuePosition }) : this.t('queueWaiting'));
-    this.queue.dataset.position = c.queuePosition === null ? '' : String(c.queuePosition);
+    if (queued) setText(this.queueText, queueText(c.queue, this.t));
+    this.queue.dataset.position = c.queue && !c.queue.closed ? String(c.queue.position) : '';
+    this.queue.dataset.closed = String(closedNow);
+    show(this.offlineForm.root, closedNow || (queued && c.offline.state === 'sent'));
+    this.offlineForm.update(c.offline.state, c.offline.error);
 
     show(this.failure, c.phase === 'error');
     setText(this.failureText, c.errorText ?? '');
@@ -177,17 +193,19 @@ export class AppView {
     this.endCard.update(tl.csatScore !== null, c.csatSubmitting);
     show(this.endChat, c.phase === 'ready' && c.conversationId !== null && !closed);
 
-    show(this.notice, c.notice !== null);
-    setText(this.notice, c.notice ?? '');
+    show(this.notice, c.notice.text !== null);
+    setText(this.notice, c.notice.text ?? '');
 
-    show(this.composer.root, !closed);
+    // While the team is closed the form above takes the message; the composer comes back when it opens.
+    show(this.composer.root, !closed && !closedNow);
     this.composer.setEnabled(c.phase === 'ready');
 
     // Follow new content when the visitor is at the bottom (or it is their own message).
     const grew = this.list.root.childElementCount !== before;
     const lastMine = tl.items.at(-1)?.type === 'message' && (tl.items.at(-1) as { author: string }).author === 'visitor';
-    if (nearBottom || (grew && lastMine) || (closed && !this.wasClosed) || typingOn) this.scrollToBottom();
+    if (nearBottom || (grew && lastMine) || (closed && !this.wasClosed) || (closedNow && !this.wasClosedNow) || typingOn) this.scrollToBottom();
     this.wasClosed = closed;
+    this.wasClosedNow = closedNow;
   }
 
   private scrollToBottom(): void {

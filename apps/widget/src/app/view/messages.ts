@@ -68,7 +68,9 @@ export class MessageList {
           ? this.t('systemAssigned', { name: n.agentName || this.t('agentFallbackName') })
           : n.notice === 'closed'
             ? this.t(n.by === 'agent' ? 'systemClosedAgent' : n.by === 'visitor' ? 'systemClosedVisitor' : 'systemClosedInactivity')
-            : n.text;
+            : n.notice === 'transferred'
+              ? this.t(n.to === 'group' ? 'systemTransferredGroup' : 'systemTransferred', { name: n.name })
+              : n.text;
     return el(
       'li',
       { class: 'vv-system', 'data-testid': 'message', 'data-seq': item.seq, 'data-author': 'system', 'data-notice': n.notice },
