@@ -2,7 +2,10 @@
 // Chromium, an online agent and three visitors (widget on the demo page in English and in
 // Chinese, the full-page H5 chat on a phone), then routing (e2e/harness/routing-shots.ts): a
 // ringing offer, the supervisor's queue, the routing chain editor, the widget waiting in line and
-// taking a message while the team is closed. Run: npx tsx e2e/screenshots.ts
+// taking a message while the team is closed, then a video call (e2e/harness/call-shots.ts, with a
+// real Janus in a network namespace: needs root and Debian's janus): the phone's call screen in
+// portrait and landscape, its settings sheet, and the workspace's call panel.
+// Run: npx tsx e2e/screenshots.ts (or `... screenshots.ts calls` for the call shots alone).
 // Writes docs/screenshots/*.png. Not part of the test run. For the Chinese text, install a CJK
 // font first (Debian: apt-get install fonts-noto-cjk).
 import { mkdir } from 'node:fs/promises';
@@ -28,6 +31,7 @@ import {
 } from './harness/chat.js';
 import { pngFile } from './harness/png.js';
 import { shootRouting } from './harness/routing-shots.js';
+import { shootCalls } from './harness/call-shots.js';
 
 const OUT = join(REPO_ROOT, 'docs/screenshots');
 
@@ -71,6 +75,12 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
+  if (process.argv[2] !== 'calls') await shootChatAndRouting();
+  // 6. A video call: the phone in portrait and landscape, its settings, the agent's call panel.
+  await shootCalls(shoot);
+}
+
+async function shootChatAndRouting(): Promise<void> {
   const server = await startServer();
   let browser: Browser | undefined;
   const sides: Side[] = [];

@@ -69,8 +69,12 @@ export interface Side {
   errors: string[];
 }
 
-async function newSide(browser: Browser, options: BrowserContextOptions): Promise<Omit<Side, 'scope'>> {
+/** Runs on a fresh browser context before its first page opens (init scripts, permissions). */
+export type PrepareContext = (context: BrowserContext) => Promise<void>;
+
+async function newSide(browser: Browser, options: BrowserContextOptions, prepare?: PrepareContext): Promise<Omit<Side, 'scope'>> {
   const context = await browser.newContext(options);
+  await prepare?.(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
@@ -81,9 +85,9 @@ async function newSide(browser: Browser, options: BrowserContextOptions): Promis
 export async function loginAgent(
   browser: Browser,
   baseUrl: string,
-  opts: { email?: string; options?: BrowserContextOptions } = {},
+  opts: { email?: string; options?: BrowserContextOptions; prepare?: PrepareContext } = {},
 ): Promise<Side> {
-  const side = await newSide(browser, opts.options ?? WORKSPACE_SIZE);
+  const side = await newSide(browser, opts.options ?? WORKSPACE_SIZE, opts.prepare);
   const { page } = side;
   await page.goto(`${baseUrl}/app/`);
   await page.getByTestId('login-email').fill(opts.email ?? AGENT1);
@@ -105,8 +109,9 @@ export async function openWidget(
   browser: Browser,
   baseUrl: string,
   options: BrowserContextOptions,
+  prepare?: PrepareContext,
 ): Promise<Side> {
-  const side = await newSide(browser, options);
+  const side = await newSide(browser, options, prepare);
   return { ...side, scope: await showWidget(side.page, baseUrl) };
 }
 

@@ -99,7 +99,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   let mediaPool: MediaServerPool | null = null;
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
   const calls = new CallService(db, uow, bus, clock, overrides.callRooms ?? lazyPoolRooms(() => mediaPool), {
-    ringTimeoutMs: 30_000,
+    ringTimeoutMs: config.CALL_RING_SECONDS * 1000,
     defaultProfile: '720p',
     iceServers: (user) => iceServersFor(turn, user, clock.now().getTime()),
   });

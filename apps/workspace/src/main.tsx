@@ -8,6 +8,7 @@ import './styles/frame.css';
 import './styles/chat.css';
 import './styles/routing.css';
 import './styles/views.css';
+import './styles/calls.css';
 import './styles/panel.css';
 
 const root = document.getElementById('root');

@@ -47,6 +47,8 @@ export class CallSession extends Emitter<CallEvents> {
   private subscribing: Promise<void> | null = null;
   private subscribeAgain = false;
   private ended = false;
+  /** Legs whose PeerConnection is disconnected or failed (the call shows "reconnecting"). */
+  private readonly legDown = new Set<'publish' | 'subscribe'>();
   private audioOn = true;
   private videoOn = true;
   private facing: 'user' | 'environment';
@@ -105,6 +107,20 @@ export class CallSession extends Emitter<CallEvents> {
     this.emit('local', this.localStream);
   }
 
+  /** What the camera is sending now: the largest simulcast layer's frame size and rate, or null. */
+  async sending(): Promise<{ width: number; height: number; fps: number | null } | null> {
+    if (!this.pub || this.ended) return null;
+    let best: { width: number; height: number; fps: number | null } | null = null;
+    (await this.pub.getStats()).forEach((raw: unknown) => {
+      const s = raw as { type: string; kind?: string; frameWidth?: number; frameHeight?: number; framesPerSecond?: number };
+      if (s.type !== 'outbound-rtp' || s.kind !== 'video' || !s.frameWidth || !s.frameHeight) return;
+      if (!best || s.frameWidth * s.frameHeight > best.width * best.height) {
+        best = { width: s.frameWidth, height: s.frameHeight, fps: s.framesPerSecond ?? null };
+      }
+    });
+    return best;
+  }
+
   async hangup(): Promise<void> {
     await this.conn.request({ type: 'call.hangup', callId: this.callId }).catch(() => undefined);
     this.close();
@@ -130,10 +146,19 @@ export class CallSession extends Emitter<CallEvents> {
       void this.conn.request({ type: 'call.trickle', callId: this.callId, leg: kind, candidate }).catch(() => undefined);
     };
     pc.onconnectionstatechange = () => {
-      if (this.ended) return;
-      if (pc.connectionState === 'connected') this.emit('phase', 'connected');
-      if (pc.connectionState === 'failed') {
+      // A replaced PeerConnection (re-publish, re-subscribe) no longer speaks for its leg.
+      if (this.ended || (kind === 'publish' ? this.pub : this.sub) !== pc) return;
+      const state = pc.connectionState;
+      if (state === 'connected') {
+        this.legDown.delete(kind);
+        if (this.legDown.size === 0) this.emit('phase', 'connected');
+      } else if (state === 'disconnected') {
+        // No packets for a few seconds: ICE may still recover by itself; show it meanwhile.
+        this.legDown.add(kind);
+        this.emit('phase', 'reconnecting');
+      } else if (state === 'failed') {
         // Network changed or dropped: set up this leg again; the call itself goes on.
+        this.legDown.add(kind);
         this.emit('phase', 'reconnecting');
         void (kind === 'publish' ? this.publish() : this.subscribe()).catch((e: unknown) => this.emit('error', e as Error));
       }

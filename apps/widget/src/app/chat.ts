@@ -12,6 +12,7 @@ import { ReceiptPolicy } from './receipts.js';
 import { OfflineMessage, type QueueInfo } from './queue.js';
 import { Notice } from './notice.js';
 import type { RoutingHints } from '../shared/bridge.js';
+import { CallController } from './call.js';
 
 export type Phase = 'starting' | 'ready' | 'error';
 
@@ -37,6 +38,8 @@ export class ChatController {
   /** A transient problem to show above the composer (upload refused, rate limited, ...). */
   readonly notice: Notice;
   csatSubmitting = false;
+  /** Video and voice calls with the agent of this conversation. */
+  readonly call: CallController;
 
   private conn: Connection | null = null;
   private connOff: Array<() => void> = [];
@@ -67,6 +70,15 @@ export class ChatController {
   ) {
     this.offline = new OfflineMessage(api, t, onChange);
     this.notice = new Notice(onChange);
+    this.call = new CallController({
+      conn: () => this.conn,
+      conversationId: () => this.conversationId,
+      live: () => this.timeline.call,
+      canCall: () => this.phase === 'ready' && this.timeline.status === 'assigned',
+      notice: this.notice,
+      t,
+      onChange,
+    });
     this.typing = new Typing((typing) => {
       if (this.conversationId && this.conn) {
         void this.conn.request({ type: 'typing.set', conversationId: this.conversationId, typing }).catch(() => {});
@@ -197,6 +209,7 @@ export class ChatController {
   }
 
   private resetConversation(): void {
+    this.call.reset();
     this.conversationId = null;
     this.timeline = new Timeline();
     this.agentTyping = false;
@@ -289,6 +302,7 @@ export class ChatController {
   /** Switch timelines but keep the visitor's unsent messages (they go to the new conversation). */
   private newConversationKeepingPending(): void {
     const pending = this.timeline.pendingItems();
+    this.call.reset();
     if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
     this.timeline = new Timeline();
     this.timeline.items.push(...pending);
@@ -337,6 +351,7 @@ export class ChatController {
     const wasClosed = this.timeline.status === 'closed';
     if (!this.timeline.apply(ev)) return;
     const e = ev.event;
+    this.call.onTimeline(e.type === 'call.ended' ? e.callId : null);
     const live = ev.seq > this.historyUpTo;
     if (e.type === 'message' && e.author.kind === 'agent') {
       this.agentTyping = false;
@@ -363,6 +378,9 @@ export class ChatController {
 
   private onServerMessage(msg: ServerMessage): void {
     switch (msg.type) {
+      case 'call.join':
+        this.call.onServerMessage(msg);
+        return;
       case 'typing':
         if (msg.conversationId !== this.conversationId || msg.by !== 'agent') return;
         this.agentTyping = msg.typing;

@@ -1,4 +1,5 @@
 import type { Attachment, CloseReason, ConversationStatus, SequencedEvent } from '@visavis/protocol';
+import { applyCallEvent, type CallNoticeData, type LiveCall } from './call-state.js';
 
 /**
  * The visitor's view of one conversation, built from server events plus the visitor's own
@@ -38,7 +39,9 @@ export type SystemNotice =
   /** Handed to another agent or to a team; the agents' note is not shown to the visitor. */
   | { notice: 'transferred'; to: 'agent' | 'group'; name: string }
   /** A message authored by the system itself (e.g. an automatic greeting). */
-  | { notice: 'text'; text: string };
+  | { notice: 'text'; text: string }
+  /** One line per call, placed where it rang and updated as it is answered and ends. */
+  | ({ notice: 'call' } & CallNoticeData);
 
 export interface SystemItem {
   type: 'system';
@@ -69,6 +72,8 @@ export class Timeline {
   /** Highest seq the visitor has marked read (from the server's own receipts, so it survives reloads). */
   visitorReadUpTo = 0;
   csatScore: number | null = null;
+  /** The call ringing or live in this conversation now, from its call events. */
+  call: LiveCall | null = null;
   lastSeq = 0;
   private readonly seen = new Set<number>();
 
@@ -119,6 +124,7 @@ export class Timeline {
     this.seen.add(ev.seq);
     if (ev.seq > this.lastSeq) this.lastSeq = ev.seq;
     const e = ev.event;
+    this.call = applyCallEvent(this.call, ev);
     switch (e.type) {
       case 'message': {
         const author = e.author.kind;
@@ -182,6 +188,21 @@ export class Timeline {
       case 'csat.submitted':
         this.csatScore = e.score;
         return true;
+      case 'call.ringing':
+        this.insert({
+          type: 'system',
+          key: `call-${e.callId}`,
+          seq: ev.seq,
+          at: ev.at,
+          notice: { notice: 'call', callId: e.callId, media: e.media, startedBy: e.by, status: 'ringing' },
+        });
+        return true;
+      case 'call.answered':
+        this.updateCall(e.callId, { status: 'active' });
+        return true;
+      case 'call.ended':
+        this.updateCall(e.callId, { status: 'ended', reason: e.reason, by: e.by, durationMs: e.durationMs });
+        return true;
       default:
         return true;
     }
@@ -235,6 +256,14 @@ export class Timeline {
       at: ev.at,
       state: 'sent',
     };
+  }
+
+  /** A call's line changes in place (a new object, so the list sees it changed). */
+  private updateCall(callId: string, patch: Partial<CallNoticeData>): void {
+    const i = this.items.findIndex((it) => it.type === 'system' && it.key === `call-${callId}`);
+    const item = this.items[i];
+    if (!item || item.type !== 'system' || item.notice.notice !== 'call') return;
+    this.items[i] = { ...item, notice: { ...item.notice, ...patch } };
   }
 
   /** Insert a confirmed item by seq, before every optimistic one. */

@@ -11,6 +11,7 @@ import { visitorLabel } from './ConversationList.js';
 import { MessageList } from './MessageList.js';
 import { ChatIcon, ClockIcon, TransferIcon } from './Icons.js';
 import { TransferDialog } from './TransferDialog.js';
+import { CallButtons, CallPanel } from '../calls/CallPanel.js';
 
 interface Props {
   onBack: () => void;
@@ -90,6 +91,7 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
           </div>
         </div>
         <div className="chat-actions">
+          {!closed && <CallButtons id={id} summary={s} />}
           <button type="button" className="btn btn-ghost narrow-only" onClick={onShowVisitor}>
             {t('chat.visitorInfo')}
           </button>
@@ -118,6 +120,7 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
           )}
         </div>
       </header>
+      <CallPanel id={id} name={name} />
       <MessageList key={id} conversationId={id} timeline={tl} expectHistory={(s?.lastSeq ?? 0) > 0} />
       <div className="typing-slot" aria-live="polite">
         {typing && (

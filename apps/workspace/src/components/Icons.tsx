@@ -104,3 +104,49 @@ export const TrashIcon = () => (
     <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" />
   </svg>
 );
+
+type SizeProps = { size?: number };
+
+export const VideoIcon = ({ size = 16 }: SizeProps) => (
+  <svg {...base} width={size} height={size}>
+    <path d="M23 7l-7 5 7 5z" />
+    <rect x="1" y="5" width="15" height="14" rx="2" />
+  </svg>
+);
+
+export const VideoOffIcon = ({ size = 16 }: SizeProps) => (
+  <svg {...base} width={size} height={size}>
+    <path d="M16 16v1a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2h2m5.7 0H14a2 2 0 0 1 2 2v3.3l1 1L23 7v10" />
+    <path d="M1 1l22 22" />
+  </svg>
+);
+
+const PHONE =
+  'M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6 19.8 19.8 0 0 1-3.1-8.7A2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1 1 .4 1.9.7 2.8a2 2 0 0 1-.5 2.1L8.1 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.8.7a2 2 0 0 1 1.7 2z';
+
+export const PhoneIcon = ({ size = 16 }: SizeProps) => (
+  <svg {...base} width={size} height={size}>
+    <path d={PHONE} />
+  </svg>
+);
+
+/** The receiver turned down: hang up / decline. */
+export const HangupIcon = ({ size = 16 }: SizeProps) => (
+  <svg {...base} width={size} height={size}>
+    <path d={PHONE} transform="rotate(135 12 12)" />
+  </svg>
+);
+
+export const MicIcon = ({ size = 16 }: SizeProps) => (
+  <svg {...base} width={size} height={size}>
+    <path d="M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3z" />
+    <path d="M19 10v2a7 7 0 0 1-14 0v-2M12 19v3M8 22h8" />
+  </svg>
+);
+
+export const MicOffIcon = ({ size = 16 }: SizeProps) => (
+  <svg {...base} width={size} height={size}>
+    <path d="M1 1l22 22M9 9v3a3 3 0 0 0 5.1 2.1M15 9.3V5a3 3 0 0 0-5.9-.6" />
+    <path d="M17 17a7 7 0 0 1-12-5v-2M19 10v2c0 .4 0 .8-.1 1.2M12 19v3M8 22h8" />
+  </svg>
+);

@@ -5,7 +5,8 @@ import type { MessageKey } from '../i18n/index.js';
 import { formatBytes, formatDateTime, formatTime, safeUrl, splitLinks } from '../lib/format.js';
 import { tickFor, type PendingMessage, type Receipts } from '../lib/timeline.js';
 import { isImageType } from '../store/outbox.js';
-import { ClockIcon, FileIcon } from './Icons.js';
+import { ClockIcon, FileIcon, PhoneIcon, VideoIcon } from './Icons.js';
+import { callEndedLine, type Party } from '../calls/state.js';
 
 /** User text as React text nodes (never HTML); http(s) URLs become plain links. */
 export function RichText({ text }: { text: string }) {
@@ -92,9 +93,28 @@ interface EventProps {
   ev: SequencedEvent;
   receipts: Receipts;
   meId: string;
+  /** For call events: the call's media and who started it (from its call.ringing). */
+  call?: { media: 'video' | 'audio'; startedBy: Party } | undefined;
 }
 
-export const EventItem = memo(function EventItem({ ev, receipts, meId }: EventProps) {
+function CallLine({
+  media,
+  reason,
+  children,
+}: {
+  media: 'video' | 'audio' | undefined;
+  reason?: string;
+  children: ReactNode;
+}) {
+  return (
+    <span className="sys-call" data-testid="call-notice" data-reason={reason}>
+      {media === 'audio' ? <PhoneIcon size={12} /> : <VideoIcon size={12} />}
+      {children}
+    </span>
+  );
+}
+
+export const EventItem = memo(function EventItem({ ev, receipts, meId, call }: EventProps) {
   const { t, lang } = useI18n();
   const e = ev.event;
   switch (e.type) {
@@ -131,12 +151,43 @@ export const EventItem = memo(function EventItem({ ev, receipts, meId }: EventPr
           {e.comment && <span className="csat-comment">“{e.comment}”</span>}
         </SystemRow>
       );
+    case 'call.ringing':
+      return (
+        <SystemRow ev={ev}>
+          <CallLine media={e.media}>
+            {e.media === 'audio'
+              ? t(e.by === 'visitor' ? 'sys.callStartedVisitorVoice' : 'sys.callStartedAgentVoice')
+              : t(e.by === 'visitor' ? 'sys.callStartedVisitor' : 'sys.callStartedAgent', {
+                  profile: e.profile,
+                })}
+          </CallLine>
+        </SystemRow>
+      );
+    case 'call.answered':
+      return (
+        <SystemRow ev={ev}>
+          <CallLine media={call?.media}>
+            {t(e.by === 'visitor' ? 'sys.callAnsweredVisitor' : 'sys.callAnsweredAgent')}
+          </CallLine>
+        </SystemRow>
+      );
+    case 'call.ended': {
+      const line = callEndedLine(e, call);
+      return (
+        <SystemRow ev={ev}>
+          <CallLine media={call?.media} reason={e.reason}>
+            {t(line.key, line.duration ? { duration: line.duration } : undefined)}
+            {line.reason && <span className="sys-reason"> · {t(line.reason)}</span>}
+          </CallLine>
+        </SystemRow>
+      );
+    }
     case 'receipt':
       return null;
     case 'message':
       break;
   }
-  // Event types this build does not render yet (calls) take no row rather than breaking the list.
+  // Event types this build does not know take no row rather than breaking the list.
   if (e.type !== 'message') return null;
   const author = e.author.kind;
   if (author === 'system') {

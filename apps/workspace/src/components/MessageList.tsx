@@ -3,6 +3,7 @@ import { useI18n } from '../i18n/react.js';
 import { displayItems, type Timeline } from '../lib/timeline.js';
 import { useStore, useWorkspace } from '../store/context.js';
 import { EventItem, PendingItem } from './MessageItem.js';
+import { callMediaById } from '../calls/state.js';
 
 interface Props {
   conversationId: string;
@@ -26,6 +27,7 @@ export const MessageList = memo(function MessageList({ conversationId, timeline,
   const pinned = useRef(true);
   const visible = useRef(new Set<number>());
   const items = useMemo(() => displayItems(timeline), [timeline]);
+  const callsById = useMemo(() => callMediaById(timeline.events), [timeline.events]);
 
   const onScroll = () => {
     const el = scrollRef.current;
@@ -36,6 +38,18 @@ export const MessageList = memo(function MessageList({ conversationId, timeline,
     const el = scrollRef.current;
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
   }, [items.length]);
+
+  // The list can shrink under the agent (a call panel opens above it, the window is resized):
+  // stay at the newest messages if that is where we were.
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   const flushRead = useCallback(() => {
     if (document.visibilityState !== 'visible' || visible.current.size === 0) return;
@@ -79,7 +93,13 @@ export const MessageList = memo(function MessageList({ conversationId, timeline,
       {items.length === 0 && expectHistory && <div className="messages-note">{t('chat.loading')}</div>}
       {items.map((it) =>
         it.kind === 'event' ? (
-          <EventItem key={it.key} ev={it.ev} receipts={timeline.receipts} meId={me.id} />
+          <EventItem
+            key={it.key}
+            ev={it.ev}
+            receipts={timeline.receipts}
+            meId={me.id}
+            call={'callId' in it.ev.event ? callsById[it.ev.event.callId] : undefined}
+          />
         ) : (
           <PendingItem
             key={it.key}

@@ -21,6 +21,11 @@ import { QueueView } from '../supervisor/QueueView.js';
 import { NavRail, viewsFor, type View } from './NavRail.js';
 import { OfferStack } from './OfferStack.js';
 import { OfflineMessagesView } from './OfflineMessagesView.js';
+import { CallContext, CallStore, useCall } from '../calls/callStore.js';
+import { CallTile } from '../calls/CallPanel.js';
+import { IncomingCalls } from '../calls/IncomingCalls.js';
+import { summaryOf } from '../store/state.js';
+import { visitorLabel } from './ConversationList.js';
 
 /** Which pane is shown when the window is too narrow for three columns. */
 export type NarrowPane = 'list' | 'chat' | 'visitor';
@@ -61,6 +66,7 @@ export function Workspace({ session, onLoggedOut }: Props) {
     return s;
   }, [session, onLoggedOut]);
 
+  const calls = useMemo(() => new CallStore(store), [store]);
   const refs = useMemo(() => new RefsStore(), []);
   const offers = useMemo(
     () =>
@@ -76,6 +82,11 @@ export function Workspace({ session, onLoggedOut }: Props) {
       }),
     [store],
   );
+
+  useEffect(() => {
+    calls.start();
+    return () => calls.stop();
+  }, [calls]);
 
   useEffect(() => {
     offers.start();
@@ -113,6 +124,12 @@ export function Workspace({ session, onLoggedOut }: Props) {
     };
   }, []);
 
+  const openConversation = (id: string) => {
+    setView('inbox');
+    store.select(id);
+    setPane('chat');
+  };
+
   const logout = async () => {
     try {
       await api.logout();
@@ -123,41 +140,45 @@ export function Workspace({ session, onLoggedOut }: Props) {
 
   return (
     <StoreContext.Provider value={store}>
-      <RefsContext.Provider value={refs}>
-        <TitleBadge offers={offers} />
-        <RingLoop offers={offers} />
-        <div className={`layout pane-${pane} view-${view}`}>
-          <TopBar onLogout={logout} />
-          <div className="shell">
-            {viewsFor(session.agent.role).length > 1 && (
-              <NavRail
-                role={session.agent.role}
-                view={view}
-                onChange={setView}
-                badges={{ offline: offlineCount }}
-              />
-            )}
-            {view === 'inbox' && (
-              <main className="columns">
-                <ConversationList onOpen={() => setPane('chat')} />
-                <ChatPane onBack={() => setPane('list')} onShowVisitor={() => setPane('visitor')} />
-                <VisitorPanel onBack={() => setPane('chat')} />
-              </main>
-            )}
-            {view === 'queue' && <QueueView />}
-            {view === 'offline' && <OfflineMessagesView onCount={setOfflineCount} />}
-            {view === 'admin' && <AdminView />}
+      <CallContext.Provider value={calls}>
+        <RefsContext.Provider value={refs}>
+          <TitleBadge offers={offers} />
+          <RingLoop offers={offers} />
+          <div className={`layout pane-${pane} view-${view}`}>
+            <TopBar onLogout={logout} />
+            <div className="shell">
+              {viewsFor(session.agent.role).length > 1 && (
+                <NavRail
+                  role={session.agent.role}
+                  view={view}
+                  onChange={setView}
+                  badges={{ offline: offlineCount }}
+                />
+              )}
+              {view === 'inbox' && (
+                <main className="columns">
+                  <ConversationList onOpen={() => setPane('chat')} />
+                  <ChatPane onBack={() => setPane('list')} onShowVisitor={() => setPane('visitor')} />
+                  <VisitorPanel onBack={() => setPane('chat')} />
+                </main>
+              )}
+              {view === 'queue' && <QueueView />}
+              {view === 'offline' && <OfflineMessagesView onCount={setOfflineCount} />}
+              {view === 'admin' && <AdminView />}
+            </div>
           </div>
-        </div>
-        <OfferStack
-          offers={offers}
-          onAccepted={(id) => {
-            setView('inbox');
-            store.select(id);
-            setPane('chat');
-          }}
-        />
-      </RefsContext.Provider>
+          <OfferStack
+            offers={offers}
+            onAccepted={(id) => {
+              setView('inbox');
+              store.select(id);
+              setPane('chat');
+            }}
+          />
+          <IncomingCalls onAccepted={openConversation} />
+          <CallTileHost view={view} onOpen={openConversation} />
+        </RefsContext.Provider>
+      </CallContext.Provider>
     </StoreContext.Provider>
   );
 }
@@ -190,4 +211,15 @@ function TitleBadge({ offers }: { offers: OffersStore }) {
   }, [count, t]);
   useEffect(() => () => void (document.title = 'Visavis'), []);
   return null;
+}
+
+/** The live call as a corner tile whenever its conversation is not the one on screen. */
+function CallTileHost({ view, onOpen }: { view: View; onOpen: (conversationId: string) => void }) {
+  const state = useWorkspace();
+  const { session } = useCall();
+  const { t } = useI18n();
+  if (!session) return null;
+  const s = summaryOf(state, session.conversationId);
+  const onScreen = view === 'inbox' && state.selectedId === session.conversationId;
+  return <CallTile visible={!onScreen} name={s ? visitorLabel(s, t) : '…'} onOpen={onOpen} />;
 }

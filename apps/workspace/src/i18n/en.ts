@@ -4,6 +4,7 @@
  * Placeholders are `{name}`; they are filled in as plain text, never as HTML.
  */
 import { enRouting } from './enRouting.js';
+import { enCall } from './enCall.js';
 
 export const enCore = {
   'app.name': 'Visavis',
@@ -117,9 +118,10 @@ export const enCore = {
   'unit.h': 'h',
 } as const;
 
-export const en = { ...enCore, ...enRouting } as const;
+export const en = { ...enCore, ...enRouting, ...enCall } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
 export type CoreDictionary = Record<keyof typeof enCore, string>;
 export type RoutingDictionary = Record<keyof typeof enRouting, string>;
+export type CallDictionary = Record<keyof typeof enCall, string>;

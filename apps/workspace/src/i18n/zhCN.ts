@@ -1,5 +1,6 @@
 import type { CoreDictionary, Dictionary } from './en.js';
 import { zhCNRouting } from './zhCNRouting.js';
+import { zhCNCall } from './zhCNCall.js';
 
 /** 简体中文. Typed against the English keys so nothing can go missing. */
 const core: CoreDictionary = {
@@ -113,4 +114,4 @@ const core: CoreDictionary = {
   'unit.h': '小时',
 };
 
-export const zhCN: Dictionary = { ...core, ...zhCNRouting };
+export const zhCN: Dictionary = { ...core, ...zhCNRouting, ...zhCNCall };

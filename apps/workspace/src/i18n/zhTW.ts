@@ -1,5 +1,6 @@
 import type { CoreDictionary, Dictionary } from './en.js';
 import { zhTWRouting } from './zhTWRouting.js';
+import { zhTWCall } from './zhTWCall.js';
 
 /** 繁體中文. Typed against the English keys so nothing can go missing. */
 const core: CoreDictionary = {
@@ -113,4 +114,4 @@ const core: CoreDictionary = {
   'unit.h': '小時',
 };
 
-export const zhTW: Dictionary = { ...core, ...zhTWRouting };
+export const zhTW: Dictionary = { ...core, ...zhTWRouting, ...zhTWCall };

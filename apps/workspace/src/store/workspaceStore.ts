@@ -186,6 +186,11 @@ export class WorkspaceStore {
     return () => this.pushListeners.delete(fn);
   }
 
+  /** The realtime connection itself, for the call media (CallSession signals over it); null when stopped. */
+  connection(): Connection | null {
+    return this.conn;
+  }
+
   /** A WebSocket command with its ack (offers, transfers); rejects with the catalog code. */
   request<T = unknown>(cmd: Command): Promise<T> {
     return this.requireConn().request<T>(cmd);

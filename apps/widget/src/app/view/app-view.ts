@@ -7,6 +7,7 @@ import { OfflineForm } from './offline-form.js';
 import { queueText } from '../queue.js';
 import { MessageList } from './messages.js';
 import { el, icon, setText, show } from './dom.js';
+import { CallView } from './call-view.js';
 
 export interface ViewOptions {
   embedded: boolean;
@@ -40,6 +41,8 @@ export class AppView {
   private readonly failureText: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly composer: Composer;
+  private readonly callView: CallView;
+  private readonly header: HTMLElement;
   private scheduled = false;
   private lastTimeline: unknown = null;
   private wasClosed = false;
@@ -55,7 +58,16 @@ export class AppView {
     const status = el('div', { class: 'vv-status', 'data-testid': 'connection-status' }, this.statusDot, this.statusText);
     this.endChat = el('button', { type: 'button', class: 'vv-text-btn', 'data-testid': 'end-chat' }, t('endChat'));
     this.endChat.addEventListener('click', () => void chat.endConversation());
-    const header = el('header', { class: 'vv-header' }, this.brand, el('div', { class: 'vv-header-text' }, this.title, status), this.endChat);
+    this.callView = new CallView(chat.call, t);
+    const header = (this.header = el(
+      'header',
+      { class: 'vv-header' },
+      this.brand,
+      el('div', { class: 'vv-header-text' }, this.title, status),
+      this.callView.startVideo,
+      this.callView.startVoice,
+      this.endChat,
+    ));
     if (opts.embedded) {
       const min = el('button', { type: 'button', class: 'vv-icon-btn vv-minimise', 'aria-label': t('minimise'), title: t('minimise') }, icon('close', 20));
       min.addEventListener('click', opts.onMinimise);
@@ -123,7 +135,17 @@ export class AppView {
     });
     const footer = el('div', { class: 'vv-footer' }, this.notice, this.composer.root, el('div', { class: 'vv-powered' }, t('poweredBy')));
 
-    this.root = el('div', { class: `vv-app${opts.embedded ? ' vv-app--embedded' : ' vv-app--page'}` }, header, this.banner, this.queue, this.scroller, footer);
+    this.root = el(
+      'div',
+      { class: `vv-app${opts.embedded ? ' vv-app--embedded' : ' vv-app--page'}` },
+      header,
+      this.banner,
+      this.callView.bar,
+      this.queue,
+      this.scroller,
+      footer,
+      this.callView.stage,
+    );
   }
 
   /** Ask for a redraw; several state changes in one frame cost one render. */
@@ -195,6 +217,10 @@ export class AppView {
 
     show(this.notice, c.notice.text !== null);
     setText(this.notice, c.notice.text ?? '');
+
+    this.callView.render(tl.agentName || this.t('agentFallbackName'));
+    // Room for the call buttons: narrow screens drop the brand mark while they show.
+    this.header.classList.toggle('vv-header--calls', c.call.canStart);
 
     // While the team is closed the form above takes the message; the composer comes back when it opens.
     show(this.composer.root, !closed && !closedNow);

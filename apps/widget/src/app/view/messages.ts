@@ -1,5 +1,6 @@
 import type { Timeline, TimelineItem, MessageItem, SystemItem } from '../timeline.js';
 import type { Translate } from '../i18n.js';
+import { callNoticeText, type CallNoticeData } from '../call-state.js';
 import { el, icon } from './dom.js';
 import { formatTime, initials, linkify, safeUrl } from '../format.js';
 import { formatBytes } from '../files.js';
@@ -70,7 +71,25 @@ export class MessageList {
             ? this.t(n.by === 'agent' ? 'systemClosedAgent' : n.by === 'visitor' ? 'systemClosedVisitor' : 'systemClosedInactivity')
             : n.notice === 'transferred'
               ? this.t(n.to === 'group' ? 'systemTransferredGroup' : 'systemTransferred', { name: n.name })
-              : n.text;
+              : n.notice === 'call'
+                ? callText(n, this.t)
+                : n.text;
+    if (n.notice === 'call') {
+      const missed = n.status === 'ended' && (n.durationMs ?? null) === null;
+      return el(
+        'li',
+        {
+          class: `vv-system vv-system--call${missed ? ' vv-system--missed' : ''}`,
+          'data-testid': 'message',
+          'data-seq': item.seq,
+          'data-author': 'system',
+          'data-notice': 'call',
+          'data-call-status': n.status,
+          'data-call-reason': n.reason,
+        },
+        el('span', { 'data-testid': 'message-text' }, icon(n.media === 'video' ? 'video' : 'phone', 14), text),
+      );
+    }
     return el(
       'li',
       { class: 'vv-system', 'data-testid': 'message', 'data-seq': item.seq, 'data-author': 'system', 'data-notice': n.notice },
@@ -176,7 +195,7 @@ function sameSender(prev: TimelineItem | null, item: TimelineItem): boolean {
 
 /** Everything a node's rendering depends on; a change means the node is rebuilt. */
 function signatureOf(item: TimelineItem, timeline: Timeline, first: boolean): string {
-  if (item.type === 'system') return `sys|${item.seq}`;
+  if (item.type === 'system') return item.notice.notice === 'call' ? `call|${item.seq}|${item.notice.status}` : `sys|${item.seq}`;
   return [
     item.seq ?? '',
     item.state,
@@ -186,4 +205,9 @@ function signatureOf(item: TimelineItem, timeline: Timeline, first: boolean): st
     item.localPreviewUrl ?? '',
     item.authorName ?? '',
   ].join('|');
+}
+
+function callText(n: CallNoticeData, t: Translate): string {
+  const { key, params } = callNoticeText(n);
+  return t(key, params);
 }

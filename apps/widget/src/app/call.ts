@@ -1,0 +1,300 @@
+import type { CallJoinInfo, CallMedia, ServerMessage } from '@visavis/protocol';
+import { CallSession, VisavisError, type Connection, type ConnectionStatus } from '@visavis/client';
+import { callReducer, initialCallUi, screenOf, type CallAction, type CallScreen, type CallUi, type LiveCall } from './call-state.js';
+import type { Translate } from './i18n.js';
+import type { Notice } from './notice.js';
+import { describeFailure } from './problems.js';
+
+/** The local microphone's processing as the browser applied it (not merely as asked). */
+export interface AudioProcessing {
+  echoCancellation: boolean | null;
+  noiseSuppression: boolean | null;
+  autoGainControl: boolean | null;
+}
+
+export interface CallDeps {
+  conn: () => Connection | null;
+  conversationId: () => string | null;
+  /** The conversation's ringing or live call, from its timeline. */
+  live: () => LiveCall | null;
+  /** Whether an agent is in the conversation now (a call needs one). */
+  canCall: () => boolean;
+  notice: Notice;
+  t: Translate;
+  onChange: () => void;
+}
+
+/**
+ * The visitor's calls: starting one from the chat, answering the agent's, and the media of the
+ * live one through the SDK's CallSession. Owns no DOM; the view reads its fields. The call's
+ * lifecycle comes from the timeline (LiveCall), the media from the `call.join` push or the
+ * accept's ack (whichever comes first: both carry the same join info).
+ */
+export class CallController {
+  ui: CallUi = initialCallUi;
+  local: MediaStream | null = null;
+  remote: MediaStream | null = null;
+  /** What the camera sends (largest simulcast layer), refreshed while the settings sheet is open. */
+  sending: { width: number; height: number; fps: number | null } | null = null;
+  /** Front/back camera switching makes sense: a phone, or more than one camera. */
+  canSwitchCamera = false;
+  /** Local clock when our media joined (the duration shown), null when not in a call. */
+  joinedAt: number | null = null;
+  /** Which camera is in use (the self-view is mirrored for the front one). */
+  facing: 'user' | 'environment' = 'user';
+  private session: CallSession | null = null;
+  private sessionOff: (() => void)[] = [];
+  /** Calls known to have ended: a late join for one of them is not started. */
+  private readonly ended = new Set<string>();
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly d: CallDeps) {}
+
+  get live(): LiveCall | null {
+    return this.d.live();
+  }
+
+  get screen(): CallScreen {
+    return screenOf(this.live, this.ui, 'visitor');
+  }
+
+  /** The realtime connection (signalling): while it is down the call shows "reconnecting". */
+  get connection(): ConnectionStatus {
+    return this.d.conn()?.status ?? 'closed';
+  }
+
+  get info(): CallJoinInfo | null {
+    return this.session?.info ?? null;
+  }
+
+  /** The Video / Voice buttons: an agent is there and no call rings or runs. */
+  get canStart(): boolean {
+    return this.d.canCall() && this.live === null && !this.ui.busy && this.d.conn()?.status === 'open';
+  }
+
+  audioProcessing(): AudioProcessing | null {
+    const track = this.local?.getAudioTracks()[0];
+    if (!track || typeof track.getSettings !== 'function') return null;
+    const s = track.getSettings();
+    const flag = (v: unknown) => (typeof v === 'boolean' ? v : null);
+    return { echoCancellation: flag(s.echoCancellation), noiseSuppression: flag(s.noiseSuppression), autoGainControl: flag(s.autoGainControl) };
+  }
+
+  // ---- commands ------------------------------------------------------------------------
+
+  async start(media: CallMedia): Promise<void> {
+    const conn = this.d.conn();
+    const conversationId = this.d.conversationId();
+    if (!conn || !conversationId || !this.canStart) return;
+    this.dispatch({ type: 'busy', busy: true });
+    try {
+      // The server picks the profile (720p by default); the visitor's phone need not know.
+      await conn.request({ type: 'call.start', conversationId, media });
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.dispatch({ type: 'busy', busy: false });
+    }
+  }
+
+  async accept(): Promise<void> {
+    const live = this.live;
+    const conn = this.d.conn();
+    if (!live || live.status !== 'ringing' || !conn || this.ui.busy) return;
+    this.dispatch({ type: 'busy', busy: true });
+    try {
+      const { join } = await conn.request<{ join: CallJoinInfo }>({ type: 'call.accept', callId: live.callId });
+      this.join(join);
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.dispatch({ type: 'busy', busy: false });
+    }
+  }
+
+  async decline(): Promise<void> {
+    const live = this.live;
+    const conn = this.d.conn();
+    if (!live || !conn) return;
+    this.dispatch({ type: 'busy', busy: true });
+    await conn.request({ type: 'call.decline', callId: live.callId }).catch((e: unknown) => this.fail(e));
+    this.dispatch({ type: 'busy', busy: false });
+  }
+
+  /** Cancels our ringing call or hangs up the live one. */
+  async hangup(): Promise<void> {
+    const live = this.live;
+    const session = this.session;
+    if (session) {
+      this.leave();
+      await session.hangup();
+      return;
+    }
+    const conn = this.d.conn();
+    if (!live || !conn) return;
+    this.dispatch({ type: 'busy', busy: true });
+    await conn.request({ type: 'call.hangup', callId: live.callId }).catch((e: unknown) => this.fail(e));
+    this.dispatch({ type: 'busy', busy: false });
+  }
+
+  toggleMute(): void {
+    const muted = !this.ui.muted;
+    this.dispatch({ type: 'muted', muted });
+    void this.session?.setAudio(!muted);
+  }
+
+  toggleCamera(): void {
+    const cameraOff = !this.ui.cameraOff;
+    this.dispatch({ type: 'cameraOff', cameraOff });
+    void this.session?.setVideo(!cameraOff);
+  }
+
+  switchCamera(): void {
+    const session = this.session;
+    if (!session) return;
+    session.switchCamera().then(
+      () => {
+        this.facing = this.facing === 'user' ? 'environment' : 'user';
+        this.d.onChange();
+      },
+      () => this.d.notice.show(this.d.t('callNoCamera')),
+    );
+  }
+
+  minimise(minimised: boolean): void {
+    this.dispatch({ type: 'minimise', minimised });
+  }
+
+  toggleSettings(): void {
+    const open = !this.ui.settingsOpen;
+    this.dispatch({ type: 'settings', open });
+    if (open) void this.refreshSending();
+  }
+
+  // ---- from the chat controller ----------------------------------------------------------
+
+  /** After every timeline change: a call that ended takes its media with it. */
+  onTimeline(endedCallId: string | null): void {
+    if (endedCallId) this.ended.add(endedCallId);
+    const live = this.live;
+    if (this.session && (!live || live.callId !== this.session.callId)) this.leave();
+    // A second timer while a call rings or runs keeps the duration and the ringing line fresh.
+    if (live && !this.ticker) this.ticker = setInterval(() => this.tick(), 1000);
+    if (!live && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  onServerMessage(m: ServerMessage): void {
+    if (m.type === 'call.join') this.join(m.info);
+  }
+
+  /** The conversation changed or the chat restarted: drop any media. */
+  reset(): void {
+    this.leave();
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.ended.clear();
+  }
+
+  // ---- media -----------------------------------------------------------------------------
+
+  private join(info: CallJoinInfo): void {
+    const conn = this.d.conn();
+    if (!conn || this.ended.has(info.callId) || this.session?.callId === info.callId) return;
+    this.leave();
+    const session = new CallSession(conn, info, { facingMode: 'user' });
+    this.session = session;
+    this.joinedAt = Date.now();
+    this.dispatch({ type: 'joined', callId: info.callId });
+    this.sessionOff = [
+      session.on('phase', (phase) => {
+        if (phase !== 'ended') this.dispatch({ type: 'phase', phase });
+      }),
+      session.on('local', (stream) => {
+        this.local = stream;
+        void this.detectCameras(info);
+        this.d.onChange();
+      }),
+      session.on('remote', (stream) => {
+        this.remote = stream;
+        this.d.onChange();
+      }),
+      session.on('peer', (p) => this.dispatch({ type: 'peer', ...p })),
+      session.on('quality', (q) => this.dispatch({ type: 'quality', quality: q.quality })),
+      session.on('error', (e) => console.warn('[visavis] call media', e)),
+    ];
+    session.start().catch((e: unknown) => {
+      if (this.session !== session) return;
+      // No camera or microphone (denied, missing, busy): the call cannot go on.
+      console.warn('[visavis] could not start the call media', e);
+      const device = typeof DOMException !== 'undefined' && e instanceof DOMException;
+      this.d.notice.show(this.d.t(device ? 'callNoCamera' : 'callFailed'));
+      void this.hangup();
+    });
+  }
+
+  private leave(): void {
+    const session = this.session;
+    if (!session) return;
+    this.session = null;
+    for (const off of this.sessionOff) off();
+    this.sessionOff = [];
+    session.close();
+    this.local = null;
+    this.remote = null;
+    this.sending = null;
+    this.joinedAt = null;
+    this.canSwitchCamera = false;
+    this.facing = 'user';
+    this.dispatch({ type: 'left' });
+  }
+
+  private tick(): void {
+    if (this.ui.settingsOpen) void this.refreshSending();
+    this.d.onChange();
+  }
+
+  private async refreshSending(): Promise<void> {
+    const s = await this.session?.sending().catch(() => null);
+    this.sending = s ?? null;
+    this.d.onChange();
+  }
+
+  private async detectCameras(info: CallJoinInfo): Promise<void> {
+    if (info.media !== 'video') return;
+    const phone = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+    let cameras = 0;
+    try {
+      cameras = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput').length;
+    } catch {
+      /* not allowed to list devices: rely on the pointer */
+    }
+    this.canSwitchCamera = phone || cameras > 1;
+    this.d.onChange();
+  }
+
+  private dispatch(a: CallAction): void {
+    const next = callReducer(this.ui, a);
+    if (next === this.ui) return;
+    this.ui = next;
+    this.d.onChange();
+  }
+
+  private fail(e: unknown): void {
+    const code = e instanceof VisavisError ? e.code : null;
+    const t = this.d.t;
+    this.d.notice.show(
+      code === 'MEDIA_UNAVAILABLE'
+        ? t('callUnavailable')
+        : code === 'CALL_IN_PROGRESS'
+          ? t('callBusy')
+          : code === 'CALL_NOT_POSSIBLE'
+            ? t('callNeedsAgent')
+            : code === 'CALL_NOT_RINGING'
+              ? t('callOver')
+              : describeFailure(e, t, 'other'),
+    );
+  }
+}
