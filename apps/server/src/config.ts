@@ -43,6 +43,8 @@ const Env = z.object({
   JANUS_ADMIN_SECRET: z.string().min(1).optional(),
   /** How long a call rings before it ends unanswered ("missed call"). */
   CALL_RING_SECONDS: z.coerce.number().int().min(5).max(300).default(30),
+  /** Resolution profile of a call when the caller does not choose one. */
+  CALL_DEFAULT_PROFILE: z.enum(['360p', '720p', '1080p']).default('720p'),
   /** The janus executable for embedded mode; "off" disables embedded mode. */
   JANUS_BIN: z.string().min(1).default('/usr/bin/janus'),
   JANUS_RTP_PORTS: z

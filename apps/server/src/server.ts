@@ -100,7 +100,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
   const calls = new CallService(db, uow, bus, clock, overrides.callRooms ?? lazyPoolRooms(() => mediaPool), {
     ringTimeoutMs: config.CALL_RING_SECONDS * 1000,
-    defaultProfile: '720p',
+    defaultProfile: config.CALL_DEFAULT_PROFILE,
     iceServers: (user) => iceServersFor(turn, user, clock.now().getTime()),
   });
   const presence = new PresenceService(db, bus, kick);
