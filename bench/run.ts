@@ -9,6 +9,7 @@ import { chatBenchmark } from './chat.js';
 import { envName, fromFunction, resolveParams, type Benchmark } from './lib/bench.js';
 import { routingDecideBenchmark } from './routing-decide.js';
 import { runRoutingServerBench } from './routing-server.js';
+import { videoCpuBenchmark, videoLatencyBenchmark, videoSetupBenchmark } from './video.js';
 
 export const BENCHMARKS: Benchmark[] = [
   chatBenchmark,
@@ -23,6 +24,9 @@ export const BENCHMARKS: Benchmark[] = [
       { name: 'burst', default: 500, help: 'visitors arriving at once for the throughput phase' },
     ],
   ),
+  videoLatencyBenchmark,
+  videoSetupBenchmark,
+  videoCpuBenchmark,
   // a plain function: fromFunction('name', 'summary', async (params, { signal }) => { ... }),
 ];
 
