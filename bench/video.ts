@@ -24,7 +24,16 @@ import {
   type CameraOptions,
   type Party,
 } from './video/env.js';
-import { agentParty, hangup, startCall, until, visitorParty, type CallResult, type Pair, type Profile } from './video/flow.js';
+import {
+  agentParty,
+  hangup,
+  startCall,
+  until,
+  visitorParty,
+  type CallResult,
+  type Pair,
+  type Profile,
+} from './video/flow.js';
 import type { MediaCounters } from './video/page/entry.js';
 
 // ---------------------------------------------------------------- parameters
@@ -45,7 +54,8 @@ function cameraOf(p: Params, decode: boolean): CameraOptions {
 
 function profileOf(p: Params): Profile {
   const v = p.str('profile');
-  if (v !== '360p' && v !== '720p' && v !== '1080p') throw new Error(`--profile: "${v}" is not 360p, 720p or 1080p`);
+  if (v !== '360p' && v !== '720p' && v !== '1080p')
+    throw new Error(`--profile: "${v}" is not 360p, 720p or 1080p`);
   return v;
 }
 
@@ -54,7 +64,11 @@ function printParams(b: Benchmark, p: Params): void {
   console.log(
     table(
       ['parameter', 'value', 'source'],
-      b.params.map((s) => [s.name, typeof s.default === 'number' ? p.num(s.name) : p.str(s.name), p.source(s.name)]),
+      b.params.map((s) => [
+        s.name,
+        typeof s.default === 'number' ? p.num(s.name) : p.str(s.name),
+        p.source(s.name),
+      ]),
     ),
   );
 }
@@ -68,7 +82,11 @@ interface Run {
 }
 
 /** Starts the environment, runs `fn`, and always tears everything down; adds page and server errors. */
-async function withEnv(ctx: BenchContext, agents: number, fn: (run: Run) => Promise<void>): Promise<BenchResult> {
+async function withEnv(
+  ctx: BenchContext,
+  agents: number,
+  fn: (run: Run) => Promise<void>,
+): Promise<BenchResult> {
   const t0 = Date.now();
   const env = await VideoEnv.start({ agents, capacity: 5, signal: ctx.signal });
   const run: Run = { env, parties: [], problems: [] };
@@ -77,7 +95,10 @@ async function withEnv(ctx: BenchContext, agents: number, fn: (run: Run) => Prom
     console.log(section('environment'));
     console.log(
       [
-        `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+        `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
         `Janus 1.1 in network namespace ${env.janus.netns.name}: API ${env.janus.url}, pid ${env.janusPid() ?? '?'}; root end of the veth pair ${env.janus.netns.hostAddress}`,
         `server: ${env.server.url} (pid ${serverPid ?? '?'}), JANUS_URL=${env.janus.url}, embedded PGlite, LOG_LEVEL=warn`,
         `Chromium ${env.browser.version()} headless, one browser context per party; extra flags: ${EXTRA_CHROMIUM_ARGS.join(' ')}`,
@@ -92,14 +113,17 @@ async function withEnv(ctx: BenchContext, agents: number, fn: (run: Run) => Prom
     console.error(`--- last server log lines ---\n${tail.map((l) => l.slice(0, 400)).join('\n')}`);
   } finally {
     for (const party of run.parties) {
-      if (party.errors.length) run.problems.push(`${party.label}: page error: ${party.errors[0]!.split('\n')[0]}`);
+      if (party.errors.length)
+        run.problems.push(`${party.label}: page error: ${party.errors[0]!.split('\n')[0]}`);
     }
     const serverErrors = env.server
       .logs()
       .split('\n')
       .filter((l) => /"level":(50|60)/.test(l));
     if (serverErrors.length) {
-      run.problems.push(`${serverErrors.length} error line(s) in the server log, first: ${serverErrors[0]!.slice(0, 300)}`);
+      run.problems.push(
+        `${serverErrors.length} error line(s) in the server log, first: ${serverErrors[0]!.slice(0, 300)}`,
+      );
     }
     await env.close();
   }
@@ -202,10 +226,17 @@ interface CpuShares {
 }
 
 function cpuShares(a: CpuReading, b: CpuReading): CpuShares {
-  const share = (x: Reading, y: Reading) => (x.ms === null || y.ms === null ? NaN : ((y.ms - x.ms) / (y.at - x.at)) * 100);
+  const share = (x: Reading, y: Reading) =>
+    x.ms === null || y.ms === null ? NaN : ((y.ms - x.ms) / (y.at - x.at)) * 100;
   const used = (u: NodeJS.CpuUsage) => u.user + u.system;
   const bench = ((used(b.bench.usage) - used(a.bench.usage)) / 1000 / (b.bench.at - a.bench.at)) * 100;
-  const r = { server: share(a.server, b.server), janus: share(a.janus, b.janus), browsers: share(a.browsers, b.browsers), bench, machine: share(a.machine, b.machine) };
+  const r = {
+    server: share(a.server, b.server),
+    janus: share(a.janus, b.janus),
+    browsers: share(a.browsers, b.browsers),
+    bench,
+    machine: share(a.machine, b.machine),
+  };
   return { ...r, others: r.machine - r.server - r.janus - r.browsers - r.bench };
 }
 
@@ -248,11 +279,15 @@ async function measure(
   await pair.visitor.page.bringToFront();
   await pair.agent.page.bringToFront();
   await sleep(o.warmup * 1000, signal);
-  const receiving = directions.map((d): [Direction, Party] => [d, d === 'visitor→agent' ? pair.agent : pair.visitor]);
+  const receiving = directions.map((d): [Direction, Party] => [
+    d,
+    d === 'visitor→agent' ? pair.agent : pair.visitor,
+  ]);
   const figures: Window['figures'] = {};
   for (const path of paths) {
     const dirs = {} as Record<Direction, DirectionFigures>;
-    for (const d of directions) dirs[d] = { samples: new Samples(), frames: 0, bad: 0, repeats: 0, sizes: {}, sliceP50: [] };
+    for (const d of directions)
+      dirs[d] = { samples: new Samples(), frames: 0, bad: 0, repeats: 0, sizes: {}, sliceP50: [] };
     figures[path] = dirs;
   }
   for (const [, page] of receiving) await vv.take(page);
@@ -289,15 +324,26 @@ async function measure(
   return {
     figures,
     seconds: elapsed,
-    media: pages.map((pg, i) => ({ label: pg.label, delta: mediaDelta(c0[i]!, c1[i]!), drawnFps: (d1[i]! - d0[i]!) / elapsed })),
+    media: pages.map((pg, i) => ({
+      label: pg.label,
+      delta: mediaDelta(c0[i]!, c1[i]!),
+      drawnFps: (d1[i]! - d0[i]!) / elapsed,
+    })),
     cpu: cpuShares(cpu0, cpu1),
   };
 }
 
-const allSamples = (dirs: Record<Direction, DirectionFigures>) => new Samples().merge(...Object.values(dirs).map((d) => d.samples));
+const allSamples = (dirs: Record<Direction, DirectionFigures>) =>
+  new Samples().merge(...Object.values(dirs).map((d) => d.samples));
 
 /** Sets up the direct path between the two pages (the visitor's camera to the agent, and back if two-way). */
-async function startDirect(run: Run, pair: Pair, twoWay: boolean, maxBitrate: number, signal: AbortSignal): Promise<void> {
+async function startDirect(
+  run: Run,
+  pair: Pair,
+  twoWay: boolean,
+  maxBitrate: number,
+  signal: AbortSignal,
+): Promise<void> {
   await run.env.linkDirect(pair.agent, pair.visitor, maxBitrate);
   await pair.agent.page.evaluate((on) => window.VV.directConfig(on), twoWay);
   await pair.visitor.page.evaluate(() => window.VV.directConfig(true));
@@ -323,16 +369,23 @@ async function runLatency(p: Params, ctx: BenchContext): Promise<BenchResult> {
   const maxBitrate = CALL_PROFILES[profile].maxBitrate;
   const twoWay = p.num('directions') >= 2;
   const together = p.str('mode') !== 'apart';
-  if (!['together', 'apart'].includes(p.str('mode'))) throw new Error(`--mode: "${p.str('mode')}" is not together or apart`);
+  if (!['together', 'apart'].includes(p.str('mode')))
+    throw new Error(`--mode: "${p.str('mode')}" is not together or apart`);
   const directions: Direction[] = twoWay ? ['visitor→agent', 'agent→visitor'] : ['visitor→agent'];
   return withEnv(ctx, 1, async (run) => {
     const [pair] = await pairUp(run, 1, camera, ctx.signal);
     /** Each measured path, with the window it was measured in. */
-    const results: { path: string; dirs: Record<Direction, DirectionFigures>; window: Window; windowLabel: string }[] = [];
+    const results: {
+      path: string;
+      dirs: Record<Direction, DirectionFigures>;
+      window: Window;
+      windowLabel: string;
+    }[] = [];
     const windows: { label: string; w: Window }[] = [];
     const add = (label: string, w: Window, names: Partial<Record<PathName, string>>) => {
       windows.push({ label, w });
-      for (const [k, name] of Object.entries(names)) results.push({ path: name, dirs: w.figures[k as PathName]!, window: w, windowLabel: label });
+      for (const [k, name] of Object.entries(names))
+        results.push({ path: name, dirs: w.figures[k as PathName]!, window: w, windowLabel: label });
     };
 
     // The call through the server's flow and Janus.
@@ -347,32 +400,50 @@ async function runLatency(p: Params, ctx: BenchContext): Promise<BenchResult> {
     if (together) {
       await startDirect(run, pair!, twoWay, maxBitrate, ctx.signal);
       console.log(`measuring both paths at once: ${timing.warmup} s warm-up + ${timing.seconds} s`);
-      add('together', await measure(run.env, pair!, ['janus', 'direct'], directions, timing, ctx.signal), { janus: 'Janus', direct: 'direct' });
+      add('together', await measure(run.env, pair!, ['janus', 'direct'], directions, timing, ctx.signal), {
+        janus: 'Janus',
+        direct: 'direct',
+      });
     } else {
-      console.log(`measuring the paths one after the other: ${timing.warmup} s warm-up + ${timing.seconds} s each`);
-      add('Janus', await measure(run.env, pair!, ['janus'], directions, timing, ctx.signal), { janus: 'Janus' });
+      console.log(
+        `measuring the paths one after the other: ${timing.warmup} s warm-up + ${timing.seconds} s each`,
+      );
+      add('Janus', await measure(run.env, pair!, ['janus'], directions, timing, ctx.signal), {
+        janus: 'Janus',
+      });
     }
     const after = [await vv.times(pair!.visitor, call.callId), await vv.times(pair!.agent, call.callId)];
     await hangup(pair!, call.callId, ctx.signal);
     if (!together) {
       await startDirect(run, pair!, twoWay, maxBitrate, ctx.signal);
-      add('direct', await measure(run.env, pair!, ['direct'], directions, timing, ctx.signal), { direct: 'direct' });
+      add('direct', await measure(run.env, pair!, ['direct'], directions, timing, ctx.signal), {
+        direct: 'direct',
+      });
       if (p.num('loaded-floor') > 0) {
         // The same, with the sending pages also encoding the call's two lower simulcast layers.
         const senders = twoWay ? [pair!.agent, pair!.visitor] : [pair!.visitor];
-        await Promise.all(senders.map((pg) => pg.page.evaluate((br) => window.VV.directLoad(br), maxBitrate)));
+        await Promise.all(
+          senders.map((pg) => pg.page.evaluate((br) => window.VV.directLoad(br), maxBitrate)),
+        );
         await until(
           'direct path: extra encoders connected',
-          async () => (await Promise.all(senders.map((pg) => pg.page.evaluate(() => window.VV.directLoadState())))).flat(),
+          async () =>
+            (
+              await Promise.all(senders.map((pg) => pg.page.evaluate(() => window.VV.directLoadState())))
+            ).flat(),
           (st) => st.length === senders.length * 2 && st.every((x) => x === 'connected'),
           15_000,
           ctx.signal,
           100,
         );
-        add('direct+load', await measure(run.env, pair!, ['direct'], directions, timing, ctx.signal), { direct: 'direct+load' });
+        add('direct+load', await measure(run.env, pair!, ['direct'], directions, timing, ctx.signal), {
+          direct: 'direct+load',
+        });
       }
     }
-    await Promise.all([pair!.agent, pair!.visitor].map((pg) => pg.page.evaluate(() => window.VV.directClose())));
+    await Promise.all(
+      [pair!.agent, pair!.visitor].map((pg) => pg.page.evaluate(() => window.VV.directClose())),
+    );
 
     // Report.
     console.log(
@@ -386,14 +457,53 @@ async function runLatency(p: Params, ctx: BenchContext): Promise<BenchResult> {
       for (const d of directions) {
         const x = r.dirs[d];
         rows.push([
-          r.path, d, x.samples.count, fmtMs(x.samples.mean), fmtMs(x.samples.percentile(50)), fmtMs(x.samples.percentile(95)),
-          fmtMs(x.samples.percentile(99)), fmtMs(x.samples.max), (x.frames / r.window.seconds).toFixed(1), x.bad, sizesText(x.sizes),
+          r.path,
+          d,
+          x.samples.count,
+          fmtMs(x.samples.mean),
+          fmtMs(x.samples.percentile(50)),
+          fmtMs(x.samples.percentile(95)),
+          fmtMs(x.samples.percentile(99)),
+          fmtMs(x.samples.max),
+          (x.frames / r.window.seconds).toFixed(1),
+          x.bad,
+          sizesText(x.sizes),
         ]);
       }
       const m = allSamples(r.dirs);
-      if (twoWay) rows.push([r.path, 'both', m.count, fmtMs(m.mean), fmtMs(m.percentile(50)), fmtMs(m.percentile(95)), fmtMs(m.percentile(99)), fmtMs(m.max), '', '', '']);
+      if (twoWay)
+        rows.push([
+          r.path,
+          'both',
+          m.count,
+          fmtMs(m.mean),
+          fmtMs(m.percentile(50)),
+          fmtMs(m.percentile(95)),
+          fmtMs(m.percentile(99)),
+          fmtMs(m.max),
+          '',
+          '',
+          '',
+        ]);
     }
-    console.log(table(['path', 'direction', 'frames', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'fps shown', 'bad codes', 'received size'], rows));
+    console.log(
+      table(
+        [
+          'path',
+          'direction',
+          'frames',
+          'mean ms',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          'max ms',
+          'fps shown',
+          'bad codes',
+          'received size',
+        ],
+        rows,
+      ),
+    );
     const j = allSamples(results[0]!.dirs);
     console.log('');
     for (const r of results.slice(1)) {
@@ -408,27 +518,58 @@ async function runLatency(p: Params, ctx: BenchContext): Promise<BenchResult> {
     const slices = results[0]!.dirs[directions[0]!].sliceP50.length;
     console.log(
       table(
-        ['path', 'direction', ...Array.from({ length: slices }, (_, i) => `${i * timing.slice}-${(i + 1) * timing.slice} s`)],
+        [
+          'path',
+          'direction',
+          ...Array.from({ length: slices }, (_, i) => `${i * timing.slice}-${(i + 1) * timing.slice} s`),
+        ],
         results.flatMap((r) => directions.map((d) => [r.path, d, ...r.dirs[d].sliceP50.map(fmtMs)])),
       ),
     );
-    console.log(section('media on each page during each window (all of the page\'s PeerConnections)'));
+    console.log(section("media on each page during each window (all of the page's PeerConnections)"));
     console.log(
       table(
-        ['window', 'page', 'sent kbps', 'recv kbps', 'decoded fps', 'dropped', 'lost/NACKs', 'jitter buffer ms', 'decode ms/frame', 'encode ms/frame', 'canvas fps', 'sent video layers'],
+        [
+          'window',
+          'page',
+          'sent kbps',
+          'recv kbps',
+          'decoded fps',
+          'dropped',
+          'lost/NACKs',
+          'jitter buffer ms',
+          'decode ms/frame',
+          'encode ms/frame',
+          'canvas fps',
+          'sent video layers',
+        ],
         windows.flatMap(({ label, w }) =>
           w.media.map((m) => [
-            label, m.label, m.delta.outKbps.toFixed(0), m.delta.inKbps.toFixed(0), m.delta.decodedFps.toFixed(1), m.delta.dropped, `${m.delta.lost}/${m.delta.nacks}`,
-            fmtMs(m.delta.jitterBufferMs), fmtMs(m.delta.decodeMs), fmtMs(m.delta.encodeMs), m.drawnFps.toFixed(0), m.delta.layers.join('; '),
+            label,
+            m.label,
+            m.delta.outKbps.toFixed(0),
+            m.delta.inKbps.toFixed(0),
+            m.delta.decodedFps.toFixed(1),
+            m.delta.dropped,
+            `${m.delta.lost}/${m.delta.nacks}`,
+            fmtMs(m.delta.jitterBufferMs),
+            fmtMs(m.delta.decodeMs),
+            fmtMs(m.delta.encodeMs),
+            m.drawnFps.toFixed(0),
+            m.delta.layers.join('; '),
           ]),
         ),
       ),
     );
-    for (const { label, w } of windows) console.log(`CPU during the ${label} window (% of one core): ${cpuText(w.cpu)}`);
-    console.log(`simulcast layer chosen by the server (call.quality) during the call: visitor ${after[0]?.layers.join(' ') || '-'}, agent ${after[1]?.layers.join(' ') || '-'}`);
+    for (const { label, w } of windows)
+      console.log(`CPU during the ${label} window (% of one core): ${cpuText(w.cpu)}`);
+    console.log(
+      `simulcast layer chosen by the server (call.quality) during the call: visitor ${after[0]?.layers.join(' ') || '-'}, agent ${after[1]?.layers.join(' ') || '-'}`,
+    );
     for (const r of results) {
       for (const d of directions) {
-        if (r.dirs[d].samples.count < r.window.seconds * 5) run.problems.push(`${r.path} ${d}: only ${r.dirs[d].samples.count} decoded time codes`);
+        if (r.dirs[d].samples.count < r.window.seconds * 5)
+          run.problems.push(`${r.path} ${d}: only ${r.dirs[d].samples.count} decoded time codes`);
       }
     }
   });
@@ -436,7 +577,8 @@ async function runLatency(p: Params, ctx: BenchContext): Promise<BenchResult> {
 
 export const videoLatencyBenchmark: Benchmark = {
   name: 'video-latency',
-  summary: 'glass-to-glass video latency through the server call flow and Janus, and browser-to-browser directly (the floor)',
+  summary:
+    'glass-to-glass video latency through the server call flow and Janus, and browser-to-browser directly (the floor)',
   params: [
     { name: 'seconds', default: 20, help: 'measured seconds (per path with --mode apart)' },
     { name: 'warmup', default: 5, help: 'seconds before measuring (bandwidth estimate ramp-up)' },
@@ -521,7 +663,9 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
         refused += t.subscribesRefused;
         // A party that subscribed successfully twice got the call.feed push while its first
         // subscription was under way (the SDK then subscribes once more, one after the other).
-        (t.subscribes - t.subscribesRefused > 1 ? firstFrameTwice : firstFrameOnce).add(t.firstFrame! - r.visitor.start!);
+        (t.subscribes - t.subscribesRefused > 1 ? firstFrameTwice : firstFrameOnce).add(
+          t.firstFrame! - r.visitor.start!,
+        );
       }
       const zero = r.visitor.start!;
       for (const m of MILESTONES) {
@@ -534,12 +678,22 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
     }
     const errors = { visitor: await vv.errorFrames(pair!.visitor), agent: await vv.errorFrames(pair!.agent) };
 
-    console.log(section(`video-setup: ${n} calls one after another, ${((Date.now() - t0) / 1000).toFixed(1)} s; ms after the visitor's call.start`));
+    console.log(
+      section(
+        `video-setup: ${n} calls one after another, ${((Date.now() - t0) / 1000).toFixed(1)} s; ms after the visitor's call.start`,
+      ),
+    );
     const rows = MILESTONES.map((m) => {
       const s = samples.get(m.label)!;
       return [m.label, s.count, fmtMs(s.percentile(50)), fmtMs(s.percentile(95)), fmtMs(s.max)];
     });
-    rows.push(['BOTH sides showing video', both.count, fmtMs(both.percentile(50)), fmtMs(both.percentile(95)), fmtMs(both.max)]);
+    rows.push([
+      'BOTH sides showing video',
+      both.count,
+      fmtMs(both.percentile(50)),
+      fmtMs(both.percentile(95)),
+      fmtMs(both.max),
+    ]);
     console.log(table(['milestone', 'n', 'p50 ms', 'p95 ms', 'max ms'], rows));
     console.log(
       `\nfailed calls: ${failed}; error frames seen by the pages: visitor ${JSON.stringify(errors.visitor)}, agent ${JSON.stringify(errors.agent)}` +
@@ -555,7 +709,8 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
 
 export const videoSetupBenchmark: Benchmark = {
   name: 'video-setup',
-  summary: "video call set-up time: visitor's call.start -> first decoded remote frame at the agent and at the visitor",
+  summary:
+    "video call set-up time: visitor's call.start -> first decoded remote frame at the agent and at the visitor",
   params: [
     { name: 'calls', default: 20, help: 'calls, one after another (same visitor and agent)' },
     { name: 'gap', default: 500, help: 'ms between hanging up and the next call.start' },
@@ -582,7 +737,13 @@ interface CpuWindow {
   layers: string[];
 }
 
-async function cpuWindow(run: Run, pages: Party[], calls: number, seconds: number, signal: AbortSignal): Promise<CpuWindow> {
+async function cpuWindow(
+  run: Run,
+  pages: Party[],
+  calls: number,
+  seconds: number,
+  signal: AbortSignal,
+): Promise<CpuWindow> {
   const janusPid = run.env.janusPid();
   await Promise.all(pages.map(vv.take));
   const c0 = await Promise.all(pages.map(vv.counters));
@@ -612,7 +773,9 @@ async function cpuWindow(run: Run, pages: Party[], calls: number, seconds: numbe
     upKbps: kbps(up, ms),
     downKbps: kbps(down, ms),
     packetsPerSecond: (packets / ms) * 1000,
-    rxFps: streams.length ? streams.reduce((acc, s) => acc + s.frames, 0) / streams.length / (ms / 1000) : NaN,
+    rxFps: streams.length
+      ? streams.reduce((acc, s) => acc + s.frames, 0) / streams.length / (ms / 1000)
+      : NaN,
     rxSizes,
     layers: c1.flatMap((c) => c.layers),
   };
@@ -636,7 +799,9 @@ async function runCpu(p: Params, ctx: BenchContext): Promise<BenchResult> {
     const pairs = await pairUp(run, max, camera, ctx.signal);
     const perAgent = new Map<string, number>();
     for (const pr of pairs) perAgent.set(pr.agent.label, (perAgent.get(pr.agent.label) ?? 0) + 1);
-    console.log(`\n${max} visitors and ${max} agents connected; conversations per agent: ${[...perAgent.values()].join(' ')}`);
+    console.log(
+      `\n${max} visitors and ${max} agents connected; conversations per agent: ${[...perAgent.values()].join(' ')}`,
+    );
     const pages = run.parties;
     const windows: CpuWindow[] = [];
     console.log(`idle window (no call), ${windowSeconds} s`);
@@ -650,7 +815,9 @@ async function runCpu(p: Params, ctx: BenchContext): Promise<BenchResult> {
           const r = await startCall(pair, profile, 20_000, ctx.signal);
           live.push({ pair, callId: r.callId });
         }
-        console.log(`${level} call(s) up (+${((Date.now() - t0) / 1000).toFixed(1)} s); ${warmup} s warm-up, ${windowSeconds} s window`);
+        console.log(
+          `${level} call(s) up (+${((Date.now() - t0) / 1000).toFixed(1)} s); ${warmup} s warm-up, ${windowSeconds} s window`,
+        );
         await sleep(warmup * 1000, ctx.signal);
         const w = await cpuWindow(run, pages, level, windowSeconds, ctx.signal);
         windows.push(w);
@@ -664,27 +831,67 @@ async function runCpu(p: Params, ctx: BenchContext): Promise<BenchResult> {
     }
 
     const idle = windows[0]!;
-    console.log(section(`video-cpu: % of one core (${os.cpus().length} cores = ${os.cpus().length * 100} %), profile ${profile}, ${camera.width}x${camera.height}@${camera.fps} canvas camera`));
+    console.log(
+      section(
+        `video-cpu: % of one core (${os.cpus().length} cores = ${os.cpus().length * 100} %), profile ${profile}, ${camera.width}x${camera.height}@${camera.fps} canvas camera`,
+      ),
+    );
     console.log(
       table(
-        ['calls', 'server', 'server/call', 'server/call above idle', 'Janus', 'Janus/call', 'Janus/call above idle', 'Chromium', 'machine busy', 'others'],
+        [
+          'calls',
+          'server',
+          'server/call',
+          'server/call above idle',
+          'Janus',
+          'Janus/call',
+          'Janus/call above idle',
+          'Chromium',
+          'machine busy',
+          'others',
+        ],
         windows.map(({ calls: n, cpu: c }) => [
-          n, pct(c.server), n ? pct(c.server / n) : '-', n ? pct((c.server - idle.cpu.server) / n) : '-',
-          pct(c.janus), n ? pct(c.janus / n) : '-', n ? pct((c.janus - idle.cpu.janus) / n) : '-',
-          pct(c.browsers), pct(c.machine), pct(c.others),
+          n,
+          pct(c.server),
+          n ? pct(c.server / n) : '-',
+          n ? pct((c.server - idle.cpu.server) / n) : '-',
+          pct(c.janus),
+          n ? pct(c.janus / n) : '-',
+          n ? pct((c.janus - idle.cpu.janus) / n) : '-',
+          pct(c.browsers),
+          pct(c.machine),
+          pct(c.others),
         ]),
       ),
     );
-    console.log(section('video-cpu: media through Janus during each window (Janus CPU above idle per unit of media)'));
+    console.log(
+      section('video-cpu: media through Janus during each window (Janus CPU above idle per unit of media)'),
+    );
     console.log(
       table(
-        ['calls', 'in kbps', 'out kbps', 'in+out kbps/call', 'packets/s', 'Janus % per Mbps', 'Janus % per 1000 pkt/s', 'received fps/stream', 'received sizes'],
+        [
+          'calls',
+          'in kbps',
+          'out kbps',
+          'in+out kbps/call',
+          'packets/s',
+          'Janus % per Mbps',
+          'Janus % per 1000 pkt/s',
+          'received fps/stream',
+          'received sizes',
+        ],
         windows.map((w) => {
           const above = w.cpu.janus - idle.cpu.janus;
           return [
-            w.calls, w.upKbps.toFixed(0), w.downKbps.toFixed(0), w.calls ? ((w.upKbps + w.downKbps) / w.calls).toFixed(0) : '-', w.packetsPerSecond.toFixed(0),
-            w.calls ? pct(above / ((w.upKbps + w.downKbps) / 1000)) : '-', w.calls ? pct(above / (w.packetsPerSecond / 1000)) : '-',
-            fmtMs(w.rxFps), sizesText(w.rxSizes),
+            w.calls,
+            w.upKbps.toFixed(0),
+            w.downKbps.toFixed(0),
+            w.calls ? ((w.upKbps + w.downKbps) / w.calls).toFixed(0) : '-',
+            w.packetsPerSecond.toFixed(0),
+            w.calls ? pct(above / ((w.upKbps + w.downKbps) / 1000)) : '-',
+            w.calls ? pct(above / (w.packetsPerSecond / 1000)) : '-',
+            fmtMs(w.rxFps),
+            sizesText(w.rxSizes),
           ];
         }),
       ),
@@ -708,7 +915,9 @@ async function runCpu(p: Params, ctx: BenchContext): Promise<BenchResult> {
         if (why) g.why.add(why);
         groups.set(`${rid} ${size}`, g);
       }
-      const text = [...groups].map(([k, g]) => `${k}: ${g.n}, ${(g.fps / g.n).toFixed(0)} fps, ${[...g.why].join('/') || '-'}`);
+      const text = [...groups].map(
+        ([k, g]) => `${k}: ${g.n}, ${(g.fps / g.n).toFixed(0)} fps, ${[...g.why].join('/') || '-'}`,
+      );
       console.log(`  ${w.calls} call(s): ${text.join('; ')}`);
     }
   });
@@ -718,7 +927,11 @@ export const videoCpuBenchmark: Benchmark = {
   name: 'video-cpu',
   summary: 'server (control plane) and Janus CPU per concurrent video call at 1, 5 and 10 calls',
   params: [
-    { name: 'levels', default: '1,5,10', help: 'concurrent calls to measure at, comma-separated (one visitor + one agent page each)' },
+    {
+      name: 'levels',
+      default: '1,5,10',
+      help: 'concurrent calls to measure at, comma-separated (one visitor + one agent page each)',
+    },
     { name: 'window', default: 8, help: 'seconds of CPU accounting per level (and for the idle baseline)' },
     { name: 'warmup', default: 4, help: 'seconds after the calls are up before the window' },
     // Two browser parties per call share this machine's cores with the server and Janus: at 720p

@@ -5,7 +5,11 @@
 // namespace also by netns.ts's exit/signal hooks.
 import { readFile, readdir } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestJanus, janusUnavailableReason, type TestJanus } from '../../apps/server/src/test-support/janus.js';
+import {
+  startTestJanus,
+  janusUnavailableReason,
+  type TestJanus,
+} from '../../apps/server/src/test-support/janus.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/browser.js';
 import { startServer, type RunningServer } from '../../e2e/harness/server.js';
 import { BENCH_PASSWORD, provision, type Provisioned } from '../chat/provision.js';
@@ -64,12 +68,16 @@ export class VideoEnv {
     const why = await janusUnavailableReason();
     if (why) throw new Error(`video benchmarks need Janus and network namespaces: ${why}`);
     const undo: (() => Promise<unknown>)[] = [];
-    const step = async <T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> => withTimeout(p, ms, what, o.signal);
+    const step = async <T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> =>
+      withTimeout(p, ms, what, o.signal);
     try {
       const html = await step('build the test page', buildTestPage());
       const janus = await step('start Janus in a namespace', startTestJanus());
       undo.push(() => janus.stop());
-      const provisioned = await step('prepare the database', provision({ agents: o.agents, capacity: o.capacity }));
+      const provisioned = await step(
+        'prepare the database',
+        provision({ agents: o.agents, capacity: o.capacity }),
+      );
       undo.push(() => provisioned.cleanup());
       const server = await step(
         'start the server',
@@ -87,7 +95,11 @@ export class VideoEnv {
       undo.push(() => server.stop());
       const browser = await step(
         'launch Chromium',
-        chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...EXTRA_CHROMIUM_ARGS], headless: true }),
+        chromium.launch({
+          executablePath: CHROMIUM_PATH,
+          args: [...CHROMIUM_ARGS, ...EXTRA_CHROMIUM_ARGS],
+          headless: true,
+        }),
       );
       undo.push(() => browser.close());
       return new VideoEnv(janus, provisioned, server, browser, html, undo);
@@ -123,7 +135,9 @@ export class VideoEnv {
   /** Connects two parties' pages for the direct path: signalling relayed through this process. */
   async linkDirect(a: Party, b: Party, maxBitrate: number): Promise<void> {
     const relay = (to: Party) => async (msg: DirectSignal) => {
-      await to.page.evaluate(([m, br]) => window.VV.directSignal(m, br), [msg, maxBitrate] as const).catch(() => undefined);
+      await to.page
+        .evaluate(([m, br]) => window.VV.directSignal(m, br), [msg, maxBitrate] as const)
+        .catch(() => undefined);
     };
     await a.page.exposeFunction('__vvSignal', relay(b)).catch(() => undefined);
     await b.page.exposeFunction('__vvSignal', relay(a)).catch(() => undefined);
@@ -152,7 +166,8 @@ export class VideoEnv {
 // ---------------------------------------------------------------- page helpers (typed wrappers)
 
 export const vv = {
-  times: (p: Party, callId: string) => p.page.evaluate((id) => window.VV.times(id), callId) as Promise<CallTimes | null>,
+  times: (p: Party, callId: string) =>
+    p.page.evaluate((id) => window.VV.times(id), callId) as Promise<CallTimes | null>,
   counters: (p: Party) => p.page.evaluate(() => window.VV.mediaCounters()) as Promise<MediaCounters>,
   /** Receive figures of the page's live call(s) or direct path since the last take, then reset. */
   take: (p: Party) => p.page.evaluate(() => window.VV.takeReceivers()) as Promise<ReceiverReport[]>,
@@ -199,7 +214,12 @@ export async function descendantsCpuMs(match: RegExp): Promise<number> {
     if (!stat) continue;
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    procs.push({ pid: Number(name), ppid: Number(f[1]), comm, cpu: (Number(f[11]) + Number(f[12])) * (1000 / CLOCK_TICKS) });
+    procs.push({
+      pid: Number(name),
+      ppid: Number(f[1]),
+      comm,
+      cpu: (Number(f[11]) + Number(f[12])) * (1000 / CLOCK_TICKS),
+    });
   }
   const mine = new Set([process.pid]);
   let grew = true;
@@ -212,5 +232,7 @@ export async function descendantsCpuMs(match: RegExp): Promise<number> {
       }
     }
   }
-  return procs.filter((p) => p.pid !== process.pid && mine.has(p.pid) && match.test(p.comm)).reduce((a, p) => a + p.cpu, 0);
+  return procs
+    .filter((p) => p.pid !== process.pid && mine.has(p.pid) && match.test(p.comm))
+    .reduce((a, p) => a + p.cpu, 0);
 }

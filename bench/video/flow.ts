@@ -15,20 +15,33 @@ export interface Pair {
 }
 
 /** Polls `read` every `every` ms until `ok`; throws after `ms` with the last value seen. */
-export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms: number, signal: AbortSignal, every = 20): Promise<T> {
+export async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms: number,
+  signal: AbortSignal,
+  every = 20,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: T | undefined;
   for (;;) {
     if (signal.aborted) throw new Error(`interrupted: ${what}`);
     last = await read();
     if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s: ${what}; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms / 1000} s: ${what}; last: ${JSON.stringify(last)}`);
     await sleep(every, signal);
   }
 }
 
 /** An agent page, logged in and online. */
-export async function agentParty(env: VideoEnv, index: number, camera: CameraOptions, signal: AbortSignal): Promise<Party> {
+export async function agentParty(
+  env: VideoEnv,
+  index: number,
+  camera: CameraOptions,
+  signal: AbortSignal,
+): Promise<Party> {
   const agent = await env.party('agent', `agent ${index + 1}`, camera);
   const email = env.agentEmails[index]!;
   await withTimeout(
@@ -41,7 +54,13 @@ export async function agentParty(env: VideoEnv, index: number, camera: CameraOpt
 }
 
 /** A visitor page with a conversation that the server assigned to one of the online agents. */
-export async function visitorParty(env: VideoEnv, index: number, agents: Party[], camera: CameraOptions, signal: AbortSignal): Promise<Pair> {
+export async function visitorParty(
+  env: VideoEnv,
+  index: number,
+  agents: Party[],
+  camera: CameraOptions,
+  signal: AbortSignal,
+): Promise<Pair> {
   const visitor = await env.party('visitor', `visitor ${index + 1}`, camera);
   const conversationId = await withTimeout(
     visitor.page.evaluate(([key, i]) => window.VV.visitor(key, i), [env.provisioned.siteKey, index] as const),
@@ -74,14 +93,25 @@ export interface CallResult {
 }
 
 /** call.start from the visitor's page; resolves once both pages have shown a remote video frame. */
-export async function startCall(pair: Pair, profile: Profile, timeoutMs: number, signal: AbortSignal): Promise<CallResult> {
+export async function startCall(
+  pair: Pair,
+  profile: Profile,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<CallResult> {
   const callId = await withTimeout(
-    pair.visitor.page.evaluate(([c, p]) => window.VV.startCall(c, p), [pair.conversationId, profile] as const),
+    pair.visitor.page.evaluate(([c, p]) => window.VV.startCall(c, p), [
+      pair.conversationId,
+      profile,
+    ] as const),
     10_000,
     'call.start',
     signal,
   );
-  const both = async () => ({ visitor: await vv.times(pair.visitor, callId), agent: await vv.times(pair.agent, callId) });
+  const both = async () => ({
+    visitor: await vv.times(pair.visitor, callId),
+    agent: await vv.times(pair.agent, callId),
+  });
   try {
     const t = await until(
       `call ${callId}: first remote frame on both pages`,
@@ -93,7 +123,10 @@ export async function startCall(pair: Pair, profile: Profile, timeoutMs: number,
     );
     return { callId, visitor: t.visitor!, agent: t.agent! };
   } catch (e) {
-    const logs = [`visitor: ${(await vv.log(pair.visitor)).slice(-15).join('\n  ')}`, `agent: ${(await vv.log(pair.agent)).slice(-15).join('\n  ')}`];
+    const logs = [
+      `visitor: ${(await vv.log(pair.visitor)).slice(-15).join('\n  ')}`,
+      `agent: ${(await vv.log(pair.agent)).slice(-15).join('\n  ')}`,
+    ];
     (e as Error).message += `\n  ${logs.join('\n  ')}`;
     throw e;
   }

@@ -5,7 +5,13 @@
 // Connection and CallSession unchanged. The camera is a canvas drawing a time code (timecode.ts),
 // the microphone an oscillator; getUserMedia is replaced before any CallSession starts.
 import { CallSession, Connection, orderCodecs, requestJson, type CallPhase } from '@visavis/client';
-import type { CallJoinInfo, ConversationSummary, SequencedEvent, ServerMessage, VisitorSessionResponse } from '@visavis/protocol';
+import type {
+  CallJoinInfo,
+  ConversationSummary,
+  SequencedEvent,
+  ServerMessage,
+  VisitorSessionResponse,
+} from '@visavis/protocol';
 import { drawCode, latencyMs, readCode } from './timecode.js';
 
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -121,7 +127,14 @@ export interface ReceiverReport {
   stats: DecoderStats;
 }
 
-const freshStats = (): DecoderStats => ({ frames: 0, bad: 0, repeats: 0, latencies: [], sizes: {}, firstFrameAt: null });
+const freshStats = (): DecoderStats => ({
+  frames: 0,
+  bad: 0,
+  repeats: 0,
+  latencies: [],
+  sizes: {},
+  firstFrameAt: null,
+});
 
 /**
  * A <video> showing a remote stream, with a requestVideoFrameCallback loop: counts frames and
@@ -235,8 +248,22 @@ export interface MediaCounters {
 
 async function mediaCounters(): Promise<MediaCounters> {
   const c: MediaCounters = {
-    at: wallNow(), pcs: livePcs.size, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, framesDecoded: 0, framesDropped: 0,
-    jitterBufferDelay: 0, jitterBufferEmitted: 0, decodeTime: 0, packetsLost: 0, nacks: 0, framesEncoded: 0, encodeTime: 0, layers: [],
+    at: wallNow(),
+    pcs: livePcs.size,
+    bytesIn: 0,
+    bytesOut: 0,
+    packetsIn: 0,
+    packetsOut: 0,
+    framesDecoded: 0,
+    framesDropped: 0,
+    jitterBufferDelay: 0,
+    jitterBufferEmitted: 0,
+    decodeTime: 0,
+    packetsLost: 0,
+    nacks: 0,
+    framesEncoded: 0,
+    encodeTime: 0,
+    layers: [],
   };
   const n = (v: unknown) => (typeof v === 'number' ? v : 0);
   for (const pc of livePcs) {
@@ -260,7 +287,9 @@ async function mediaCounters(): Promise<MediaCounters> {
         c.framesEncoded += n(s.framesEncoded);
         c.encodeTime += n(s.totalEncodeTime);
         if (s.frameWidth) {
-          c.layers.push(`${String(s.rid ?? '-')} ${n(s.frameWidth)}x${n(s.frameHeight)} ${Math.round(n(s.framesPerSecond))}fps ${String(s.qualityLimitationReason ?? '')}`);
+          c.layers.push(
+            `${String(s.rid ?? '-')} ${n(s.frameWidth)}x${n(s.frameHeight)} ${Math.round(n(s.framesPerSecond))}fps ${String(s.qualityLimitationReason ?? '')}`,
+          );
         }
       }
     });
@@ -313,7 +342,11 @@ const note = (s: string) => {
 
 function runFor(callId: string): CallRun {
   let r = calls.get(callId);
-  if (!r) calls.set(callId, (r = new CallRun({ callId, errors: [], layers: [], subscribes: 0, subscribesRefused: 0 })));
+  if (!r)
+    calls.set(
+      callId,
+      (r = new CallRun({ callId, errors: [], layers: [], subscribes: 0, subscribesRefused: 0 })),
+    );
   return r;
 }
 
@@ -329,7 +362,8 @@ function connect(opts: ConstructorParameters<typeof Connection>[0]): Connection 
       const t0 = wallNow();
       p.then(
         () => note(`${cmd.type} ok ${Math.round(wallNow() - t0)} ms`),
-        (e: unknown) => note(`${cmd.type} refused ${Math.round(wallNow() - t0)} ms ${String(e).slice(0, 80)}`),
+        (e: unknown) =>
+          note(`${cmd.type} refused ${Math.round(wallNow() - t0)} ms ${String(e).slice(0, 80)}`),
       );
     }
     if (cmd.type === 'call.subscribe') {
@@ -372,24 +406,29 @@ function onMessage(m: ServerMessage): void {
   // Servers whose routing rings agents (offers) instead of assigning: accept, as the workspace would.
   const ring = m as { type: string; offer?: { id?: string } };
   if (ring.type === 'offer.ringing' && ring.offer?.id) {
-    conn!.request({ type: 'offer.accept', offerId: ring.offer.id } as never).catch((e: unknown) => note(`offer.accept: ${String(e)}`));
+    conn!
+      .request({ type: 'offer.accept', offerId: ring.offer.id } as never)
+      .catch((e: unknown) => note(`offer.accept: ${String(e)}`));
   }
 }
 
 function onEvent(e: SequencedEvent): void {
   const ev = e.event;
   if (ev.type === 'conversation.assigned') conversations.add(e.conversationId);
-  if (ev.type === 'call.ringing' && ev.by !== role && e.conversationId && conversations.has(e.conversationId)) {
+  if (
+    ev.type === 'call.ringing' &&
+    ev.by !== role &&
+    e.conversationId &&
+    conversations.has(e.conversationId)
+  ) {
     // Answer at once (the benchmark measures the system, not a person's reaction time).
     const run = runFor(ev.callId);
     if (run.times.ringing !== undefined) return;
     run.times.ringing = wallNow();
-    conn!
-      .request({ type: 'call.accept', callId: ev.callId })
-      .then(
-        () => (run.times.acceptAck = wallNow()),
-        (err: unknown) => run.times.errors.push(`accept: ${String(err)}`),
-      );
+    conn!.request({ type: 'call.accept', callId: ev.callId }).then(
+      () => (run.times.acceptAck = wallNow()),
+      (err: unknown) => run.times.errors.push(`accept: ${String(err)}`),
+    );
   }
   if (ev.type === 'call.ended') {
     const run = calls.get(ev.callId);
@@ -405,7 +444,10 @@ async function join(info: CallJoinInfo): Promise<void> {
   const run = runFor(info.callId);
   if (run.session) return;
   run.times.join = wallNow();
-  const session = new CallSession(conn!, info, { peerConnection: TrackedPeerConnection, statsIntervalMs: 3000 });
+  const session = new CallSession(conn!, info, {
+    peerConnection: TrackedPeerConnection,
+    statsIntervalMs: 3000,
+  });
   run.session = session;
   session.on('phase', (p: CallPhase) => {
     note(`call ${info.callId.slice(0, 8)} phase ${p}`);
@@ -464,7 +506,8 @@ const loopbackOnly = (c: string) => / udp /i.test(c) && / 127\.0\.0\.1 /.test(c)
 function directPc(): RTCPeerConnection {
   const pc = new TrackedPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
   pc.onicecandidate = (e) => {
-    if (e.candidate && loopbackOnly(e.candidate.candidate)) void window.__vvSignal({ candidate: e.candidate.toJSON() });
+    if (e.candidate && loopbackOnly(e.candidate.candidate))
+      void window.__vvSignal({ candidate: e.candidate.toJSON() });
   };
   pc.ontrack = (e) => {
     if (e.track.kind !== 'video' || !direct) return;
@@ -487,7 +530,9 @@ function pinBitrate(sdp: string, maxBitrate: number): string {
   for (const m of sdp.matchAll(/^a=rtpmap:(\d+) VP8\/90000\r?$/gim)) {
     const pt = m[1]!;
     const fmtp = new RegExp(`^a=fmtp:${pt} (.*)$`, 'm');
-    out = fmtp.test(out) ? out.replace(fmtp, (_l, rest: string) => `a=fmtp:${pt} ${rest.trim()};${params}`) : out.replace(m[0], `${m[0].trimEnd()}\r\na=fmtp:${pt} ${params}\r`);
+    out = fmtp.test(out)
+      ? out.replace(fmtp, (_l, rest: string) => `a=fmtp:${pt} ${rest.trim()};${params}`)
+      : out.replace(m[0], `${m[0].trimEnd()}\r\na=fmtp:${pt} ${params}\r`);
   }
   return out;
 }
@@ -500,7 +545,8 @@ async function addMedia(pc: RTCPeerConnection, maxBitrate: number, fromOffer: bo
   const audio = stream.getAudioTracks()[0]!;
   if (!fromOffer) {
     pc.addTransceiver(audio, { direction: 'sendrecv', streams: [stream] });
-    if (video) pc.addTransceiver(video, { direction: 'sendrecv', streams: [stream], sendEncodings: [{ maxBitrate }] });
+    if (video)
+      pc.addTransceiver(video, { direction: 'sendrecv', streams: [stream], sendEncodings: [{ maxBitrate }] });
     else pc.addTransceiver('video', { direction: 'recvonly' });
   } else {
     for (const t of pc.getTransceivers()) {
@@ -533,16 +579,24 @@ const api = {
 
   /** The widget's start: visitor session, WebSocket with the token, conversation.start, subscribe. */
   async visitor(siteKey: string, index: number): Promise<string> {
-    const session = await requestJson<VisitorSessionResponse>({ baseUrl: location.origin }, 'POST', '/api/visitor/session', {
-      siteKey,
-      language: 'en',
-      pageUrl: `https://bench.example/video/${index}`,
-    });
+    const session = await requestJson<VisitorSessionResponse>(
+      { baseUrl: location.origin },
+      'POST',
+      '/api/visitor/session',
+      {
+        siteKey,
+        language: 'en',
+        pageUrl: `https://bench.example/video/${index}`,
+      },
+    );
     conn = connect({ url: wsUrl(), token: session.visitorToken });
     conn.on('message', onMessage);
     conn.on('event', onEvent);
     await waitReady(conn);
-    const { conversation } = await conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start', language: 'en' });
+    const { conversation } = await conn.request<{ conversation: ConversationSummary }>({
+      type: 'conversation.start',
+      language: 'en',
+    });
     conversations.add(conversation.id);
     conn.subscribe(conversation.id, 0);
     return conversation.id;
@@ -570,7 +624,12 @@ const api = {
   /** The visitor taps "video": call.start; the agent's page answers, both pages join. */
   async startCall(conversationId: string, profile: '360p' | '720p' | '1080p'): Promise<string> {
     const t0 = wallNow();
-    const { call } = await conn!.request<{ call: { id: string } }>({ type: 'call.start', conversationId, media: 'video', profile });
+    const { call } = await conn!.request<{ call: { id: string } }>({
+      type: 'call.start',
+      conversationId,
+      media: 'video',
+      profile,
+    });
     const run = runFor(call.id);
     run.times.start = t0;
     run.times.startAck = wallNow();
@@ -590,7 +649,8 @@ const api = {
   /** Receive figures per live call on this page ('janus') and of the direct path, since the last reset. */
   receivers(): ReceiverReport[] {
     const out: ReceiverReport[] = [];
-    for (const r of calls.values()) if (r.receiver && r.times.ended === undefined) out.push({ path: 'janus', stats: r.receiver.stats });
+    for (const r of calls.values())
+      if (r.receiver && r.times.ended === undefined) out.push({ path: 'janus', stats: r.receiver.stats });
     if (direct?.receiver) out.push({ path: 'direct', stats: direct.receiver.stats });
     return out;
   },
@@ -607,7 +667,12 @@ const api = {
 
   mediaCounters,
   /** Diagnostics: every sending track of the live PeerConnections, "kind enabled readyState". */
-  senders: () => [...livePcs].flatMap((pc) => pc.getSenders().map((x) => (x.track ? `${x.track.kind} ${x.track.enabled} ${x.track.readyState}` : 'none'))),
+  senders: () =>
+    [...livePcs].flatMap((pc) =>
+      pc
+        .getSenders()
+        .map((x) => (x.track ? `${x.track.kind} ${x.track.enabled} ${x.track.readyState}` : 'none')),
+    ),
   errorFrames: () => ({ ...errorFrames }),
   drawnFrames: () => camera?.drawn ?? 0,
   visibility: () => document.visibilityState,
@@ -615,7 +680,8 @@ const api = {
 
   /** Camera on/off in this page's calls (CallSession.setVideo: the product's "camera off"). */
   async setCamera(on: boolean): Promise<void> {
-    for (const r of calls.values()) if (r.session && r.times.ended === undefined) await r.session.setVideo(on);
+    for (const r of calls.values())
+      if (r.session && r.times.ended === undefined) await r.session.setVideo(on);
     // A disabled canvas track still feeds black frames to the encoders at the canvas's rate.
     if (!on) camera?.pause();
   },
@@ -659,8 +725,18 @@ const api = {
     const a = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
     const b = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
     loadPcs.push(a, b);
-    a.onicecandidate = (e) => void (e.candidate && loopbackOnly(e.candidate.candidate) && b.addIceCandidate(e.candidate).catch(() => undefined));
-    b.onicecandidate = (e) => void (e.candidate && loopbackOnly(e.candidate.candidate) && a.addIceCandidate(e.candidate).catch(() => undefined));
+    a.onicecandidate = (e) =>
+      void (
+        e.candidate &&
+        loopbackOnly(e.candidate.candidate) &&
+        b.addIceCandidate(e.candidate).catch(() => undefined)
+      );
+    b.onicecandidate = (e) =>
+      void (
+        e.candidate &&
+        loopbackOnly(e.candidate.candidate) &&
+        a.addIceCandidate(e.candidate).catch(() => undefined)
+      );
     const layers: [number, number][] = [
       [2, Math.round(maxBitrate * 0.25)],
       [4, Math.round(maxBitrate * 0.08)],
@@ -668,14 +744,23 @@ const api = {
     for (const [scale, max] of layers) {
       const track = camera!.stream(true).getVideoTracks()[0]!;
       track.contentHint = 'motion';
-      const t = a.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ scaleResolutionDownBy: scale, maxBitrate: max }] });
+      const t = a.addTransceiver(track, {
+        direction: 'sendonly',
+        sendEncodings: [{ scaleResolutionDownBy: scale, maxBitrate: max }],
+      });
       const caps = RTCRtpSender.getCapabilities('video');
       if (caps) t.setCodecPreferences(orderCodecs(caps.codecs, ['vp8']));
     }
     await a.setLocalDescription(await a.createOffer());
-    await b.setRemoteDescription({ type: 'offer', sdp: pinBitrate(a.localDescription!.sdp, maxBitrate * 0.25) });
+    await b.setRemoteDescription({
+      type: 'offer',
+      sdp: pinBitrate(a.localDescription!.sdp, maxBitrate * 0.25),
+    });
     await b.setLocalDescription(await b.createAnswer());
-    await a.setRemoteDescription({ type: 'answer', sdp: pinBitrate(b.localDescription!.sdp, maxBitrate * 0.25) });
+    await a.setRemoteDescription({
+      type: 'answer',
+      sdp: pinBitrate(b.localDescription!.sdp, maxBitrate * 0.25),
+    });
   },
   directLoadState: () => loadPcs.map((pc) => pc.connectionState),
   directState: () => direct?.pc.connectionState ?? 'none',

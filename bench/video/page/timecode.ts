@@ -20,7 +20,7 @@ export function crc8(value: number): number {
 
 /** The 40 bits for a time in ms (only its low 32 bits are kept), most significant first. */
 export function codeBits(ms: number): boolean[] {
-  const low = Math.floor(ms) % 2 ** 32 >>> 0;
+  const low = (Math.floor(ms) % 2 ** 32) >>> 0;
   const check = crc8(low);
   const bits: boolean[] = [];
   for (let i = 31; i >= 0; i--) bits.push(((low >>> i) & 1) === 1);
