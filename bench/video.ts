@@ -14,9 +14,9 @@ import os from 'node:os';
 import { CALL_PROFILES } from '@visavis/protocol';
 import type { BenchContext, BenchResult, Benchmark, Params, ParamSpec } from './lib/bench.js';
 import { fmtMs, Samples, section, sleep, table } from './lib/report.js';
-import { machineCpuMs } from './lib/system.js';
 import {
   descendantsCpuMs,
+  machineCpuMs,
   EXTRA_CHROMIUM_ARGS,
   processCpuMs,
   VideoEnv,
@@ -184,34 +184,29 @@ function mediaDelta(a: MediaCounters, b: MediaCounters) {
   };
 }
 
-/** CPU time (ms) of one thing and when it was read (performance.now()), or null. */
-type Reading = { ms: number | null; at: number };
-
 interface CpuReading {
-  server: Reading;
-  janus: Reading;
-  browsers: Reading;
-  machine: Reading;
-  bench: { usage: NodeJS.CpuUsage; at: number };
+  at: number;
+  /** CPU time, ms (null: process gone or not readable). */
+  server: number | null;
+  janus: number | null;
+  browsers: number;
+  machine: number | null;
+  bench: NodeJS.CpuUsage;
 }
 
-/**
- * CPU times of the server, Janus, Chromium, the whole machine and this process, each with its own
- * time stamp: scanning /proc for Chromium's processes takes a while on a busy machine.
- */
+/** CPU times of the server, Janus, Chromium, the whole machine and this process, in one quick snapshot. */
 async function readCpu(env: VideoEnv): Promise<CpuReading> {
   const [serverPid, janusPid] = [await env.serverPid(), env.janusPid()];
-  const timed = async (read: () => Promise<number | null>): Promise<Reading> => {
-    const ms = await read();
-    return { ms, at: performance.now() };
+  // Synchronous from here (env.ts reads /proc synchronously): nothing else runs between the reads.
+  const t0 = performance.now();
+  const r = {
+    machine: machineCpuMs(),
+    server: processCpuMs(serverPid),
+    janus: processCpuMs(janusPid),
+    bench: process.cpuUsage(),
+    browsers: descendantsCpuMs(/chrom/i),
   };
-  return {
-    machine: await timed(() => machineCpuMs()),
-    server: await timed(() => processCpuMs(serverPid)),
-    janus: await timed(() => processCpuMs(janusPid)),
-    bench: { usage: process.cpuUsage(), at: performance.now() },
-    browsers: await timed(() => descendantsCpuMs(/chrom/i)),
-  };
+  return { ...r, at: (t0 + performance.now()) / 2 };
 }
 
 interface CpuShares {
@@ -226,10 +221,11 @@ interface CpuShares {
 }
 
 function cpuShares(a: CpuReading, b: CpuReading): CpuShares {
-  const share = (x: Reading, y: Reading) =>
-    x.ms === null || y.ms === null ? NaN : ((y.ms - x.ms) / (y.at - x.at)) * 100;
+  const ms = b.at - a.at;
+  const share = (x: number | null, y: number | null) =>
+    x === null || y === null ? NaN : ((y - x) / ms) * 100;
   const used = (u: NodeJS.CpuUsage) => u.user + u.system;
-  const bench = ((used(b.bench.usage) - used(a.bench.usage)) / 1000 / (b.bench.at - a.bench.at)) * 100;
+  const bench = ((used(b.bench) - used(a.bench)) / 1000 / ms) * 100;
   const r = {
     server: share(a.server, b.server),
     janus: share(a.janus, b.janus),
@@ -412,6 +408,7 @@ async function runLatency(p: Params, ctx: BenchContext): Promise<BenchResult> {
         janus: 'Janus',
       });
     }
+    if (ctx.signal.aborted) throw new Error('interrupted');
     const after = [await vv.times(pair!.visitor, call.callId), await vv.times(pair!.agent, call.callId)];
     await hangup(pair!, call.callId, ctx.signal);
     if (!together) {
@@ -809,6 +806,7 @@ async function runCpu(p: Params, ctx: BenchContext): Promise<BenchResult> {
     const live: { pair: Pair; callId: string }[] = [];
     try {
       for (const level of levels) {
+        if (ctx.signal.aborted) throw new Error('interrupted');
         const t0 = Date.now();
         while (live.length < level) {
           const pair = pairs[live.length]!;

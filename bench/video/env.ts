@@ -3,7 +3,8 @@
 // server as a child process pointed at that Janus (JANUS_URL), one Chromium, and the test page
 // served on the server's origin. Everything is torn down by close(), also after a failure; the
 // namespace also by netns.ts's exit/signal hooks.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
   startTestJanus,
@@ -99,6 +100,11 @@ export class VideoEnv {
           executablePath: CHROMIUM_PATH,
           args: [...CHROMIUM_ARGS, ...EXTRA_CHROMIUM_ARGS],
           headless: true,
+          // Playwright's own Ctrl-C handler exits the process once the browser is closed, before
+          // this run has stopped the server and Janus and removed its files: bench/run.ts handles
+          // the signals (abort, then close() below).
+          handleSIGINT: false,
+          handleSIGTERM: false,
         }),
       );
       undo.push(() => browser.close());
@@ -178,49 +184,60 @@ export const vv = {
 };
 
 // ---------------------------------------------------------------- CPU time from /proc
-
-async function statFields(pid: number): Promise<string[] | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (!stat) return null;
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-/** utime + stime of one process (all its threads, also exited ones), ms; null when it is gone. */
-export async function processCpuMs(pid: number | null): Promise<number | null> {
-  if (pid === null) return null;
-  const f = await statFields(pid);
-  return f ? (Number(f[11]) + Number(f[12])) * (1000 / CLOCK_TICKS) : null;
-}
+// Synchronous reads on purpose: one snapshot of all processes takes a few ms and is not spread over
+// seconds of event-loop turns when the machine is saturated (which skewed the shares).
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ): 100 on Linux on every common architecture. */
 const CLOCK_TICKS = 100;
 
-async function childPids(parent: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name)) continue;
-    const f = await statFields(Number(name));
-    if (f && Number(f[1]) === parent) out.push(Number(name));
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** utime + stime, ms (all threads, also exited ones). */
+  cpu: number;
+}
+
+function procStat(pid: number): ProcStat | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
   }
-  return out;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    pid,
+    ppid: Number(f[1]),
+    comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    cpu: (Number(f[11]) + Number(f[12])) * (1000 / CLOCK_TICKS),
+  };
+}
+
+function allProcs(): ProcStat[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return names.flatMap((n) => (/^\d+$/.test(n) ? (procStat(Number(n)) ?? []) : []));
+}
+
+/** utime + stime of one process, ms; null when it is gone. */
+export function processCpuMs(pid: number | null): number | null {
+  return pid === null ? null : (procStat(pid)?.cpu ?? null);
+}
+
+async function childPids(parent: number): Promise<number[]> {
+  return allProcs()
+    .filter((p) => p.ppid === parent)
+    .map((p) => p.pid);
 }
 
 /** CPU ms of every descendant of this process whose name matches (Chromium's processes). */
-export async function descendantsCpuMs(match: RegExp): Promise<number> {
-  const procs: { pid: number; ppid: number; comm: string; cpu: number }[] = [];
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
-    if (!stat) continue;
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    procs.push({
-      pid: Number(name),
-      ppid: Number(f[1]),
-      comm,
-      cpu: (Number(f[11]) + Number(f[12])) * (1000 / CLOCK_TICKS),
-    });
-  }
+export function descendantsCpuMs(match: RegExp): number {
+  const procs = allProcs();
   const mine = new Set([process.pid]);
   let grew = true;
   while (grew) {
@@ -235,4 +252,14 @@ export async function descendantsCpuMs(match: RegExp): Promise<number> {
   return procs
     .filter((p) => p.pid !== process.pid && mine.has(p.pid) && match.test(p.comm))
     .reduce((a, p) => a + p.cpu, 0);
+}
+
+/** CPU time (ms) the whole machine spent busy (not idle or waiting on I/O), from /proc/stat. */
+export function machineCpuMs(): number | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return (f.reduce((a, b) => a + b, 0) - f[3]! - f[4]!) * (1000 / CLOCK_TICKS);
+  } catch {
+    return null;
+  }
 }

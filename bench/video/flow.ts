@@ -132,9 +132,18 @@ export async function startCall(
   }
 }
 
-/** The visitor hangs up; resolves once both pages saw the call end. */
+/**
+ * The visitor hangs up; resolves once both pages saw the call end. Not after Ctrl-C: the server may
+ * be gone already, and the SDK keeps a request made while offline until it reconnects.
+ */
 export async function hangup(pair: Pair, callId: string, signal: AbortSignal): Promise<void> {
-  await pair.visitor.page.evaluate((id) => window.VV.hangup(id), callId);
+  if (signal.aborted) return;
+  await withTimeout(
+    pair.visitor.page.evaluate((id) => window.VV.hangup(id), callId),
+    10_000,
+    `call ${callId}: hang-up`,
+    signal,
+  );
   await until(
     `call ${callId} ended on both pages`,
     async () => [(await vv.times(pair.visitor, callId))?.ended, (await vv.times(pair.agent, callId))?.ended],
