@@ -161,20 +161,9 @@ export class CallService {
     const { policy } = await RoutingConfigs.get(tx, call.org_id);
     const want = Math.max(0, policy.weights[call.media] - policy.weights.chat);
     if (want === 0) return 0;
-    const [a] = await tx.query<{ free: number }>('select capacity - load as free from agents where id = $1 for update', [call.agent_id]);
-    const extra = Math.min(want, Math.max(0, a?.free ?? 0));
-    if (extra === 0) return 0;
-    const took = await tx.query(
-      `update agents set load = load + $2 where id = $1 and load + $2 <= capacity returning id`,
-      [call.agent_id, extra],
-    );
-    if (took.length === 0) return 0;
-    await tx.query(
-      `insert into routing_log (org_id, conversation_id, agent_id, kind, delta, load_after, capacity, at)
-       select org_id, $2, id, 'call-take', $3, load, capacity, $4 from agents where id = $1`,
-      [call.agent_id, call.conversation_id, extra, now.toISOString()],
-    );
-    return extra;
+    return CapacityStore.takeUpTo(tx, {
+      orgId: call.org_id, agentId: call.agent_id, conversationId: call.conversation_id, weight: want, now, kind: 'call-take',
+    });
   }
 
   private joinInfo(call: CallRow, principalId: string, videoCodecs: CallJoinInfo['videoCodecs']): CallJoinInfo {

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../ports/database.js';
 
-export type LoadChange = 'offer' | 'assign' | 'release' | 'transfer-in' | 'transfer-out';
+export type LoadChange = 'offer' | 'assign' | 'release' | 'transfer-in' | 'transfer-out' | 'call-take';
 
 export interface LoadRow {
   id: string;
@@ -32,6 +32,26 @@ export const CapacityStore = {
     );
     if (row) await log(tx, a, a.weight, row);
     return row;
+  },
+  /**
+   * Takes up to `weight` units, as many as are free, whatever the agent's state: a call in a
+   * conversation the agent already holds counts more, but is not refused for lack of room.
+   * Answers the units taken (0 when none are free).
+   */
+  async takeUpTo(
+    tx: SqlExecutor,
+    a: { orgId: string; agentId: string; conversationId: string; weight: number; now: Date; kind: LoadChange },
+  ): Promise<number> {
+    const [row] = await tx.query<LoadRow & { taken: number }>(
+      `with old as (select load from agents where id = $1 and org_id = $2 for update)
+       update agents set load = agents.load + least($3, greatest(agents.capacity - agents.load, 0))
+       from old where agents.id = $1
+       returning agents.id, agents.name, agents.load, agents.capacity, agents.load - old.load as taken`,
+      [a.agentId, a.orgId, a.weight],
+    );
+    if (!row || row.taken <= 0) return 0;
+    await log(tx, a, row.taken, row);
+    return row.taken;
   },
   /** Gives units back (never below zero). */
   async release(
