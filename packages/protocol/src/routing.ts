@@ -128,3 +128,18 @@ export interface OfferView {
   createdAt: string;
   expiresAt: string;
 }
+
+/** A leave-a-message entry as the workspace lists it. */
+export interface OfflineMessage {
+  id: string;
+  visitorId: string;
+  visitorName: string | null;
+  groupId: string | null;
+  name: string | null;
+  contact: string | null;
+  text: string;
+  pageUrl: string | null;
+  status: 'open' | 'done';
+  createdAt: string;
+  handledBy: string | null;
+}

@@ -1,3 +1,4 @@
+import { PeriodicJob } from './periodic-job.js';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationService } from '../services/conversation-service.js';
@@ -8,25 +9,20 @@ import type { ConversationService } from '../services/conversation-service.js';
  * whose visitor has not been seen for `abandonMs` — closed by 'visitor', which frees a ringing
  * offer and moves everyone behind them up.
  */
-export class AbandonSweeper {
-  private timer: ReturnType<typeof setInterval> | undefined;
-
+export class AbandonSweeper extends PeriodicJob {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly conversations: ConversationService,
     private readonly connectedVisitors: () => string[],
     private readonly abandonMs: number,
-    private readonly onError: (e: unknown) => void,
-  ) {}
-
-  start(everyMs = Math.min(30_000, Math.max(1000, this.abandonMs / 3))): void {
-    this.timer = setInterval(() => void this.sweep().catch(this.onError), everyMs);
-    this.timer.unref();
+    onError: (e: unknown) => void,
+  ) {
+    super(onError);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  start(everyMs = Math.min(30_000, Math.max(1000, this.abandonMs / 3))): void {
+    this.startEvery(everyMs);
   }
 
   async sweep(): Promise<number> {

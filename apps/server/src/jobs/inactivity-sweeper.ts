@@ -1,27 +1,23 @@
+import { PeriodicJob } from './periodic-job.js';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import { ConversationStore } from '../stores/conversation-store.js';
 import type { ConversationService } from '../services/conversation-service.js';
 
 /** Closes conversations nobody has written in for `inactivityMs` (closed_by = inactivity). */
-export class InactivitySweeper {
-  private timer: ReturnType<typeof setInterval> | undefined;
-
+export class InactivitySweeper extends PeriodicJob {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly conversations: ConversationService,
     private readonly inactivityMs: number,
-    private readonly onError: (e: unknown) => void,
-  ) {}
-
-  start(everyMs = 60_000): void {
-    this.timer = setInterval(() => void this.sweep().catch(this.onError), everyMs);
-    this.timer.unref();
+    onError: (e: unknown) => void,
+  ) {
+    super(onError);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  start(everyMs = 60_000): void {
+    this.startEvery(everyMs);
   }
 
   async sweep(): Promise<number> {

@@ -1,3 +1,4 @@
+import { PeriodicJob } from './periodic-job.js';
 import type { Database } from '../ports/database.js';
 
 /**
@@ -6,22 +7,17 @@ import type { Database } from '../ports/database.js';
  * commit and dispatch with its outbox lease not yet expired: it drains every organisation that
  * has conversations waiting.
  */
-export class RoutingSafetyNet {
-  private timer: ReturnType<typeof setInterval> | undefined;
-
+export class RoutingSafetyNet extends PeriodicJob {
   constructor(
     private readonly db: Database,
     private readonly drain: (orgId: string) => Promise<number>,
-    private readonly onError: (e: unknown) => void,
-  ) {}
-
-  start(everyMs = 60_000): void {
-    this.timer = setInterval(() => void this.sweep().catch(this.onError), everyMs);
-    this.timer.unref();
+    onError: (e: unknown) => void,
+  ) {
+    super(onError);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  start(everyMs = 60_000): void {
+    this.startEvery(everyMs);
   }
 
   async sweep(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { OfferView } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 import type { OfferRow } from '../stores/offer-store.js';
+import { summary } from './routing-service.js';
 
 /** The bus payload for a ringing offer, with what the agent needs to decide. */
 export async function offerPush(db: SqlExecutor, o: OfferRow): Promise<{ orgId: string; agentId: string; offer: OfferView }> {
@@ -14,8 +15,6 @@ export async function offerView(db: SqlExecutor, o: OfferRow): Promise<OfferView
      where c.id = $1`,
     [o.conversation_id],
   );
-  const decision = (o.decision ?? {}) as { strategy?: string; reasons?: { step: string; note: string }[] };
-  const own = [...(decision.reasons ?? [])].reverse().find((r) => r.step === decision.strategy);
   return {
     id: o.id,
     conversationId: o.conversation_id,
@@ -24,7 +23,7 @@ export async function offerView(db: SqlExecutor, o: OfferRow): Promise<OfferView
     vip: c?.vip ?? false,
     media: c?.media ?? 'chat',
     groupName: c?.group_name ?? null,
-    reason: `${decision.strategy ?? ''}${own ? `: ${own.note}` : ''}`.slice(0, 300),
+    reason: summary(o.decision as Parameters<typeof summary>[0]).slice(0, 300),
     createdAt: new Date(o.created_at).toISOString(),
     expiresAt: new Date(o.expires_at).toISOString(),
   };

@@ -44,7 +44,7 @@ export class OfferService {
       await tx.query('update conversations set load_weight = $2, recheck_at = null where id = $1', [c.id, o.weight]);
       await tx.query('update agents set missed_offers = 0 where id = $1', [p.agentId]);
       await CapacityStore.note(tx, { orgId: o.org_id, agentId: p.agentId, conversationId: c.id, kind: 'accept', now });
-      const reason = routing && typeof routing.strategy === 'string' ? summary(routing as never) : 'accepted';
+      const reason = typeof routing?.strategy === 'string' ? summary(routing) : 'accepted';
       fx.event(
         o.org_id,
         await EventStore.append(tx, { orgId: o.org_id, conversationId: c.id, now }, {

@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { OfflineMessage } from '@visavis/protocol';
 import { AppError } from '../errors.js';
 import type { Database } from '../ports/database.js';
 import type { Principal } from '../services/principal.js';
 
-export interface OfflineMessage {
-  id: string;
-  visitorId: string;
-  visitorName: string | null;
-  groupId: string | null;
-  name: string | null;
-  contact: string | null;
-  text: string;
-  pageUrl: string | null;
-  status: 'open' | 'done';
-  createdAt: string;
-  handledBy: string | null;
-}
 
 /** Leave-a-message outside business hours: visitors write, the workspace lists and closes them. */
 export class OfflineMessages {

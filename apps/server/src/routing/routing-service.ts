@@ -198,8 +198,12 @@ export function explain(d: Decision): Record<string, unknown> {
   };
 }
 
-/** One line for the timeline: the step that chose, and its own note. */
-export function summary(d: Offer): string {
-  const own = [...d.reasons].reverse().find((r) => r.step === d.strategy);
-  return `${d.strategy}${own ? `: ${own.note}` : ''}`.slice(0, 500);
+/**
+ * One line for the timeline and the offer card: the step that chose, and its own note. Takes the
+ * stored form too (`explain()` output read back from the database), hence the loose shape.
+ */
+export function summary(d: { strategy?: unknown; reasons?: readonly { step: string; note: string }[] } | null): string {
+  const strategy = typeof d?.strategy === 'string' ? d.strategy : '';
+  const own = [...(d?.reasons ?? [])].reverse().find((r) => r.step === strategy);
+  return `${strategy}${own ? `: ${own.note}` : ''}`.slice(0, 500);
 }

@@ -1,18 +1,14 @@
-import { estimateWaitMs, orderQueue, queuePositions } from '@visavis/routing';
 import { AppError } from '../errors.js';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { AgentPrincipal } from '../services/principal.js';
-import { RoutingStore } from '../stores/routing-store.js';
+import { queueFigures } from './queue-figures.js';
 
 /** Live queues for supervisors: who waits where, for how long, and why. */
 export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
   if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
-  const [entries, agents, avg] = await Promise.all([
-    RoutingStore.queue(db, p.orgId),
-    RoutingStore.agents(db, p.orgId),
-    RoutingStore.averageHandleMs(db, p.orgId),
-  ]);
+  const now = clock.now().getTime();
+  const figures = await queueFigures(db, p.orgId, now);
   const details = new Map(
     (
       await db.query<{ id: string; visitor_name: string | null; media: string; entry_point: string | null; routing: unknown; page_url: string | null }>(
@@ -22,13 +18,8 @@ export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
       )
     ).map((r) => [r.id, r]),
   );
-  const now = clock.now().getTime();
-  const positions = queuePositions(orderQueue(entries));
-  return entries.map((e) => {
+  return figures.map(({ entry: e, position, etaSeconds }) => {
     const d = details.get(e.conversationId);
-    const position = positions.get(e.conversationId) ?? 1;
-    const serving = agents.filter((a) => a.state === 'online' && (e.groupId === null || a.groups.includes(e.groupId))).length;
-    const eta = estimateWaitMs(position, { avgHandleMs: avg ?? 240_000, servingAgents: serving });
     return {
       conversationId: e.conversationId,
       visitorName: d?.visitor_name ?? null,
@@ -40,7 +31,7 @@ export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
       ringing: e.ringing,
       waitingMs: Math.max(0, now - e.enqueuedAt),
       position,
-      etaSeconds: Number.isFinite(eta) ? Math.round(eta / 1000) : null,
+      etaSeconds,
       routing: d?.routing ?? null,
     };
   });

@@ -85,19 +85,7 @@ export interface VisitorFacts {
   attributes: Record<string, string | number | boolean>;
 }
 
-export interface OfflineMessage {
-  id: string;
-  visitorId: string;
-  visitorName: string | null;
-  groupId: string | null;
-  name: string | null;
-  contact: string | null;
-  text: string;
-  pageUrl: string | null;
-  status: 'open' | 'done';
-  createdAt: string;
-  handledBy: string | null;
-}
+export type { OfflineMessage } from '@visavis/protocol';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
