@@ -6,3 +6,4 @@ export * from './ids.js';
 export * from './reconnect.js';
 export * from './call.js';
 export * from './call-media.js';
+export * from './call-display.js';

@@ -1,5 +1,9 @@
 import type { CallMedia, CallProfile, NetworkQuality, SequencedEvent } from '@visavis/protocol';
 
+// Shared with the other app through the SDK.
+import { formatDuration } from '@visavis/client';
+export { formatDuration, qualityBars } from '@visavis/client';
+
 /**
  * The visitor's side of a call, as pure data and functions (no DOM, no media), so it is
  * unit-tested in node. Two halves:
@@ -123,21 +127,6 @@ export function screenOf(live: LiveCall | null, ui: CallUi, me: Party): CallScre
   if (live.status === 'ringing') return live.startedBy === me ? 'outgoing' : 'incoming';
   if (ui.joined !== live.callId) return 'elsewhere';
   return ui.minimised ? 'mini' : 'in-call';
-}
-
-/** A call's length as the phone shows it: 0:05, 3:12, 1:02:03. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
-/** Signal bars for the network-quality indicator: 3 good, 2 fair, 1 poor, 0 not known yet. */
-export function qualityBars(q: NetworkQuality | null): 0 | 1 | 2 | 3 {
-  return q === 'good' ? 3 : q === 'fair' ? 2 : q === 'poor' ? 1 : 0;
 }
 
 /** A call as one line of the visitor's timeline; it changes in place as the call goes on. */

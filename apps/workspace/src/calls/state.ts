@@ -7,6 +7,10 @@ import type {
 } from '@visavis/protocol';
 import type { Timeline } from '../lib/timeline.js';
 
+// Shared with the other app through the SDK.
+import { formatDuration } from '@visavis/client';
+export { formatDuration, qualityBars } from '@visavis/client';
+
 /**
  * The agent's side of calls as pure functions (unit-tested): which call rings or runs in a
  * conversation (from its timeline's call events), whether a call may be started, the local
@@ -96,20 +100,6 @@ export function callBlock(
   if (here) return 'live';
   if (inCallElsewhere) return 'busy';
   return null;
-}
-
-/** A call's length as a phone shows it: 0:05, 3:12, 1:02:03. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const ss = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
-/** Signal bars of the network-quality indicator: 3 good, 2 fair, 1 poor, 0 not known yet. */
-export function qualityBars(q: NetworkQuality | null): 0 | 1 | 2 | 3 {
-  return q === 'good' ? 3 : q === 'fair' ? 2 : q === 'poor' ? 1 : 0;
 }
 
 // ---------------------------------------------------------------- local state of the live call
