@@ -7,6 +7,7 @@
 //   npm run bench -- --help                        benchmarks and their parameters
 import { chatBenchmark } from './chat.js';
 import { envName, fromFunction, resolveParams, type Benchmark } from './lib/bench.js';
+import { recordingPostprocessBenchmark } from './recording-postprocess.js';
 import { routingDecideBenchmark } from './routing-decide.js';
 import { runRoutingServerBench } from './routing-server.js';
 import { videoCpuBenchmark, videoLatencyBenchmark, videoSetupBenchmark } from './video.js';
@@ -27,6 +28,7 @@ export const BENCHMARKS: Benchmark[] = [
   videoLatencyBenchmark,
   videoSetupBenchmark,
   videoCpuBenchmark,
+  recordingPostprocessBenchmark,
   // a plain function: fromFunction('name', 'summary', async (params, { signal }) => { ... }),
 ];
 
