@@ -2,8 +2,8 @@
 # Prepares a checkout to run (and, with --test, to be tested):
 #   1. checks Node.js >= 20.19
 #   2. npm ci, when node_modules is missing or older than package-lock.json
-#   3. Debian's janus (video calls) when missing; with --test also chromium for the e2e tests,
-#      janus-tools and ffmpeg, via apt-get
+#   3. Debian's janus (video calls), janus-tools and ffmpeg (recording post-processing) when
+#      missing; with --test also chromium for the e2e tests, via apt-get
 #   4. npm run build (the widget and workspace UIs the server serves)
 # Safe to run again; prints nothing when all is well. Usage: bash scripts/setup.sh [--test]
 set -euo pipefail
@@ -58,7 +58,10 @@ fi
 if [ "$want_test" = 1 ]; then
   pkgs=()
   [ -x /usr/bin/chromium ] || pkgs+=(chromium)
-  command -v janus >/dev/null 2>&1 || pkgs+=(janus janus-tools ffmpeg)
+  command -v janus >/dev/null 2>&1 || pkgs+=(janus)
+  # Recording post-processing (janus-pp-rec, ffmpeg, ffprobe): each checked on its own.
+  [ -x /usr/bin/janus-pp-rec ] || pkgs+=(janus-tools)
+  [ -x /usr/bin/ffmpeg ] || pkgs+=(ffmpeg)
   if [ "${#pkgs[@]}" -gt 0 ]; then
     apt_install "${pkgs[@]}"
     if [ ! -x /usr/bin/chromium ]; then
@@ -70,11 +73,18 @@ if [ "$want_test" = 1 ]; then
       exit 1
     fi
   fi
-elif ! command -v janus >/dev/null 2>&1; then
-  # To run the product: the server spawns a local Janus for video calls. Without it chat works
-  # and video is reported unavailable, so a failed install is not fatal here.
-  apt_install janus ||
-    echo "setup: continuing without Janus: video calls stay unavailable until 'janus' is installed." >&2
+else
+  # To run the product: the server spawns a local Janus for video calls and post-processes call
+  # recordings with janus-pp-rec and ffmpeg. Without them chat works and video (or recording) is
+  # reported unavailable, so a failed install is not fatal here.
+  pkgs=()
+  command -v janus >/dev/null 2>&1 || pkgs+=(janus)
+  [ -x /usr/bin/janus-pp-rec ] || pkgs+=(janus-tools)
+  [ -x /usr/bin/ffmpeg ] || pkgs+=(ffmpeg)
+  if [ "${#pkgs[@]}" -gt 0 ]; then
+    apt_install "${pkgs[@]}" ||
+      echo "setup: continuing without ${pkgs[*]}: video calls or their recording stay unavailable until installed." >&2
+  fi
 fi
 
 # 4. UIs. A workspace without a build script yet is skipped with a note rather than

@@ -21,7 +21,7 @@ import { janusUnavailableReason, startCallEnv, type CallEnv } from './call.js';
 
 type Shoot = (page: Page, name: string) => Promise<void>;
 
-interface Look {
+export interface Look {
   width: number;
   height: number;
   wall: [string, string];
@@ -31,7 +31,7 @@ interface Look {
   headset: boolean;
 }
 
-const AGENT_LOOK: Look = {
+export const AGENT_LOOK: Look = {
   width: 1280,
   height: 720,
   wall: ['#e4eaf1', '#b7c5d6'],
@@ -40,7 +40,7 @@ const AGENT_LOOK: Look = {
   hair: '#2a211c',
   headset: true,
 };
-const VISITOR_LOOK: Look = {
+export const VISITOR_LOOK: Look = {
   width: 720,
   height: 960,
   wall: ['#f3e6d6', '#d6bd9f'],
@@ -51,7 +51,7 @@ const VISITOR_LOOK: Look = {
 };
 
 /** Replaces the camera (not the microphone) of every page of the context with a drawn person. */
-async function drawnCamera(context: BrowserContext, look: Look): Promise<void> {
+export async function drawnCamera(context: BrowserContext, look: Look): Promise<void> {
   // tsx (esbuild keepNames) wraps named functions in __name(), which the page does not have.
   await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
   await context.addInitScript((l: Look) => {

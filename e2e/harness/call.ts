@@ -48,7 +48,7 @@ export interface CallEnv {
  * Janus in a namespace, the server using it, Chromium. `ringSeconds` shortens the ring timeout
  * (CALL_RING_SECONDS) so an unanswered call ends quickly.
  */
-export async function startCallEnv(opts: { ringSeconds?: number } = {}): Promise<CallEnv> {
+export async function startCallEnv(opts: { ringSeconds?: number; env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<CallEnv> {
   const undo: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
     for (const f of undo.reverse()) await f().catch(() => undefined);
@@ -58,7 +58,8 @@ export async function startCallEnv(opts: { ringSeconds?: number } = {}): Promise
     const janus = await startTestJanus();
     undo.push(() => janus.stop());
     const server = await startServer({
-      env: { JANUS_URL: janus.url, CALL_RING_SECONDS: String(opts.ringSeconds ?? 30) },
+      env: { JANUS_URL: janus.url, CALL_RING_SECONDS: String(opts.ringSeconds ?? 30), ...opts.env },
+      ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
     });
     undo.push(() => server.stop());
     // The server connects to Janus in the background after it is ready.

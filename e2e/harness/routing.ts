@@ -18,6 +18,8 @@ export const SUPERVISOR = 'supervisor@demo.visavis.local';
 
 export interface AdminApi {
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A plain GET with the admin's session (e.g. a signed media link); the Response as it comes. */
+  fetch(pathOrUrl: string): Promise<Response>;
   /** Agent ids by email. */
   ids: Record<string, string>;
 }
@@ -45,7 +47,8 @@ export async function adminApi(baseUrl: string, email = ADMIN): Promise<AdminApi
     return (text ? JSON.parse(text) : undefined) as T;
   };
   const { agents } = await call<{ agents: { id: string; email: string }[] }>('GET', '/api/supervisor/agents');
-  return { call, ids: Object.fromEntries(agents.map((a) => [a.email, a.id])) };
+  const get = (pathOrUrl: string) => fetch(new URL(pathOrUrl, baseUrl), { headers: { cookie } });
+  return { call, fetch: get, ids: Object.fromEntries(agents.map((a) => [a.email, a.id])) };
 }
 
 export async function setAgentRouting(

@@ -67,6 +67,24 @@ const Env = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
   /** Largest single recording file, in MiB. */
   RECORDING_MAX_MB: z.coerce.number().int().min(1).max(1_048_576).default(4096),
+  /**
+   * Where media nodes write raw recordings (one directory per call). The server creates it and
+   * post-processes from it, so every media node must see it at this same path (embedded Janus
+   * does; remote nodes mount shared storage here). Default: DATA_DIR/recordings-raw.
+   */
+  RECORDING_RAW_DIR: z.string().min(1).optional(),
+  /** Seconds for a mandatory recording to be confirmed running once media flows, before the call is refused. */
+  RECORDING_START_SECONDS: z.coerce.number().int().min(2).max(60).default(8),
+  /**
+   * Largest tile of one party in the composite (WxH) and its frame rate. Encoding cost grows with
+   * both; each party's own file keeps its original resolution (copied, not re-encoded).
+   */
+  RECORDING_COMPOSITE_TILE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must be WxH, e.g. 640x360').default('640x360'),
+  RECORDING_COMPOSITE_FPS: z.coerce.number().int().min(5).max(30).default(15),
+  /** The post-processing tools (Debian: janus-tools, ffmpeg). */
+  JANUS_PP_REC_BIN: z.string().min(1).default('/usr/bin/janus-pp-rec'),
+  FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
+  FFPROBE_BIN: z.string().min(1).default('/usr/bin/ffprobe'),
   /** The Ed25519 key that signs evidence packages, as a 0600 PEM file; unset = kept in the database. */
   EVIDENCE_KEY_FILE: z.string().min(1).optional(),
 }).superRefine((c, ctx) => {
@@ -78,7 +96,7 @@ const Env = z.object({
   }
 });
 
-export type Config = z.infer<typeof Env> & { dataDir: string; publicUrl: string; trustProxy: boolean | string };
+export type Config = z.infer<typeof Env> & { dataDir: string; recordingRawDir: string; publicUrl: string; trustProxy: boolean | string };
 
 export class ConfigError extends Error {}
 
@@ -95,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY,
     dataDir: path.resolve(c.DATA_DIR),
+    recordingRawDir: path.resolve(c.RECORDING_RAW_DIR ?? path.join(c.DATA_DIR, 'recordings-raw')),
     publicUrl: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/$/, ''),
   };
 }

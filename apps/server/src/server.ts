@@ -22,7 +22,11 @@ import { TokenSigner } from './security/tokens.js';
 import { CallService, type CallRooms } from './calls/call-service.js';
 import { AuditedAuthService, AuditedRoutingAdmin } from './compliance/audit-hooks.js';
 import { createCompliance, type Compliance } from './compliance/compliance.js';
+import { CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings } from './compliance/client-recording-service.js';
 import { lazyPoolRooms, wireCallMedia } from './calls/call-wiring.js';
+import { FsRecordingDirs } from './calls/recording-dirs.js';
+import { RecordingPostProcessJob } from './calls/recording-postprocess-job.js';
+import { SnapshotService } from './calls/snapshot-service.js';
 import { iceServersFor } from './security/turn.js';
 import type { MediaServerPool } from './services/media-pool.js';
 import { OfferService } from './routing/offer-service.js';
@@ -50,6 +54,8 @@ export interface RunningServer {
   media: MediaSetup;
   /** Audit log, recordings catalog, evidence packages, retention job (docs/compliance.md). */
   compliance: Compliance;
+  /** Raw call recordings → stored composite and per-party files. */
+  postProcess: RecordingPostProcessJob;
   stop(): Promise<void>;
 }
 
@@ -59,6 +65,8 @@ export interface ServerOverrides {
   callRooms?: CallRooms;
   /** Where an embedded Janus runs (tests put it in a network namespace). */
   mediaPlacement?: Parameters<typeof startMedia>[2];
+  /** Client-recording timings (tests shorten the trailing window and the abandonment delay). */
+  clientRecording?: Partial<ClientRecordingSettings>;
 }
 
 export async function startServer(config: Config, clock: Clock = systemClock, overrides: ServerOverrides = {}): Promise<RunningServer> {
@@ -98,13 +106,34 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const transfers = new TransferService(uow, bus, clock);
   let mediaPool: MediaServerPool | null = null;
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
-  const calls = new CallService(db, uow, bus, clock, overrides.callRooms ?? lazyPoolRooms(() => mediaPool), {
-    ringTimeoutMs: config.CALL_RING_SECONDS * 1000,
-    defaultProfile: config.CALL_DEFAULT_PROFILE,
-    iceServers: (user) => iceServersFor(turn, user, clock.now().getTime()),
-  });
+  const recordingDirs = new FsRecordingDirs(config.recordingRawDir);
+  const calls = new CallService(
+    db, uow, bus, clock, overrides.callRooms ?? lazyPoolRooms(() => mediaPool),
+    {
+      ringTimeoutMs: config.CALL_RING_SECONDS * 1000,
+      defaultProfile: config.CALL_DEFAULT_PROFILE,
+      iceServers: (user) => iceServersFor(turn, user, clock.now().getTime()),
+    },
+    { dirs: recordingDirs, audit: compliance.audit },
+  );
+  const postProcess = new RecordingPostProcessJob(
+    db, recordingDirs, compliance.recordings,
+    { ppRec: config.JANUS_PP_REC_BIN, ffmpeg: config.FFMPEG_BIN, ffprobe: config.FFPROBE_BIN },
+    {
+      fps: config.RECORDING_COMPOSITE_FPS,
+      maxTile: (([width, height]) => ({ width: width!, height: height! }))(config.RECORDING_COMPOSITE_TILE.split('x').map(Number)),
+    },
+    (e) => reportError(e, 'recording post-processing'),
+    (what, details) => log?.info(details, what),
+  );
+  const offPostProcessKick = bus.subscribe('call.ended', () => postProcess.kick());
   const presence = new PresenceService(db, bus, kick);
   const uploads = new UploadService(db, blobs, urls);
+  const clientRecordings = new ClientRecordingService(db, blobs, compliance.recordings, clock, kick, {
+    ...CLIENT_RECORDING_DEFAULTS, totalMaxBytes: config.RECORDING_MAX_MB * 1024 * 1024, ...overrides.clientRecording,
+  });
+  const unwatchClientRecordings = clientRecordings.watch(bus, (e) => reportError(e, 'client recording schedule'));
+  const snapshots = new SnapshotService(db, uow, clock, calls, compliance.recordings);
 
   dispatcher = new OutboxDispatcher(
     db,
@@ -124,6 +153,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       },
       'call.ring_timeout': async ({ callId }) => calls.ringTimeout(callId),
       'call.end': async ({ callId, reason }) => calls.endBySystem(callId, reason),
+      'client_recording.finish': async ({ callId, party }) => clientRecordings.finishAbandoned(callId, party),
       'routing.recheck': async ({ orgId, conversationId }) => {
         const outcome = await routing.routeOne(orgId, conversationId);
         if (outcome === 'assigned' || outcome === 'offered') metrics.assignments.inc();
@@ -151,7 +181,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     config.COOKIE_SECURE === 'auto' ? req.protocol === 'https' : config.COOKIE_SECURE === 'true';
   let stopping = false;
   const app = await buildHttpApp({
-    db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance,
+    db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots,
     routingRoutes: { clock, offers, transfers, admin: new AuditedRoutingAdmin(db, kick, compliance.audit, auditError), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
     trustProxy: config.trustProxy,
@@ -166,10 +196,17 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const media = await startMedia(config, app.log, overrides.mediaPlacement);
   mediaPool = media.pool;
   const callWiring = media.pool
-    ? wireCallMedia({ db, bus, calls, pool: media.pool, onError: (e, what) => reportError(e, what) })
+    ? wireCallMedia({
+        db, bus, calls, pool: media.pool, onError: (e, what) => reportError(e, what),
+        recording: {
+          dirs: recordingDirs,
+          startTimeoutMs: config.RECORDING_START_SECONDS * 1000,
+          onInfo: (what, details) => app.log.info(details, what),
+        },
+      })
     : null;
   const gateway = new WsGateway({
-    hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers, calls, callMedia: callWiring?.media ?? null,
+    hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers, calls, callMedia: callWiring?.media ?? null, snapshots,
     sessionCookie: SESSION_COOKIE,
     log: app.log,
   });
@@ -184,6 +221,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   abandon.start();
   safetyNet.start();
   compliance.retention.start();
+  postProcess.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -195,6 +233,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     demoSeeded,
     media,
     compliance,
+    postProcess,
     async stop() {
       stopping = true;
       dispatcher.stop();
@@ -202,6 +241,9 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       abandon.stop();
       safetyNet.stop();
       compliance.retention.stop();
+      postProcess.stop();
+      offPostProcessKick();
+      unwatchClientRecordings();
       gateway.close();
       hub.dispose();
       await app.close();

@@ -9,6 +9,8 @@ import './styles/chat.css';
 import './styles/routing.css';
 import './styles/views.css';
 import './styles/calls.css';
+import './styles/recordings.css';
+import './styles/call-recording.css';
 import './styles/panel.css';
 
 const root = document.getElementById('root');

@@ -9,6 +9,7 @@ const info = (over: Partial<CallJoinInfo> = {}): CallJoinInfo => ({
   iceServers: [],
   videoCodecs: ['vp8', 'h264'],
   audioProcessing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+  recording: { mode: 'off', dual: false, script: [], visitorLocal: false },
   ...over,
 });
 

@@ -32,6 +32,8 @@ export type CallStatus = z.infer<typeof CallStatus>;
 
 export const CallEndReason = z.enum([
   'hangup', 'declined', 'no_answer', 'cancelled', 'peer_lost', 'media_failed', 'conversation_closed', 'server_restart',
+  /** Recording was required (mandatory / dual-recording) and could not be started. */
+  'recording_failed',
 ]);
 export type CallEndReason = z.infer<typeof CallEndReason>;
 
@@ -46,7 +48,37 @@ export interface CallView {
   answeredAt: string | null;
   endedAt: string | null;
   endReason: CallEndReason | null;
+  /** How the call is recorded; null = not recorded. */
+  recording: { mode: RecordingMode; dual: boolean; state: RecordingState } | null;
 }
+
+/**
+ * Recording of a skill group's calls. off: none; on: recorded when the media server can (a failure
+ * is logged, the call goes on); mandatory: the call does not connect unless recording runs.
+ */
+export const RecordingMode = z.enum(['off', 'on', 'mandatory']);
+export type RecordingMode = z.infer<typeof RecordingMode>;
+
+/**
+ * Where a call's server-side recording stands. starting: room records, waiting for the media
+ * files to grow; running: confirmed; failed: stopped or never started (a dual-recording call is
+ * paused meanwhile); off: not recorded.
+ */
+export const RecordingState = z.enum(['off', 'starting', 'running', 'failed']);
+export type RecordingState = z.infer<typeof RecordingState>;
+
+/** A skill group's recording policy (admin-configured), as the call parties learn it. */
+export const RecordingPolicy = z.object({
+  mode: RecordingMode,
+  /** Dual-recording (雙錄): notice acknowledged by the visitor, script steps time-marked, pause on failure. Implies mandatory. */
+  dual: z.boolean(),
+  /** The agent's script, read out step by step in a dual-recording call. */
+  script: z.array(z.string().trim().min(1).max(500)).max(50),
+  /** The visitor may keep a local recording in the browser and replay it. */
+  visitorLocal: z.boolean(),
+});
+export type RecordingPolicy = z.infer<typeof RecordingPolicy>;
+export const NO_RECORDING: RecordingPolicy = { mode: 'off', dual: false, script: [], visitorLocal: false };
 
 /** ICE servers for the browser: STUN/TURN with time-limited credentials (TURN REST scheme). */
 export interface IceServerConfig {
@@ -64,6 +96,8 @@ export interface CallJoinInfo {
   /** Preferred video codec order for this party (H.264 first on Android). */
   videoCodecs: ('vp8' | 'h264')[];
   audioProcessing: { echoCancellation: boolean; noiseSuppression: boolean; autoGainControl: boolean };
+  /** The call's recording policy: the agent's browser records too (client recording) unless mode is off. */
+  recording: RecordingPolicy;
 }
 
 /** Receive-side stats a subscriber reports every few seconds; the server picks its simulcast layer. */
@@ -79,8 +113,12 @@ export type CallStatsReport = z.infer<typeof CallStatsReport>;
 export type NetworkQuality = 'good' | 'fair' | 'poor';
 
 export const callCommands = [
-  z.object({ type: z.literal('call.start'), rid: z.string().max(64).optional(), conversationId: Id, media: CallMedia, profile: CallProfile.optional() }),
-  z.object({ type: z.literal('call.accept'), rid: z.string().max(64).optional(), callId: Id }),
+  z.object({
+    type: z.literal('call.start'), rid: z.string().max(64).optional(), conversationId: Id, media: CallMedia, profile: CallProfile.optional(),
+    acknowledgeRecording: z.boolean().optional(),
+  }),
+  /** `acknowledgeRecording`: the visitor accepted the recording notice (required when the call is recorded in dual mode). */
+  z.object({ type: z.literal('call.accept'), rid: z.string().max(64).optional(), callId: Id, acknowledgeRecording: z.boolean().optional() }),
   z.object({ type: z.literal('call.decline'), rid: z.string().max(64).optional(), callId: Id }),
   z.object({ type: z.literal('call.hangup'), rid: z.string().max(64).optional(), callId: Id }),
   /** Publish this party's media: the browser's offer in, the media node's answer back in the ack. */
@@ -92,6 +130,8 @@ export const callCommands = [
   /** Mute / camera state, relayed to the other party and applied on the media node. */
   z.object({ type: z.literal('call.configure'), rid: z.string().max(64).optional(), callId: Id, audio: z.boolean().optional(), video: z.boolean().optional() }),
   z.object({ type: z.literal('call.stats'), rid: z.string().max(64).optional(), callId: Id, stats: CallStatsReport }),
+  /** The agent asks the visitor's browser for a full-resolution still from its camera (HD snapshot). */
+  z.object({ type: z.literal('call.snapshot_request'), rid: z.string().max(64).optional(), callId: Id }),
 ] as const;
 
 /** Ephemeral call pushes (the call's lifecycle itself is in the sequenced timeline). */
@@ -101,4 +141,8 @@ export type CallServerMessage =
   /** The other party's feed can be subscribed to (again), or went away. */
   | { type: 'call.feed'; callId: string; available: boolean }
   | { type: 'call.peer'; callId: string; audio: boolean; video: boolean }
-  | { type: 'call.quality'; callId: string; quality: NetworkQuality; layer: number };
+  | { type: 'call.quality'; callId: string; quality: NetworkQuality; layer: number }
+  /** To the visitor: take a still from the camera and upload it (POST /api/calls/:id/snapshots?requestId=). */
+  | { type: 'call.snapshot_request'; callId: string; requestId: string }
+  /** Recording state changes; in a dual-recording call `paused` = media between the parties is held. */
+  | { type: 'call.recording'; callId: string; state: RecordingState; paused: boolean };

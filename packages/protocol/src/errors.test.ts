@@ -28,6 +28,9 @@ const STABLE: Record<ErrorCode, number> = {
   CALL_NOT_POSSIBLE: 409,
   CALL_IN_PROGRESS: 409,
   CALL_NOT_RINGING: 409,
+  RECORDING_UNAVAILABLE: 503,
+  RECORDING_NOTICE_REQUIRED: 409,
+  SNAPSHOT_NOT_REQUESTED: 409,
   RECORDING_DELETED: 410,
   RANGE_NOT_SATISFIABLE: 416,
   INTEGRITY_CHECK_FAILED: 409,
@@ -62,6 +65,7 @@ describe('error catalog', () => {
     expect(ERROR_CODES.filter((c) => ERROR_CATALOG[c].http >= 500).sort()).toEqual([
       'INTERNAL',
       'MEDIA_UNAVAILABLE',
+      'RECORDING_UNAVAILABLE',
       'UNAVAILABLE',
     ]);
   });

@@ -74,6 +74,8 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     media: z.enum(['video', 'audio']),
     by: z.enum(['visitor', 'agent']),
     profile: z.enum(['360p', '720p', '1080p']),
+    /** How the call is recorded, so the visitor sees the notice before answering; absent = not recorded. */
+    recording: z.object({ mode: z.enum(['off', 'on', 'mandatory']), dual: z.boolean() }).optional(),
   }),
   z.object({ type: z.literal('call.answered'), callId: Id, by: z.enum(['visitor', 'agent']) }),
   z.object({
@@ -83,6 +85,16 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     by: z.enum(['visitor', 'agent', 'system']),
     reason: z.string().max(40),
     durationMs: z.number().int().nonnegative().nullable(),
+  }),
+  /** Server-side recording of a call started, failed or resumed. */
+  z.object({ type: z.literal('call.recording'), callId: Id, state: z.enum(['off', 'starting', 'running', 'failed']) }),
+  /** An HD snapshot of the visitor's camera was taken (a recording of kind snapshot). */
+  z.object({
+    type: z.literal('call.snapshot'),
+    callId: Id,
+    recordingId: Id,
+    width: z.number().int().positive().max(10_000),
+    height: z.number().int().positive().max(10_000),
   }),
   z.object({
     type: z.literal('conversation.transferred'),

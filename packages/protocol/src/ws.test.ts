@@ -46,6 +46,7 @@ const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> &
   'call.trickle': { type: 'call.trickle', callId: 'k-1', leg: 'publish', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
   'call.configure': { type: 'call.configure', callId: 'k-1', audio: false },
   'call.stats': { type: 'call.stats', callId: 'k-1', stats: { lossPct: 2.5, availableKbps: 900, freezeCount: 0, fps: 29, rttMs: 40 } },
+  'call.snapshot_request': { type: 'call.snapshot_request', callId: 'k-1' },
 };
 
 /** The issues of a rejected input, reduced to what a client or log reader needs. */

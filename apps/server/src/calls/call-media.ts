@@ -7,8 +7,10 @@ import { MediaServerError } from '../ports/media-server.js';
 import { readableConversation } from '../services/access.js';
 import type { MediaServerPool } from '../services/media-pool.js';
 import type { Principal } from '../services/principal.js';
-import type { CallService } from './call-service.js';
+import { recordingRequired, type CallService } from './call-service.js';
 import { CallStore, type CallRow, type Party } from './call-store.js';
+import type { RecordingDirs } from './recording-dirs.js';
+import { RecordingMonitor } from './recording-monitor.js';
 import { initialLayerState, nextLayer, type LayerState } from './layer-policy.js';
 
 interface PartyLegs {
@@ -17,6 +19,19 @@ interface PartyLegs {
   layer: LayerState;
   /** Ends the call if the party does not publish again in time after its media dropped. */
   grace?: ReturnType<typeof setTimeout>;
+  /** Published, but the other party hears of the feed only once recording runs (recording required). */
+  feedHeld?: boolean;
+  /** What the party sends (mute / camera off), so silence is not mistaken for a recording stall. */
+  sending: { audio: boolean; video: boolean };
+}
+
+export interface CallRecordingOptions {
+  dirs: RecordingDirs;
+  startTimeoutMs: number;
+  stallMs?: number;
+  pollMs?: number;
+  /** Figures worth logging: the recording start delay. */
+  onInfo?: (what: string, details: Record<string, unknown>) => void;
 }
 
 const other = (p: Party): Party => (p === 'visitor' ? 'agent' : 'visitor');
@@ -30,6 +45,8 @@ const other = (p: Party): Party => (p === 'visitor' ? 'agent' : 'visitor');
  */
 export class CallMedia {
   private readonly legs = new Map<string, PartyLegs>();
+  /** Watches recorded calls' raw files: recording confirmed, never started, stalled. */
+  readonly monitor: RecordingMonitor | null;
 
   constructor(
     private readonly db: Database,
@@ -37,7 +54,22 @@ export class CallMedia {
     private readonly calls: CallService,
     private readonly graceMs = 15_000,
     private readonly onError: (e: unknown) => void = () => {},
-  ) {}
+    private readonly recording: CallRecordingOptions | null = null,
+  ) {
+    this.monitor = recording
+      ? new RecordingMonitor(
+          recording.dirs,
+          {
+            running: (callId, info) => void this.onRecordingRunning(callId, info).catch(this.onError),
+            notStarted: (callId) => void this.onRecordingNotStarted(callId).catch(this.onError),
+            stalled: (callId) => void this.onRecordingStalled(callId).catch(this.onError),
+          },
+          { pollMs: recording.pollMs ?? 100, startTimeoutMs: recording.startTimeoutMs, stallMs: recording.stallMs ?? 4000 },
+          Date.now,
+          this.onError,
+        )
+      : null;
+  }
 
   async publish(p: Principal, callId: string, offer: Jsep, audio: boolean, video: boolean): Promise<{ answer: Jsep | null }> {
     const { call, party } = await this.live(p, callId);
@@ -49,8 +81,13 @@ export class CallMedia {
     const leg = await this.media(() => node.publish(call.media_room!, { displayName: party }));
     legs.publisher = leg;
     leg.on((e) => this.onPublisherEvent(call, party, leg, e));
+    legs.sending = { audio, video };
     const { answer } = await this.media(() =>
-      leg.configure({ offer, audio, video: video && call.media === 'video', bitrate: CALL_PROFILES[call.profile].maxBitrate }),
+      leg.configure({
+        offer, audio, video: video && call.media === 'video', bitrate: CALL_PROFILES[call.profile].maxBitrate,
+        // Files named by party and time: a party publishing again (network change) adds a segment.
+        ...(call.recording_dir ? { record: true, recordingName: `${party}-${Date.now()}` } : {}),
+      }),
     );
     await CallStore.update(this.db, call.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId });
     // The other party hears of the feed on `webrtcup` (onPublisherEvent): Janus refuses to
@@ -63,6 +100,9 @@ export class CallMedia {
     const { call, party } = await this.live(p, callId);
     const feed = party === 'visitor' ? call.agent_feed : call.visitor_feed;
     if (!feed) throw new AppError('MEDIA_UNAVAILABLE', 'The other side is not sending yet.');
+    if (recordingRequired(call.recording_policy) && call.recording_state !== 'running') {
+      throw new AppError('RECORDING_UNAVAILABLE', 'The call connects once its recording runs.');
+    }
     const legs = this.partyLegs(call.id, party);
     await legs.subscriber?.close().catch(() => undefined);
     const leg = await this.media(() => this.nodeOf(call).subscribe(call.media_room!, feed));
@@ -93,8 +133,13 @@ export class CallMedia {
   /** Mute / camera off: applied on the media node, and shown to the other party. */
   async configure(p: Principal, callId: string, audio: boolean | undefined, video: boolean | undefined): Promise<void> {
     const { call, party } = await this.live(p, callId);
-    const leg = this.legs.get(key(call.id, party))?.publisher;
+    const legs = this.legs.get(key(call.id, party));
+    const leg = legs?.publisher;
     if (leg) await this.media(() => leg.configure({ ...(audio === undefined ? {} : { audio }), ...(video === undefined ? {} : { video }) }));
+    if (legs) {
+      legs.sending = { audio: audio ?? legs.sending.audio, video: video ?? legs.sending.video };
+      this.monitor?.setSending(call.id, this.anySending(call.id));
+    }
     await this.calls.push(call, other(party), { type: 'call.peer', callId: call.id, audio: audio ?? true, video: video ?? true });
   }
 
@@ -114,6 +159,7 @@ export class CallMedia {
 
   /** Frees this node's legs of an ended call (the room itself is destroyed by CallService). */
   async release(callId: string): Promise<void> {
+    this.monitor?.stop(callId);
     for (const party of ['visitor', 'agent'] as const) {
       const legs = this.legs.get(key(callId, party));
       if (!legs) continue;
@@ -136,7 +182,7 @@ export class CallMedia {
       return;
     }
     if (e.type === 'webrtcup' && legs?.publisher === leg) {
-      void this.calls.push(call, other(party), { type: 'call.feed', callId: call.id, available: true }).catch(this.onError);
+      void this.feedUp(call, party, legs).catch(this.onError);
       return;
     }
     if (e.type === 'closed' && e.reason === 'node_lost') {
@@ -150,6 +196,62 @@ export class CallMedia {
     clearTimeout(legs.grace);
     legs.grace = setTimeout(() => void this.endIfStillGone(call.id, party, leg.feedId).catch(this.onError), this.graceMs);
     legs.grace.unref();
+  }
+
+  /** A publisher's media flows: tell the other party, unless the call must wait for its recording. */
+  private async feedUp(call: CallRow, party: Party, legs: PartyLegs): Promise<void> {
+    if (call.recording_dir) this.monitor?.mediaFlowing(call.id, call.recording_dir);
+    if (recordingRequired(call.recording_policy)) {
+      const now = await CallStore.byId(this.db, call.id);
+      if (now?.recording_state !== 'running') {
+        legs.feedHeld = true;
+        return;
+      }
+    }
+    legs.feedHeld = false;
+    await this.calls.push(call, other(party), { type: 'call.feed', callId: call.id, available: true });
+  }
+
+  private async onRecordingRunning(callId: string, info: { startDelayMs: number; resumed: boolean }): Promise<void> {
+    this.recording?.onInfo?.(info.resumed ? 'recording resumed' : 'recording running', { callId, startDelayMs: info.startDelayMs });
+    const call = await CallStore.byId(this.db, callId);
+    if (!call || call.status !== 'active') return;
+    await this.calls.recordingChanged(callId, 'running', false);
+    for (const party of ['visitor', 'agent'] as const) {
+      const legs = this.legs.get(key(callId, party));
+      if (legs?.feedHeld) {
+        legs.feedHeld = false;
+        await this.calls.push(call, other(party), { type: 'call.feed', callId, available: true });
+      }
+      if (info.resumed && legs?.subscriber && recordingRequired(call.recording_policy)) await legs.subscriber.resume().catch(this.onError);
+    }
+  }
+
+  private async onRecordingNotStarted(callId: string): Promise<void> {
+    const call = await CallStore.byId(this.db, callId);
+    if (!call || call.status !== 'active') return;
+    this.recording?.onInfo?.('recording did not start', { callId });
+    if (recordingRequired(call.recording_policy)) await this.calls.endBySystem(callId, 'recording_failed');
+    else await this.calls.recordingChanged(callId, 'failed', false);
+  }
+
+  /** Recording stopped mid-call: a call that must be recorded is paused until it resumes. */
+  private async onRecordingStalled(callId: string): Promise<void> {
+    const call = await CallStore.byId(this.db, callId);
+    if (!call || call.status !== 'active') return;
+    const pause = recordingRequired(call.recording_policy);
+    this.recording?.onInfo?.('recording stalled', { callId, paused: pause });
+    if (pause) {
+      for (const party of ['visitor', 'agent'] as const) await this.legs.get(key(callId, party))?.subscriber?.pause().catch(this.onError);
+    }
+    await this.calls.recordingChanged(callId, 'failed', pause);
+  }
+
+  private anySending(callId: string): boolean {
+    return (['visitor', 'agent'] as const).some((p) => {
+      const s = this.legs.get(key(callId, p))?.sending;
+      return s ? s.audio || s.video : false;
+    });
   }
 
   private async endIfStillGone(callId: string, party: Party, feedId: string): Promise<void> {
@@ -172,7 +274,7 @@ export class CallMedia {
   private partyLegs(callId: string, party: Party): PartyLegs {
     let legs = this.legs.get(key(callId, party));
     if (!legs) {
-      legs = { layer: initialLayerState() };
+      legs = { layer: initialLayerState(), sending: { audio: true, video: true } };
       this.legs.set(key(callId, party), legs);
     }
     return legs;

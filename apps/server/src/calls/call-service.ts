@@ -1,4 +1,9 @@
-import type { CallEndReason, CallJoinInfo, CallMedia, CallProfile, CallServerMessage, CallView, IceServerConfig } from '@visavis/protocol';
+import type {
+  CallEndReason, CallJoinInfo, CallMedia, CallProfile, CallServerMessage, CallView, IceServerConfig, RecordingPolicy, RecordingState,
+} from '@visavis/protocol';
+import { NO_RECORDING } from '@visavis/protocol';
+import { actorOf, SYSTEM_ACTOR, type AuditLog } from '../compliance/audit-log.js';
+import { recordingPolicyForConversation } from '../compliance/recording-policy.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
@@ -11,12 +16,14 @@ import { EventStore } from '../stores/event-store.js';
 import { OutboxStore } from '../stores/outbox-store.js';
 import { RoutingConfigs } from '../routing/routing-configs.js';
 import { CallStore, toCallView, type CallRow, type Party } from './call-store.js';
+import type { RecordingDirs } from './recording-dirs.js';
 
 /** Where a call's media lives; the media pool implements it (and a fake in unit tests). */
 export interface CallRooms {
   /** Is any media node able to take a call now? */
   available(): boolean;
-  create(callId: string, profile: CallProfile): Promise<{ node: string; room: string }>;
+  /** `recordingDir`: the room records every publisher into it (on the media node's file system). */
+  create(callId: string, profile: CallProfile, options?: { recordingDir?: string | null }): Promise<{ node: string; room: string }>;
   destroy(node: string, room: string): Promise<void>;
 }
 
@@ -27,6 +34,9 @@ export interface CallSettings {
 }
 
 const partyOf = (p: Principal): Party => p.kind;
+
+/** A call that may not connect unless it is recorded. */
+export const recordingRequired = (policy: RecordingPolicy | null): boolean => Boolean(policy && (policy.mode === 'mandatory' || policy.dual));
 
 /** Video codec order for a browser: H.264 first on Android (hardware encoders), VP8 first elsewhere. */
 export function codecOrder(userAgent: string | null): CallJoinInfo['videoCodecs'] {
@@ -48,21 +58,33 @@ export class CallService {
     private readonly clock: Clock,
     private readonly rooms: CallRooms,
     private readonly settings: CallSettings,
+    /** Raw recording directories (null: this deployment cannot record) and the audit log. */
+    private readonly recording: { dirs: RecordingDirs | null; audit: AuditLog | null } = { dirs: null, audit: null },
   ) {}
 
-  async start(p: Principal, input: { conversationId: string; media: CallMedia; profile?: CallProfile | undefined }): Promise<CallView> {
+  async start(
+    p: Principal,
+    input: { conversationId: string; media: CallMedia; profile?: CallProfile | undefined; acknowledgeRecording?: boolean | undefined },
+  ): Promise<CallView> {
     if (!this.rooms.available()) throw new AppError('MEDIA_UNAVAILABLE');
     return this.uow.run(async (tx, fx) => {
       const c = await lockWritable(tx, p, input.conversationId);
       if (c.status !== 'assigned' || !c.agent_id) throw new AppError('CALL_NOT_POSSIBLE', 'A call needs an agent in the conversation.');
+      const policy = await recordingPolicyForConversation(tx, c.id);
+      if (recordingRequired(policy) && !this.recording.dirs) throw new AppError('RECORDING_UNAVAILABLE', 'This server has no recording directory.');
+      const acknowledged = p.kind === 'visitor' && input.acknowledgeRecording === true;
+      if (policy.dual && p.kind === 'visitor' && !acknowledged) throw new AppError('RECORDING_NOTICE_REQUIRED');
       const now = this.clock.now();
       const ringExpiresAt = new Date(now.getTime() + this.settings.ringTimeoutMs);
       const profile = input.profile ?? this.settings.defaultProfile;
       const call = await CallStore.create(tx, {
         orgId: c.org_id, conversationId: c.id, media: input.media, profile, startedBy: partyOf(p), agentId: c.agent_id, now, ringExpiresAt,
+        recordingPolicy: policy, noticeAcknowledgedAt: acknowledged && policy.mode !== 'off' ? now : null,
       });
       if (!call) throw new AppError('CALL_IN_PROGRESS');
-      await this.timeline(tx, fx, call, { type: 'call.ringing', callId: call.id, media: call.media, by: call.started_by, profile });
+      if (acknowledged && policy.mode !== 'off') await this.auditNotice(tx, p, call);
+      const recording = policy.mode === 'off' ? {} : { recording: { mode: policy.mode, dual: policy.dual } };
+      await this.timeline(tx, fx, call, { type: 'call.ringing', callId: call.id, media: call.media, by: call.started_by, profile, ...recording });
       await OutboxStore.add(tx, c.org_id, 'call.ring_timeout', { orgId: c.org_id, callId: call.id }, ringExpiresAt);
       fx.outboxWritten = true;
       return toCallView(call);
@@ -70,18 +92,29 @@ export class CallService {
   }
 
   /** The called party answers: a room is made on a media node, then both parties get join info. */
-  async accept(p: Principal, callId: string): Promise<CallJoinInfo> {
+  async accept(p: Principal, callId: string, opts: { acknowledgeRecording?: boolean | undefined } = {}): Promise<CallJoinInfo> {
     const before = await this.readable(p, callId);
     if (before.status !== 'ringing') throw new AppError('CALL_NOT_RINGING');
     if (before.started_by === partyOf(p)) throw new AppError('FORBIDDEN', 'The caller cannot answer their own call.');
-    const { node, room } = await this.rooms.create(callId, before.profile);
+    const policy = before.recording_policy ?? NO_RECORDING;
+    const acknowledged = p.kind === 'visitor' && opts.acknowledgeRecording === true;
+    if (policy.dual && !before.notice_acknowledged_at && !acknowledged) throw new AppError('RECORDING_NOTICE_REQUIRED');
+    const recordingDir = await this.prepareRecording(before, policy);
+    const { node, room } = await this.rooms.create(callId, before.profile, { recordingDir });
     try {
       return await this.uow.run(async (tx, fx) => {
         const call = await CallStore.lock(tx, callId);
         if (!call || call.status !== 'ringing') throw new AppError('CALL_NOT_RINGING');
         const now = this.clock.now();
         const extra = await this.takeExtra(tx, call, now);
-        const active = await CallStore.update(tx, call.id, { status: 'active', media_node: node, media_room: room, extra_weight: extra, answeredAt: now });
+        const recordingState: RecordingState = policy.mode === 'off' ? 'off' : recordingDir ? 'starting' : 'failed';
+        const active = await CallStore.update(tx, call.id, {
+          status: 'active', media_node: node, media_room: room, extra_weight: extra, answeredAt: now,
+          recording_dir: recordingDir, recording_state: recordingState,
+          ...(acknowledged && policy.mode !== 'off' ? { noticeAcknowledgedAt: now } : {}),
+        });
+        if (acknowledged && policy.mode !== 'off') await this.auditNotice(tx, p, active);
+        if (recordingState === 'failed') await this.timeline(tx, fx, active, { type: 'call.recording', callId: call.id, state: 'failed' });
         await tx.query('update conversations set media = $2 where id = $1', [call.conversation_id, call.media]);
         await this.timeline(tx, fx, active, { type: 'call.answered', callId: call.id, by: partyOf(p) });
         const visitorId = await this.visitorOf(tx, call);
@@ -145,7 +178,11 @@ export class CallService {
         await OutboxStore.add(tx, call.org_id, 'routing.agent_available', { orgId: call.org_id, agentId: call.agent_id });
         fx.outboxWritten = true;
       }
-      const row = await CallStore.update(tx, call.id, { status: 'ended', ended_by: by, end_reason: reason, endedAt: now, extra_weight: 0 });
+      const row = await CallStore.update(tx, call.id, {
+        status: 'ended', ended_by: by, end_reason: reason, endedAt: now, extra_weight: 0,
+        // The raw files are turned into stored recordings by the post-processing job.
+        ...(call.recording_dir ? { postprocess_state: 'pending' as const } : {}),
+      });
       await tx.query(`update conversations set media = 'chat' where id = $1`, [call.conversation_id]);
       const durationMs = call.answered_at ? now.getTime() - new Date(call.answered_at).getTime() : null;
       await this.timeline(tx, fx, row, { type: 'call.ended', callId: call.id, by, reason, durationMs });
@@ -174,7 +211,60 @@ export class CallService {
       iceServers: this.settings.iceServers(principalId),
       videoCodecs,
       audioProcessing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      recording: call.recording_policy ?? NO_RECORDING,
     };
+  }
+
+  /**
+   * The call's raw recording directory, or null when it is not recorded. A call that must be
+   * recorded and cannot be is ended here ("recording_failed") and the answer is refused.
+   */
+  private async prepareRecording(call: CallRow, policy: RecordingPolicy): Promise<string | null> {
+    if (policy.mode === 'off') return null;
+    try {
+      if (!this.recording.dirs) throw new Error('no recording directory configured');
+      return await this.recording.dirs.prepare(call.id);
+    } catch (e) {
+      if (!recordingRequired(policy)) return null;
+      await this.end(call.id, 'system', 'recording_failed', ['ringing']);
+      throw new AppError('RECORDING_UNAVAILABLE', `Recording cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /**
+   * The server-side recording changed state (seen by the recording monitor on a media node's
+   * server). Conditional, so when several server nodes watch one call only one records it.
+   */
+  async recordingChanged(callId: string, state: 'running' | 'failed', paused: boolean): Promise<boolean> {
+    return this.uow.run(async (tx, fx) => {
+      const call = await CallStore.lock(tx, callId);
+      if (!call || call.status !== 'active' || call.recording_state === state || call.recording_state === 'off') return false;
+      const now = this.clock.now();
+      const row = await CallStore.update(tx, call.id, {
+        recording_state: state,
+        ...(state === 'running' && !call.recording_started_at ? { recordingStartedAt: now } : {}),
+      });
+      await this.timeline(tx, fx, row, { type: 'call.recording', callId: call.id, state });
+      await this.recording.audit?.append(
+        { orgId: call.org_id, actor: SYSTEM_ACTOR, action: `recording.${state}`, target: { type: 'call', id: call.id }, details: { paused } },
+        tx,
+      );
+      for (const party of ['visitor', 'agent'] as const) {
+        fx.after.push(() => this.push(row, party, { type: 'call.recording', callId: call.id, state, paused }));
+      }
+      return true;
+    });
+  }
+
+  /** The visitor acknowledged the recording notice: evidence that they were told. */
+  private async auditNotice(tx: SqlExecutor, p: Principal, call: CallRow): Promise<void> {
+    await this.recording.audit?.append(
+      {
+        orgId: call.org_id, actor: actorOf(p), action: 'recording.notice_acknowledged', target: { type: 'call', id: call.id },
+        details: { mode: call.recording_policy?.mode ?? 'off', dual: call.recording_policy?.dual ?? false },
+      },
+      tx,
+    );
   }
 
   private async readable(p: Principal, callId: string): Promise<CallRow> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallEndReason, CallMedia, CallProfile, CallStatus, CallView } from '@visavis/protocol';
+import type { CallEndReason, CallMedia, CallProfile, CallStatus, CallView, RecordingPolicy, RecordingState } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 
 export type Party = 'visitor' | 'agent';
@@ -24,7 +24,18 @@ export interface CallRow {
   ended_at: string | Date | null;
   ended_by: Party | 'system' | null;
   end_reason: CallEndReason | null;
+  /** The recording policy of the conversation's group when the call started; null = not recorded. */
+  recording_policy: RecordingPolicy | null;
+  recording_state: RecordingState;
+  /** The call's raw recording directory (shared with the media nodes); null = not recording. */
+  recording_dir: string | null;
+  recording_started_at: string | Date | null;
+  notice_acknowledged_at: string | Date | null;
+  postprocess_state: 'pending' | 'running' | 'done' | 'failed' | null;
 }
+
+type Updatable = 'status' | 'media_node' | 'media_room' | 'visitor_feed' | 'agent_feed' | 'extra_weight' | 'ended_by' | 'end_reason'
+  | 'recording_state' | 'recording_dir' | 'postprocess_state';
 
 const iso = (d: string | Date | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -40,20 +51,30 @@ export function toCallView(r: CallRow): CallView {
     answeredAt: iso(r.answered_at),
     endedAt: iso(r.ended_at),
     endReason: r.end_reason,
+    recording: r.recording_policy && r.recording_policy.mode !== 'off'
+      ? { mode: r.recording_policy.mode, dual: r.recording_policy.dual, state: r.recording_state }
+      : null,
   };
 }
 
 export const CallStore = {
   async create(
     tx: SqlExecutor,
-    c: { orgId: string; conversationId: string; media: CallMedia; profile: CallProfile; startedBy: Party; agentId: string | null; now: Date; ringExpiresAt: Date },
+    c: {
+      orgId: string; conversationId: string; media: CallMedia; profile: CallProfile; startedBy: Party; agentId: string | null; now: Date; ringExpiresAt: Date;
+      recordingPolicy: RecordingPolicy; noticeAcknowledgedAt: Date | null;
+    },
   ): Promise<CallRow | undefined> {
     // The partial unique index refuses a second live call in the conversation.
     const rows = await tx.query<CallRow>(
-      `insert into calls (id, org_id, conversation_id, media, profile, status, started_by, agent_id, created_at, ring_expires_at)
-       values ($1, $2, $3, $4, $5, 'ringing', $6, $7, $8, $9)
+      `insert into calls (id, org_id, conversation_id, media, profile, status, started_by, agent_id, created_at, ring_expires_at,
+                          recording_policy, notice_acknowledged_at)
+       values ($1, $2, $3, $4, $5, 'ringing', $6, $7, $8, $9, $10, $11)
        on conflict (conversation_id) where status <> 'ended' do nothing returning *`,
-      [randomUUID(), c.orgId, c.conversationId, c.media, c.profile, c.startedBy, c.agentId, c.now.toISOString(), c.ringExpiresAt.toISOString()],
+      [
+        randomUUID(), c.orgId, c.conversationId, c.media, c.profile, c.startedBy, c.agentId, c.now.toISOString(), c.ringExpiresAt.toISOString(),
+        JSON.stringify(c.recordingPolicy), c.noticeAcknowledgedAt?.toISOString() ?? null,
+      ],
     );
     return rows[0];
   },
@@ -69,7 +90,11 @@ export const CallStore = {
   async live(db: SqlExecutor): Promise<CallRow[]> {
     return db.query<CallRow>(`select * from calls where status <> 'ended'`);
   },
-  async update(tx: SqlExecutor, id: string, patch: Partial<Pick<CallRow, 'status' | 'media_node' | 'media_room' | 'visitor_feed' | 'agent_feed' | 'extra_weight' | 'ended_by' | 'end_reason'>> & { answeredAt?: Date; endedAt?: Date }): Promise<CallRow> {
+  async update(
+    tx: SqlExecutor,
+    id: string,
+    patch: Partial<Pick<CallRow, Updatable>> & { answeredAt?: Date; endedAt?: Date; recordingStartedAt?: Date; noticeAcknowledgedAt?: Date },
+  ): Promise<CallRow> {
     const sets: string[] = [];
     const params: unknown[] = [id];
     const add = (col: string, v: unknown) => {
@@ -79,6 +104,8 @@ export const CallStore = {
     for (const [k, v] of Object.entries(patch)) {
       if (k === 'answeredAt') add('answered_at', (v as Date).toISOString());
       else if (k === 'endedAt') add('ended_at', (v as Date).toISOString());
+      else if (k === 'recordingStartedAt') add('recording_started_at', (v as Date).toISOString());
+      else if (k === 'noticeAcknowledgedAt') add('notice_acknowledged_at', (v as Date).toISOString());
       else add(k, v);
     }
     const [row] = await tx.query<CallRow>(`update calls set ${sets.join(', ')} where id = $1 returning *`, params);

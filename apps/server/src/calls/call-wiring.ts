@@ -1,7 +1,7 @@
 import type { EventBus } from '../ports/event-bus.js';
 import type { Database } from '../ports/database.js';
 import type { MediaServerPool } from '../services/media-pool.js';
-import { CallMedia } from './call-media.js';
+import { CallMedia, type CallRecordingOptions } from './call-media.js';
 import type { CallRooms, CallService } from './call-service.js';
 import { CallStore } from './call-store.js';
 import { poolRooms } from './pool-rooms.js';
@@ -10,10 +10,10 @@ import { poolRooms } from './pool-rooms.js';
 export function lazyPoolRooms(pool: () => MediaServerPool | null): CallRooms {
   return {
     available: () => pool()?.available() ?? false,
-    create: (callId, profile) => {
+    create: (callId, profile, options) => {
       const p = pool();
       if (!p) return Promise.reject(new Error('no media pool'));
-      return poolRooms(p).create(callId, profile);
+      return poolRooms(p).create(callId, profile, options);
     },
     destroy: async (node, room) => {
       const p = pool();
@@ -31,9 +31,10 @@ export function wireCallMedia(d: {
   bus: EventBus;
   calls: CallService;
   pool: MediaServerPool;
+  recording: CallRecordingOptions | null;
   onError: (e: unknown, what: string) => void;
 }): { media: CallMedia; dispose(): void } {
-  const media = new CallMedia(d.db, d.pool, d.calls, 15_000, (e) => d.onError(e, 'call media'));
+  const media = new CallMedia(d.db, d.pool, d.calls, 15_000, (e) => d.onError(e, 'call media'), d.recording);
   const offs = [
     d.bus.subscribe('call.ended', ({ callId }) => void media.release(callId).catch((e: unknown) => d.onError(e, 'release legs'))),
     ...d.pool.nodes.map((node) =>
@@ -43,7 +44,13 @@ export function wireCallMedia(d: {
       }),
     ),
   ];
-  return { media, dispose: () => offs.forEach((f) => f()) };
+  return {
+    media,
+    dispose: () => {
+      offs.forEach((f) => f());
+      media.monitor?.stopAll();
+    },
+  };
 }
 
 async function endCallsInRooms(db: Database, calls: CallService, nodeId: string, rooms: string[]): Promise<void> {

@@ -6,13 +6,14 @@ import type { CallRooms } from './call-service.js';
 export function poolRooms(pool: MediaServerPool): CallRooms {
   return {
     available: () => pool.available(),
-    async create(callId: string, profile: CallProfile) {
+    async create(callId: string, profile: CallProfile, options: { recordingDir?: string | null } = {}) {
       const node = pool.pick();
       const room = await node.createRoom({
         maxPublishers: 2,
         bitrateCap: CALL_PROFILES[profile].maxBitrate,
         videoCodecs: ['vp8', 'h264'],
         description: `visavis call ${callId}`,
+        recording: options.recordingDir ? { dir: options.recordingDir } : null,
       });
       return { node: node.nodeId, room: room.roomId };
     },

@@ -205,16 +205,26 @@ export class RecordingService {
   }
 
   /** Script marks: the agent in the call (or a supervisor) notes a moment, e.g. "consent read out". */
-  async addMark(p: Principal, callId: string, input: { atMs: number; label: string }): Promise<MarkRow> {
+  async addMark(p: Principal, callId: string, input: { atMs?: number | undefined; label: string }): Promise<MarkRow> {
     const { call, agent } = await this.access(p, callId);
     return this.db.transaction(async (tx) => {
-      const mark = await MarkStore.add(tx, { orgId: call.org_id, callId: call.id, atMs: input.atMs, label: input.label, createdBy: agent.agentId });
+      const atMs = input.atMs ?? (await this.elapsedMs(tx, call.id));
+      const mark = await MarkStore.add(tx, { orgId: call.org_id, callId: call.id, atMs, label: input.label, createdBy: agent.agentId });
       await this.audit.append(
         { orgId: call.org_id, actor: actorOf(p), action: 'call.mark', target: { type: 'call', id: call.id }, details: { markId: mark.id, atMs: mark.at_ms, label: mark.label } },
         tx,
       );
       return mark;
     });
+  }
+
+  /** Milliseconds since the call's recording was confirmed running (else since it was answered, else created). */
+  private async elapsedMs(tx: SqlExecutor, callId: string): Promise<number> {
+    const [r] = await tx.query<{ since: string | Date }>(
+      'select coalesce(recording_started_at, answered_at, created_at) as since from calls where id = $1',
+      [callId],
+    );
+    return Math.max(0, this.clock.now().getTime() - new Date(r!.since).getTime());
   }
 
   async marks(p: Principal, callId: string): Promise<MarkRow[]> {

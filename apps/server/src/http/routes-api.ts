@@ -19,7 +19,12 @@ import { VisitorStore, toVisitorProfile } from '../stores/visitor-store.js';
 import { RequestAuth, SESSION_COOKIE, setSessionCookie } from './context.js';
 import { registerRoutingRoutes, type RoutingRouteDeps } from './routes-routing.js';
 import { registerRecordingRoutes } from './routes-recordings.js';
+import { registerClientRecordingRoutes } from './routes-client-recording.js';
+import type { ClientRecordingService } from '../compliance/client-recording-service.js';
+import { registerRecordingPolicyRoutes } from './routes-recording-policy.js';
 import type { Compliance } from '../compliance/compliance.js';
+import type { SnapshotService } from '../calls/snapshot-service.js';
+import { registerSnapshotRoutes } from './routes-snapshots.js';
 
 export interface ApiDeps {
   db: Database;
@@ -34,6 +39,8 @@ export interface ApiDeps {
   loginRatePerMinute: number;
   visitorSessionRatePerMinute: number;
   compliance: Compliance;
+  clientRecordings: ClientRecordingService;
+  snapshots: SnapshotService;
 }
 
 const IdParam = z.object({ id: z.string().uuid() });
@@ -42,6 +49,9 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   const who = new RequestAuth(d.auth, d.visitors);
   await registerRoutingRoutes(app, { ...d.routingRoutes, db: d.db, who });
   await registerRecordingRoutes(app, { db: d.db, who, compliance: d.compliance });
+  await registerClientRecordingRoutes(app, { who, clientRecordings: d.clientRecordings });
+  await registerSnapshotRoutes(app, { who, snapshots: d.snapshots });
+  await registerRecordingPolicyRoutes(app, { db: d.db, who, compliance: d.compliance });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
   // whole office behind one NAT address.

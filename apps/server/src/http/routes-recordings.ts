@@ -80,7 +80,8 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
     return { marks: marks.map((m) => ({ id: m.id, atMs: m.at_ms, label: m.label, createdBy: m.created_by, createdAt: new Date(m.created_at).toISOString() })) };
   });
   app.post('/api/calls/:id/marks', async (req) => {
-    const body = z.object({ atMs: z.number().int().min(0).max(7 * 86_400_000), label: z.string().trim().min(1).max(200) }).parse(req.body);
+    // Without atMs the server stamps the mark: now, from the recording's start (or the answer).
+    const body = z.object({ atMs: z.number().int().min(0).max(7 * 86_400_000).optional(), label: z.string().trim().min(1).max(200) }).parse(req.body);
     const m = await recordings.addMark(await who.any(req), IdParam.parse(req.params).id, body);
     return { mark: { id: m.id, atMs: m.at_ms, label: m.label, createdBy: m.created_by, createdAt: new Date(m.created_at).toISOString() } };
   });

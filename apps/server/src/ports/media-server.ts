@@ -64,6 +64,11 @@ export interface PublishSettings {
   bitrate?: number;
   /** Turns recording of this publisher on or off (the room must allow recording). */
   record?: boolean;
+  /**
+   * Base name of this publisher's recording files inside the room's recording directory (no
+   * slashes); the node appends the stream (e.g. `-audio-0.mjr`). Names segments by party.
+   */
+  recordingName?: string;
 }
 
 /** Simulcast layer choice for a subscriber: spatial substream and temporal layer, 0 = lowest. */
@@ -113,6 +118,9 @@ export interface SubscriberLeg extends MediaLeg {
   /** Hands the browser's answer to the node; media flows after ICE and DTLS complete. */
   start(answer: Jsep): Promise<void>;
   switchLayer(choice: LayerChoice): Promise<void>;
+  /** Holds the media sent to this subscriber (the PeerConnection stays up); `resume` restarts it. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 export type MediaNodeState = 'connecting' | 'up' | 'lost' | 'closed';

@@ -15,6 +15,8 @@ export interface OutboxTopics {
   'call.ring_timeout': { orgId: string; callId: string };
   /** End a live call for a system reason (its conversation closed, ...). */
   'call.end': { orgId: string; callId: string; reason: 'conversation_closed' | 'peer_lost' | 'media_failed' | 'server_restart' };
+  /** Finish a browser's chunked recording nobody finished (scheduled after the call's end). */
+  'client_recording.finish': { orgId: string; callId: string; party: 'agent' | 'visitor' };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

@@ -7,6 +7,7 @@ import type { OfferService } from '../routing/offer-service.js';
 import type { TransferService } from '../routing/transfer-service.js';
 import type { CallService } from '../calls/call-service.js';
 import type { CallMedia } from '../calls/call-media.js';
+import type { SnapshotService } from '../calls/snapshot-service.js';
 import type { ClientConnection, Hub } from './hub.js';
 
 export interface HandlerDeps {
@@ -19,6 +20,7 @@ export interface HandlerDeps {
   calls: CallService;
   /** Null when no media server is available on this node. */
   callMedia: CallMedia | null;
+  snapshots: SnapshotService;
 }
 
 function media(d: HandlerDeps): CallMedia {
@@ -76,7 +78,7 @@ export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: Cl
     case 'call.start':
       return { call: await d.calls.start(p, msg) };
     case 'call.accept':
-      return { join: await d.calls.accept(p, msg.callId) };
+      return { join: await d.calls.accept(p, msg.callId, { acknowledgeRecording: msg.acknowledgeRecording }) };
     case 'call.decline':
       await d.calls.decline(p, msg.callId);
       return undefined;
@@ -96,6 +98,8 @@ export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: Cl
     case 'call.configure':
       await media(d).configure(p, msg.callId, msg.audio, msg.video);
       return undefined;
+    case 'call.snapshot_request':
+      return d.snapshots.request(p, msg.callId);
     case 'call.stats':
       await media(d).stats(p, msg.callId, msg.stats);
       return undefined;

@@ -7,11 +7,14 @@ import {
   formatDuration,
   initialCallUi,
   qualityBars,
+  recordingPush,
+  recordingStatus,
   screenOf,
   type CallNoticeData,
   type LiveCall,
 } from './call-state.js';
 import { Timeline } from './timeline.js';
+import { translator } from './i18n.js';
 
 let seq = 0;
 const ev = (event: TimelineEvent, at = '2025-05-01T10:00:00.000Z'): SequencedEvent => ({ conversationId: 'c1', seq: ++seq, at, event });
@@ -133,5 +136,92 @@ describe('Timeline with calls', () => {
     for (const e of [ringing('visitor', 'video', 'a'), ended('declined', 'agent', null, 'a'), ringing('agent', 'audio', 'b')]) tl.apply(e);
     expect(tl.call).toMatchObject({ callId: 'b', media: 'audio', status: 'ringing' });
     expect(tl.items.map((i) => (i.type === 'system' && i.notice.notice === 'call' ? i.notice.status : '?'))).toEqual(['ended', 'ringing']);
+  });
+});
+
+describe('recorded calls', () => {
+  const recRinging = (mode: 'on' | 'mandatory', dual: boolean, by: 'visitor' | 'agent' = 'agent', callId = 'r1') =>
+    ev({ type: 'call.ringing', callId, media: 'video', by, profile: '720p', recording: { mode, dual } });
+  const recEvent = (state: 'running' | 'failed', callId = 'r1') => ev({ type: 'call.recording', callId, state });
+  const fold = (...evs: SequencedEvent[]) => evs.reduce<LiveCall | null>(applyCallEvent, null);
+
+  it('knows from the ringing event whether the call is recorded, before anyone answers', () => {
+    expect(recordingStatus(fold(ringing('agent')), null)).toMatchObject({ recorded: false, dual: false, starting: false, paused: false });
+    // An old server (or mode off) sends no recording: not recorded.
+    expect(fold(ev({ type: 'call.ringing', callId: 'x', media: 'video', by: 'agent', profile: '720p', recording: { mode: 'off', dual: false } }))?.recording).toBeNull();
+    const dual = fold(recRinging('mandatory', true));
+    expect(recordingStatus(dual, null)).toEqual({ recorded: true, dual: true, required: true, state: null, starting: false, paused: false });
+    expect(recordingStatus(fold(recRinging('on', false)), null)).toMatchObject({ recorded: true, dual: false, required: false });
+  });
+
+  it('waits for the recording once answered, until the timeline or a push says it runs', () => {
+    const live = fold(recRinging('mandatory', false), answered('r1'));
+    expect(live?.recordingState).toBe('starting');
+    expect(recordingStatus(live, null)).toMatchObject({ starting: true, paused: false, state: 'starting' });
+    // The push may come before its timeline event.
+    const push = recordingPush(live, { callId: 'r1', state: 'running', paused: false });
+    expect(recordingStatus(live, push)).toMatchObject({ starting: false, state: 'running' });
+    const running = applyCallEvent(live, recEvent('running'));
+    expect(recordingStatus(running, null)).toMatchObject({ starting: false, state: 'running', paused: false });
+    // Mode on does not hold the call: no "starting" status.
+    expect(recordingStatus(fold(recRinging('on', false), answered('r1')), null).starting).toBe(false);
+  });
+
+  it('pauses a required call while its recording has failed, and resumes', () => {
+    let live = fold(recRinging('mandatory', true), answered('r1'), recEvent('running'));
+    const failed = recordingPush(live, { callId: 'r1', state: 'failed', paused: true });
+    expect(recordingStatus(live, failed).paused).toBe(true);
+    live = applyCallEvent(live, recEvent('failed'));
+    expect(recordingStatus(live, failed).paused).toBe(true);
+    // After a reload (no push) the timeline alone says paused.
+    expect(recordingStatus(live, null).paused).toBe(true);
+    const back = recordingPush(live, { callId: 'r1', state: 'running', paused: false });
+    expect(recordingStatus(live, back)).toMatchObject({ paused: false, state: 'running' });
+    // A push lost while offline: the timeline's later event supersedes the stale "paused" push.
+    const resumed = applyCallEvent(live, recEvent('running'));
+    expect(recordingStatus(resumed, failed)).toMatchObject({ paused: false, state: 'running' });
+    // A push for another call is ignored; a non-required call is never paused.
+    expect(recordingStatus(resumed, { ...failed, callId: 'other' }).paused).toBe(false);
+    const on = applyCallEvent(fold(recRinging('on', false), answered('r1')), recEvent('failed'));
+    expect(recordingStatus(on, null)).toMatchObject({ paused: false, state: 'failed' });
+  });
+
+  it('keeps the push and the pending notice in the reducer', () => {
+    const push = { callId: 'r1', state: 'running' as const, paused: false, seq: 0 };
+    let ui = callReducer(initialCallUi, { type: 'recording', push });
+    // Joining the same call keeps what the server said; another call starts afresh.
+    expect(callReducer(ui, { type: 'joined', callId: 'r1' }).recording).toBe(push);
+    expect(callReducer(ui, { type: 'joined', callId: 'r2' }).recording).toBeNull();
+    ui = callReducer(ui, { type: 'notice', media: 'audio' });
+    expect(ui.notice).toBe('audio');
+    expect(callReducer(ui, { type: 'notice', media: 'audio' })).toBe(ui);
+    expect(callReducer(ui, { type: 'notice', media: null }).notice).toBeNull();
+  });
+
+  it('reads recording_failed as "not connected", answered or not', () => {
+    const n = (p: Partial<CallNoticeData>): CallNoticeData => ({ callId: 'k', media: 'video', startedBy: 'visitor', status: 'ended', ...p });
+    expect(callNoticeText(n({ reason: 'recording_failed', by: 'system', durationMs: null })).key).toBe('callRecordingFailed');
+    expect(callNoticeText(n({ reason: 'recording_failed', by: 'system', durationMs: 8000 }))).toEqual({ key: 'callRecordingFailed' });
+    expect(callNoticeText(n({ startedBy: 'agent', reason: 'recording_failed', by: 'system', durationMs: null })).key).toBe('callRecordingFailed');
+    expect(translator('zh-CN')('callRecordingFailed')).toBe('录像无法启动，通话未接通');
+    expect(translator('zh-TW')('callRecordingFailed')).toBe('錄影無法啟動，通話未接通');
+  });
+
+  it('says on the call’s one line whether it was recorded', () => {
+    const n = (p: Partial<CallNoticeData>): CallNoticeData => ({ callId: 'k', media: 'video', startedBy: 'visitor', status: 'ended', ...p });
+    expect(callNoticeText(n({ status: 'ringing', recording: 'running' })).recording).toBeUndefined();
+    expect(callNoticeText(n({ status: 'active', recording: 'running' }))).toEqual({ key: 'callActiveVideo', recording: 'recLineRecorded' });
+    expect(callNoticeText(n({ reason: 'hangup', by: 'agent', durationMs: 61_000, recording: 'failed' }))).toEqual({
+      key: 'callEndedVideo', params: { duration: '1:01' }, recording: 'recLineFailed',
+    });
+    expect(callNoticeText(n({ reason: 'recording_failed', by: 'system', durationMs: 3000, recording: 'failed' }))).toEqual({ key: 'callRecordingFailed' });
+    expect(callNoticeText(n({ reason: 'hangup', by: 'agent', durationMs: 1000 })).recording).toBeUndefined();
+    const tl = new Timeline();
+    for (const e of [recRinging('mandatory', true, 'visitor', 't1'), answered('t1'), recEvent('running', 't1'), recEvent('failed', 't1')]) tl.apply(e);
+    expect(tl.items).toHaveLength(1);
+    expect(tl.items[0]).toMatchObject({ notice: { notice: 'call', status: 'active', recording: 'failed' } });
+    tl.apply(recEvent('running', 't1'));
+    expect(tl.items[0]).toMatchObject({ notice: { recording: 'running' } });
+    expect(tl.call).toMatchObject({ recordingState: 'running', recording: { mode: 'mandatory', dual: true } });
   });
 });

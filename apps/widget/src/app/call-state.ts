@@ -1,4 +1,4 @@
-import type { CallMedia, CallProfile, NetworkQuality, SequencedEvent } from '@visavis/protocol';
+import type { CallMedia, CallProfile, NetworkQuality, RecordingMode, RecordingState, SequencedEvent } from '@visavis/protocol';
 
 // Shared with the other app through the SDK.
 import { formatDuration } from '@visavis/client';
@@ -23,6 +23,12 @@ export interface LiveCall {
   status: 'ringing' | 'active';
   ringingAt: string;
   answeredAt: string | null;
+  /** How the call is recorded (its call.ringing says so before anyone answers); null = not recorded. */
+  recording?: { mode: RecordingMode; dual: boolean } | null;
+  /** The server-side recording once answered: 'starting' until a `call.recording` event says otherwise. */
+  recordingState?: RecordingState | null;
+  /** Seq of the call's last `call.recording` event (0: none); a push older than it is stale. */
+  recordingSeq?: number;
 }
 
 /** Folds one timeline event into the conversation's live call (null = no call now). */
@@ -30,9 +36,18 @@ export function applyCallEvent(live: LiveCall | null, ev: SequencedEvent): LiveC
   const e = ev.event;
   switch (e.type) {
     case 'call.ringing':
-      return { callId: e.callId, media: e.media, profile: e.profile, startedBy: e.by, status: 'ringing', ringingAt: ev.at, answeredAt: null };
+      return {
+        callId: e.callId, media: e.media, profile: e.profile, startedBy: e.by, status: 'ringing', ringingAt: ev.at, answeredAt: null,
+        recording: e.recording && e.recording.mode !== 'off' ? { mode: e.recording.mode, dual: e.recording.dual } : null,
+        recordingState: null,
+        recordingSeq: 0,
+      };
     case 'call.answered':
-      return live && live.callId === e.callId ? { ...live, status: 'active', answeredAt: ev.at } : live;
+      return live && live.callId === e.callId
+        ? { ...live, status: 'active', answeredAt: ev.at, recordingState: live.recording ? (live.recordingState ?? 'starting') : null }
+        : live;
+    case 'call.recording':
+      return live && live.callId === e.callId ? { ...live, recordingState: e.state, recordingSeq: ev.seq } : live;
     case 'call.ended':
       return live && live.callId === e.callId ? null : live;
     case 'conversation.closed':
@@ -59,6 +74,10 @@ export interface CallUi {
   peer: { audio: boolean; video: boolean };
   /** A command is on its way (start, accept, decline, hang up): buttons are disabled meanwhile. */
   busy: boolean;
+  /** The server's last `call.recording` push (see recordingStatus). */
+  recording: RecordingPush | null;
+  /** A call of this media waits for the visitor to accept the recording notice (dual recording). */
+  notice: CallMedia | null;
 }
 
 export const initialCallUi: CallUi = {
@@ -71,6 +90,8 @@ export const initialCallUi: CallUi = {
   quality: null,
   peer: { audio: true, video: true },
   busy: false,
+  recording: null,
+  notice: null,
 };
 
 export type CallAction =
@@ -83,13 +104,16 @@ export type CallAction =
   | { type: 'minimise'; minimised: boolean }
   | { type: 'settings'; open: boolean }
   | { type: 'busy'; busy: boolean }
+  | { type: 'recording'; push: RecordingPush }
+  /** call.start was refused until the recording notice is accepted (null: accepted or cancelled). */
+  | { type: 'notice'; media: CallMedia | null }
   /** The call ended (or the conversation changed): everything local starts over. */
   | { type: 'left' };
 
 export function callReducer(ui: CallUi, a: CallAction): CallUi {
   switch (a.type) {
     case 'joined':
-      return { ...initialCallUi, joined: a.callId };
+      return { ...initialCallUi, joined: a.callId, recording: ui.recording?.callId === a.callId ? ui.recording : null };
     case 'phase':
       return ui.phase === a.phase ? ui : { ...ui, phase: a.phase };
     case 'quality':
@@ -106,6 +130,10 @@ export function callReducer(ui: CallUi, a: CallAction): CallUi {
       return { ...ui, settingsOpen: a.open };
     case 'busy':
       return ui.busy === a.busy ? ui : { ...ui, busy: a.busy };
+    case 'recording':
+      return { ...ui, recording: a.push };
+    case 'notice':
+      return ui.notice === a.media ? ui : { ...ui, notice: a.media };
     case 'left':
       return initialCallUi;
   }
@@ -139,6 +167,8 @@ export interface CallNoticeData {
   reason?: string;
   by?: Party | 'system';
   durationMs?: number | null;
+  /** The server-side recording's last news (`call.recording` events): the line says "recorded" or "recording failed". */
+  recording?: 'running' | 'failed';
 }
 
 export type CallNoticeKey =
@@ -152,13 +182,27 @@ export type CallNoticeKey =
   | 'callNoAnswer'
   | 'callDeclinedByAgent'
   | 'callDeclinedByYou'
-  | 'callCancelled';
+  | 'callCancelled'
+  | 'callRecordingFailed';
 
 /** The dictionary key (and its values) a call notice reads as, from the visitor's point of view. */
-export function callNoticeText(n: CallNoticeData): { key: CallNoticeKey; params?: { duration: string } } {
+export function callNoticeText(n: CallNoticeData): {
+  key: CallNoticeKey;
+  params?: { duration: string };
+  /** Added after the line: whether the call was recorded. */
+  recording?: 'recLineRecorded' | 'recLineFailed';
+} {
+  const line = callLine(n);
+  if (n.status === 'ringing' || n.reason === 'recording_failed' || !n.recording) return line;
+  return { ...line, recording: n.recording === 'running' ? 'recLineRecorded' : 'recLineFailed' };
+}
+
+function callLine(n: CallNoticeData): { key: CallNoticeKey; params?: { duration: string } } {
   const video = n.media === 'video';
   if (n.status === 'ringing') return { key: n.startedBy === 'visitor' ? 'callRingingOut' : 'callRingingIn' };
   if (n.status === 'active') return { key: video ? 'callActiveVideo' : 'callActiveVoice' };
+  // Answered or not, a call that had to be recorded and could not be never connected.
+  if (n.reason === 'recording_failed') return { key: 'callRecordingFailed' };
   if (n.durationMs !== null && n.durationMs !== undefined) {
     return { key: video ? 'callEndedVideo' : 'callEndedVoice', params: { duration: formatDuration(n.durationMs) } };
   }
@@ -167,4 +211,58 @@ export function callNoticeText(n: CallNoticeData): { key: CallNoticeKey; params?
   // either cancelled by them or not answered.
   if (n.startedBy === 'agent') return { key: 'callMissed' };
   return { key: n.reason === 'cancelled' ? 'callCancelled' : 'callNoAnswer' };
+}
+
+// ---------------------------------------------------------------- recorded calls
+
+/** A `call.recording` push, with the call's `recordingSeq` when it arrived. */
+export interface RecordingPush {
+  callId: string;
+  state: RecordingState;
+  paused: boolean;
+  seq: number;
+}
+
+/** The push as the reducer keeps it: stamped with the timeline's recording seq at that moment. */
+export function recordingPush(live: LiveCall | null, m: { callId: string; state: RecordingState; paused: boolean }): RecordingPush {
+  return { callId: m.callId, state: m.state, paused: m.paused, seq: live?.callId === m.callId ? (live.recordingSeq ?? 0) : 0 };
+}
+
+export interface RecordingStatus {
+  /** The call is recorded: the "recorded" line while it rings, the REC badge once live. */
+  recorded: boolean;
+  /** Dual recording: the visitor accepts the notice before the call rings or is answered. */
+  dual: boolean;
+  /** Mandatory or dual: the call connects only once the recording runs. */
+  required: boolean;
+  state: RecordingState | null;
+  /** Answered, waiting for the recording to run ("Starting the recording…" instead of "Connecting…"). */
+  starting: boolean;
+  /** The recording failed mid-call and the server holds the media until it resumes. */
+  paused: boolean;
+}
+
+const NOT_RECORDED: RecordingStatus = { recorded: false, dual: false, required: false, state: null, starting: false, paused: false };
+
+/**
+ * Where a call's recording stands, from the timeline (which a reload replays) and the latest
+ * push (which may arrive before its timeline event). A push is used until a later
+ * `call.recording` event of the timeline supersedes it, so a push lost while offline cannot
+ * leave a stale "paused" overlay behind.
+ */
+export function recordingStatus(live: LiveCall | null, push: RecordingPush | null): RecordingStatus {
+  const rec = live?.recording;
+  if (!live || !rec) return NOT_RECORDED;
+  const required = rec.mode === 'mandatory' || rec.dual;
+  const fresh = push !== null && push.callId === live.callId && push.seq >= (live.recordingSeq ?? 0) ? push : null;
+  const state = fresh ? fresh.state : (live.recordingState ?? null);
+  const active = live.status === 'active';
+  return {
+    recorded: true,
+    dual: rec.dual,
+    required,
+    state,
+    starting: active && required && state === 'starting',
+    paused: active && (fresh ? fresh.paused : required && state === 'failed'),
+  };
 }

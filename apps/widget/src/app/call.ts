@@ -1,9 +1,13 @@
 import type { CallJoinInfo, CallMedia, ServerMessage } from '@visavis/protocol';
 import { CallSession, VisavisError, type Connection, type ConnectionStatus } from '@visavis/client';
-import { callReducer, initialCallUi, screenOf, type CallAction, type CallScreen, type CallUi, type LiveCall } from './call-state.js';
+import {
+  callReducer, initialCallUi, recordingPush, recordingStatus, screenOf,
+  type CallAction, type CallScreen, type CallUi, type LiveCall, type RecordingStatus,
+} from './call-state.js';
 import type { Translate } from './i18n.js';
 import type { Notice } from './notice.js';
 import { describeFailure } from './problems.js';
+import { LocalRecordings } from './local-recording.js';
 
 /** The local microphone's processing as the browser applied it (not merely as asked). */
 export interface AudioProcessing {
@@ -47,8 +51,12 @@ export class CallController {
   /** Calls known to have ended: a late join for one of them is not started. */
   private readonly ended = new Set<string>();
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** The visitor's own recording of the call, when the policy allows it (Replay / Save afterwards). */
+  readonly localRecording: LocalRecordings;
 
-  constructor(private readonly d: CallDeps) {}
+  constructor(private readonly d: CallDeps) {
+    this.localRecording = new LocalRecordings(() => d.onChange());
+  }
 
   get live(): LiveCall | null {
     return this.d.live();
@@ -67,6 +75,11 @@ export class CallController {
     return this.session?.info ?? null;
   }
 
+  /** Whether the ringing or live call is recorded, and whether it waits for or lost its recording. */
+  get recording(): RecordingStatus {
+    return recordingStatus(this.live, this.ui.recording);
+  }
+
   /** The Video / Voice buttons: an agent is there and no call rings or runs. */
   get canStart(): boolean {
     return this.d.canCall() && this.live === null && !this.ui.busy && this.d.conn()?.status === 'open';
@@ -82,16 +95,19 @@ export class CallController {
 
   // ---- commands ------------------------------------------------------------------------
 
-  async start(media: CallMedia): Promise<void> {
+  /** `acknowledged`: the visitor accepted the recording notice (sent again after RECORDING_NOTICE_REQUIRED). */
+  async start(media: CallMedia, acknowledged = false): Promise<void> {
     const conn = this.d.conn();
     const conversationId = this.d.conversationId();
     if (!conn || !conversationId || !this.canStart) return;
     this.dispatch({ type: 'busy', busy: true });
     try {
       // The server picks the profile (720p by default); the visitor's phone need not know.
-      await conn.request({ type: 'call.start', conversationId, media });
+      await conn.request({ type: 'call.start', conversationId, media, ...(acknowledged ? { acknowledgeRecording: true } : {}) });
     } catch (e) {
-      this.fail(e);
+      // Dual recording: the policy is the server's; the notice is shown when it asks for it.
+      if (e instanceof VisavisError && e.code === 'RECORDING_NOTICE_REQUIRED' && !acknowledged) this.dispatch({ type: 'notice', media });
+      else this.fail(e);
     } finally {
       this.dispatch({ type: 'busy', busy: false });
     }
@@ -103,13 +119,22 @@ export class CallController {
     if (!live || live.status !== 'ringing' || !conn || this.ui.busy) return;
     this.dispatch({ type: 'busy', busy: true });
     try {
-      const { join } = await conn.request<{ join: CallJoinInfo }>({ type: 'call.accept', callId: live.callId });
+      // A dual-recording call is answered from its notice ("Agree and answer"): that is the acknowledgement.
+      const ack = live.recording?.dual ? { acknowledgeRecording: true } : {};
+      const { join } = await conn.request<{ join: CallJoinInfo }>({ type: 'call.accept', callId: live.callId, ...ack });
       this.join(join);
     } catch (e) {
       this.fail(e);
     } finally {
       this.dispatch({ type: 'busy', busy: false });
     }
+  }
+
+  /** The recording notice of the visitor's own call: agreed (start it again, acknowledged) or cancelled. */
+  answerNotice(agree: boolean): void {
+    const media = this.ui.notice;
+    this.dispatch({ type: 'notice', media: null });
+    if (agree && media) void this.start(media, true);
   }
 
   async decline(): Promise<void> {
@@ -188,6 +213,7 @@ export class CallController {
 
   onServerMessage(m: ServerMessage): void {
     if (m.type === 'call.join') this.join(m.info);
+    else if (m.type === 'call.recording') this.dispatch({ type: 'recording', push: recordingPush(this.live, m) });
   }
 
   /** The conversation changed or the chat restarted: drop any media. */
@@ -224,7 +250,10 @@ export class CallController {
       session.on('peer', (p) => this.dispatch({ type: 'peer', ...p })),
       session.on('quality', (q) => this.dispatch({ type: 'quality', quality: q.quality })),
       session.on('error', (e) => console.warn('[visavis] call media', e)),
+      session.on('local', () => this.localRecording.streams(this.remote, this.local)),
+      session.on('remote', () => this.localRecording.streams(this.remote, this.local)),
     ];
+    this.localRecording.begin(info);
     session.start().catch((e: unknown) => {
       if (this.session !== session) return;
       // No camera or microphone (denied, missing, busy): the call cannot go on.
@@ -241,6 +270,7 @@ export class CallController {
     this.session = null;
     for (const off of this.sessionOff) off();
     this.sessionOff = [];
+    this.localRecording.end();
     session.close();
     this.local = null;
     this.remote = null;
@@ -288,6 +318,8 @@ export class CallController {
     this.d.notice.show(
       code === 'MEDIA_UNAVAILABLE'
         ? t('callUnavailable')
+        : code === 'RECORDING_UNAVAILABLE'
+          ? t('recUnavailable')
         : code === 'CALL_IN_PROGRESS'
           ? t('callBusy')
           : code === 'CALL_NOT_POSSIBLE'

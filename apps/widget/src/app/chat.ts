@@ -13,6 +13,7 @@ import { OfflineMessage, type QueueInfo } from './queue.js';
 import { Notice } from './notice.js';
 import type { RoutingHints } from '../shared/bridge.js';
 import { CallController } from './call.js';
+import { CallSnapshots } from './call-snapshot.js';
 
 export type Phase = 'starting' | 'ready' | 'error';
 
@@ -40,6 +41,8 @@ export class ChatController {
   csatSubmitting = false;
   /** Video and voice calls with the agent of this conversation. */
   readonly call: CallController;
+  /** HD snapshots the agent asks of the visitor's camera during a video call. */
+  readonly snapshots: CallSnapshots;
 
   private conn: Connection | null = null;
   private connOff: Array<() => void> = [];
@@ -79,6 +82,7 @@ export class ChatController {
       t,
       onChange,
     });
+    this.snapshots = new CallSnapshots({ api, local: () => this.call.local, cameraOff: () => this.call.ui.cameraOff, notice: this.notice, lang, onChange });
     this.typing = new Typing((typing) => {
       if (this.conversationId && this.conn) {
         void this.conn.request({ type: 'typing.set', conversationId: this.conversationId, typing }).catch(() => {});
@@ -379,7 +383,11 @@ export class ChatController {
   private onServerMessage(msg: ServerMessage): void {
     switch (msg.type) {
       case 'call.join':
+      case 'call.recording':
         this.call.onServerMessage(msg);
+        return;
+      case 'call.snapshot_request':
+        if (this.call.live?.callId === msg.callId) this.snapshots.onRequest(msg.callId, msg.requestId);
         return;
       case 'typing':
         if (msg.conversationId !== this.conversationId || msg.by !== 'agent') return;

@@ -1,4 +1,5 @@
 import type { Language } from '@visavis/protocol';
+import { recordingEn, recordingZhCN, recordingZhTW } from './i18n-recording.js';
 
 /**
  * Every string the chat app shows. English is the reference: its keys define the type, and the
@@ -133,6 +134,7 @@ const en = {
   callDeclinedByYou: 'You declined the call',
   callCancelled: 'Call cancelled',
   poweredBy: 'Powered by Visavis',
+  ...recordingEn,
 };
 
 export type MessageKey = keyof typeof en;
@@ -265,6 +267,7 @@ const zhCN: Dictionary = {
   callDeclinedByYou: '您已拒绝通话',
   callCancelled: '通话已取消',
   poweredBy: '由 Visavis 提供技术支持',
+  ...recordingZhCN,
 };
 
 const zhTW: Dictionary = {
@@ -394,6 +397,7 @@ const zhTW: Dictionary = {
   callDeclinedByYou: '您已拒絕通話',
   callCancelled: '通話已取消',
   poweredBy: '由 Visavis 提供技術支援',
+  ...recordingZhTW,
 };
 
 export const DICTIONARIES: Record<Language, Dictionary> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };

@@ -1,5 +1,6 @@
 import type { Attachment, CloseReason, ConversationStatus, SequencedEvent } from '@visavis/protocol';
 import { applyCallEvent, type CallNoticeData, type LiveCall } from './call-state.js';
+import type { SnapshotNotice } from './view/snapshot-view.js';
 
 /**
  * The visitor's view of one conversation, built from server events plus the visitor's own
@@ -41,7 +42,9 @@ export type SystemNotice =
   /** A message authored by the system itself (e.g. an automatic greeting). */
   | { notice: 'text'; text: string }
   /** One line per call, placed where it rang and updated as it is answered and ends. */
-  | ({ notice: 'call' } & CallNoticeData);
+  | ({ notice: 'call' } & CallNoticeData)
+  /** An HD snapshot of the visitor's camera was taken (call-snapshot.ts). */
+  | SnapshotNotice;
 
 export interface SystemItem {
   type: 'system';
@@ -202,6 +205,13 @@ export class Timeline {
         return true;
       case 'call.ended':
         this.updateCall(e.callId, { status: 'ended', reason: e.reason, by: e.by, durationMs: e.durationMs });
+        return true;
+      case 'call.recording':
+        // Still one line per call: it says whether the call is recorded (or its recording failed).
+        if (e.state === 'running' || e.state === 'failed') this.updateCall(e.callId, { recording: e.state });
+        return true;
+      case 'call.snapshot':
+        this.insert({ type: 'system', key: `s${ev.seq}`, seq: ev.seq, at: ev.at, notice: { notice: 'snapshot', callId: e.callId, recordingId: e.recordingId, width: e.width, height: e.height } });
         return true;
       default:
         return true;

@@ -3,10 +3,11 @@ import { useI18n } from '../i18n/react.js';
 import { AgentsAdmin } from './AgentsAdmin.js';
 import { RoutingConfigEditor } from './RoutingConfigEditor.js';
 import { SkillGroupsAdmin } from './SkillGroupsAdmin.js';
+import { RecordingPolicyAdmin } from './RecordingPolicyAdmin.js';
 
-type Tab = 'routing' | 'groups' | 'agents';
+type Tab = 'routing' | 'groups' | 'agents' | 'recording';
 
-/** Admins: the routing chain and its settings, skill groups with hours and overflow, agents. */
+/** Admins: the routing chain and its settings, skill groups with hours and overflow, agents, recording policies. */
 export function AdminView() {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('routing');
@@ -15,7 +16,7 @@ export function AdminView() {
       <header className="view-head">
         <h2>{t('admin.title')}</h2>
         <div className="seg" role="tablist">
-          {(['routing', 'groups', 'agents'] as const).map((k) => (
+          {(['routing', 'groups', 'agents', 'recording'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -33,6 +34,7 @@ export function AdminView() {
       {tab === 'routing' && <RoutingConfigEditor />}
       {tab === 'groups' && <SkillGroupsAdmin />}
       {tab === 'agents' && <AgentsAdmin />}
+      {tab === 'recording' && <RecordingPolicyAdmin />}
     </main>
   );
 }

@@ -6,6 +6,10 @@ import { useNow, useWorkspace } from '../store/context.js';
 import { HangupIcon, MicIcon, MicOffIcon, PhoneIcon, VideoIcon, VideoOffIcon } from '../components/Icons.js';
 import { saveProfile, savedProfile, useCall, useCallStore, type CallSnapshot } from './callStore.js';
 import { callBlock, formatDuration, liveCall, liveCalls, qualityBars, type LiveCall } from './state.js';
+import { RecBadge, RecordedLine, RecordingPaused, useRecording } from './RecordingSigns.js';
+import { ScriptPanel } from './ScriptPanel.js';
+import { SnapshotButton } from './SnapshotButton.js';
+import { RecIndicator } from './RecIndicator.js';
 
 const PROFILES: CallProfile[] = ['360p', '720p', '1080p'];
 
@@ -77,6 +81,8 @@ export function callErrorText(
       return t('call.errorOver');
     case 'NO_DEVICE':
       return t('call.errorDevice');
+    case 'RECORDING_UNAVAILABLE':
+      return t('call.errorRecording');
     default:
       return t('call.errorGeneric', { code });
   }
@@ -187,6 +193,7 @@ export function CallPanel({ id, name }: { id: string; name: string }) {
               {t(here.media === 'video' ? 'media.video' : 'media.audio')}
               {here.media === 'video' ? ` · ${here.profile}` : ''}
             </span>
+            <RecordedLine call={here} />
           </span>
           <button
             type="button"
@@ -242,6 +249,7 @@ function CallStage({ call, snap, name }: { call: LiveCall; snap: CallSnapshot; n
   const calls = useCallStore();
   const now = useNow(1000);
   const { ui, remote, local, session } = snap;
+  const rec = useRecording(call);
   const video = call.media === 'video';
   const peerVideo = video && ui.peer.video && remote !== null && remote.getVideoTracks().length > 0;
   const duration = formatDuration(session ? now - session.joinedAt : 0);
@@ -277,16 +285,19 @@ function CallStage({ call, snap, name }: { call: LiveCall; snap: CallSnapshot; n
             {ui.cameraOff && <VideoOffIcon size={20} />}
           </div>
         )}
+        <RecordingPaused call={call} />
         <div className="call-top">
           <span className="call-name">{name}</span>
           <span className="call-duration" data-testid="call-duration">
             {duration}
           </span>
           <QualityBars quality={ui.quality} />
+          <RecBadge call={call} />
+          {snap.recording && <RecIndicator status={snap.recording} />}
         </div>
-        {ui.phase !== 'connected' && (
-          <div className="call-status" data-testid="call-status" data-phase={ui.phase}>
-            {ui.phase === 'joining' ? t('call.connecting') : t('call.reconnecting')}
+        {(ui.phase !== 'connected' || rec.starting) && (
+          <div className="call-status" data-testid="call-status" data-phase={ui.phase} data-recording={rec.starting}>
+            {rec.starting ? t('callRec.starting') : ui.phase === 'joining' ? t('call.connecting') : t('call.reconnecting')}
           </div>
         )}
         {!ui.peer.audio && (
@@ -319,6 +330,7 @@ function CallStage({ call, snap, name }: { call: LiveCall; snap: CallSnapshot; n
               {ui.cameraOff ? <VideoOffIcon size={20} /> : <VideoIcon size={20} />}
             </button>
           )}
+          {video && <SnapshotButton call={call} />}
           <button
             type="button"
             className="call-btn call-btn-end"
@@ -363,6 +375,7 @@ function CallStage({ call, snap, name }: { call: LiveCall; snap: CallSnapshot; n
           </div>
         )}
       </dl>
+      <ScriptPanel call={call} snap={snap} />
     </section>
   );
 }

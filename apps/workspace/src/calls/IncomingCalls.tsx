@@ -7,6 +7,7 @@ import { HangupIcon, PhoneIcon, VideoIcon } from '../components/Icons.js';
 import { callErrorText, useLiveCalls } from './CallPanel.js';
 import { useCall, useCallStore } from './callStore.js';
 import { incomingCalls, type LiveCall } from './state.js';
+import { RecordedLine } from './RecordingSigns.js';
 
 /**
  * Visitors calling me, as ringing cards at the top of the screen (like the routing offers):
@@ -78,6 +79,7 @@ function IncomingCard({
           {call.media === 'video' ? `${call.profile} · ` : ''}
           {t('call.ringingFor', { s: rang })}
         </span>
+        <RecordedLine call={call} />
         {error && (
           <span className="call-card-error" role="alert">
             {callErrorText(error, t)}

@@ -1,14 +1,17 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { CallSession, VisavisError } from '@visavis/client';
-import type { CallJoinInfo, CallMedia, CallProfile, CallView } from '@visavis/protocol';
+import type { CallJoinInfo, CallMedia, CallProfile, CallView, RecordingState } from '@visavis/protocol';
 import type { WorkspaceStore } from '../store/workspaceStore.js';
+import { ClientRecorder, type ClientRecordingStatus } from './client-recorder.js';
 import {
   callReducer,
   initialCallUi,
   liveCall,
+  recordingPush,
   type CallAction,
   type CallUi,
   type LiveCall,
+  type RecordingPush,
 } from './state.js';
 
 /** The microphone's processing as the browser applied it (getSettings), not merely as asked. */
@@ -31,6 +34,10 @@ export interface CallSnapshot {
   busy: readonly string[];
   /** The last failed call command, by conversation, as a catalog code (shown near the buttons). */
   error: { conversationId: string; code: string } | null;
+  /** This browser's recording of the live call (client recording), when the call's policy records. */
+  recording: ClientRecordingStatus | null;
+  /** The server's last `call.recording` push (server-side recording; see recordingStatus in state.ts). */
+  serverRecording: RecordingPush | null;
 }
 
 const EMPTY: CallSnapshot = {
@@ -42,6 +49,8 @@ const EMPTY: CallSnapshot = {
   audio: null,
   busy: [],
   error: null,
+  recording: null,
+  serverRecording: null,
 };
 
 const PROFILE_KEY = 'vv.workspace.callProfile';
@@ -75,6 +84,7 @@ export class CallStore {
   private state: CallSnapshot = EMPTY;
   private readonly listeners = new Set<() => void>();
   private session: CallSession | null = null;
+  private recorder: ClientRecorder | null = null;
   private sessionOff: (() => void)[] = [];
   private offs: (() => void)[] = [];
   /** The session's call was seen ringing or live in its timeline (so its absence means it ended). */
@@ -103,6 +113,7 @@ export class CallStore {
     this.offs.push(
       this.ws.listen((m) => {
         if (m.type === 'call.join') this.join(m.info);
+        else if (m.type === 'call.recording') this.onRecordingPush(m);
       }),
       this.ws.subscribe(() => this.followTimeline()),
     );
@@ -205,7 +216,8 @@ export class CallStore {
     const session = new CallSession(conn, info);
     this.session = session;
     this.seenLive = false;
-    this.state = { ...EMPTY, session: { conversationId, callId: info.callId, info, joinedAt: Date.now() } };
+    const serverRecording = this.state.serverRecording?.callId === info.callId ? this.state.serverRecording : null;
+    this.state = { ...EMPTY, serverRecording, session: { conversationId, callId: info.callId, info, joinedAt: Date.now() } };
     this.sessionOff = [
       session.on('phase', (phase) => {
         if (phase !== 'ended') this.dispatch({ type: 'phase', phase });
@@ -216,6 +228,7 @@ export class CallStore {
       session.on('quality', (q) => this.dispatch({ type: 'quality', quality: q.quality })),
       session.on('error', (e) => console.warn('[visavis] call media', e)),
     ];
+    this.startRecorder(session, info);
     this.statsTimer = setInterval(() => void this.refreshStats(), 2000);
     this.followTimeline();
     this.patch({});
@@ -228,6 +241,13 @@ export class CallStore {
       if (live) void this.hangup(live);
       else this.leave();
     });
+  }
+
+  /** Server-side recording started, failed or resumed (the timeline's event may come before or after). */
+  private onRecordingPush(m: { callId: string; state: RecordingState; paused: boolean }): void {
+    const conversationId = this.conversationOf(m.callId);
+    const live = conversationId ? liveCall(conversationId, this.ws.getState().timelines[conversationId]) : null;
+    this.patch({ serverRecording: recordingPush(live, m) });
   }
 
   /** Ends the media when the timeline says the call is over (whoever ended it). */
@@ -252,8 +272,31 @@ export class CallStore {
     if (!session) return;
     this.session = null;
     for (const off of this.sessionOff.splice(0)) off();
+    // Stopped before the media: the last slice is uploaded and the recording finished in the background.
+    void this.recorder?.stop();
+    this.recorder = null;
     session.close();
     this.patch({ session: null, ui: initialCallUi, local: null, remote: null, sending: null, audio: null });
+  }
+
+  /** Client recording: the call's policy records (missing policy = off), so this browser records too. */
+  private startRecorder(session: CallSession, info: CallJoinInfo): void {
+    if ((info.recording?.mode ?? 'off') === 'off') return;
+    let remote: MediaStream | null = null;
+    let local: MediaStream | null = null;
+    const recorder = new ClientRecorder({
+      callId: info.callId,
+      media: info.media,
+      onChange: (s) => {
+        if (this.recorder === recorder) this.patch({ recording: s });
+      },
+    });
+    this.recorder = recorder;
+    this.patch({ recording: recorder.status });
+    this.sessionOff.push(
+      session.on('local', (s) => recorder.setStreams(remote, (local = s))),
+      session.on('remote', (s) => recorder.setStreams((remote = s), local)),
+    );
   }
 
   private async refreshStats(): Promise<void> {

@@ -12,8 +12,16 @@ import {
   liveCall,
   liveCallOf,
   liveCalls,
+  markTime,
   qualityBars,
+  recordingLineKey,
+  recordingPush,
+  recordingStatus,
+  scriptProgress,
+  stepLabel,
+  type CallMark,
 } from './state.js';
+import { DICTIONARIES } from '../i18n/index.js';
 
 let seq = 0;
 const ev = (
@@ -209,5 +217,113 @@ describe('timeline lines', () => {
     expect(callEndedLine({ reason: 'no_answer', by: 'system', durationMs: null }, agentVoice).key).toBe(
       'sys.callUnansweredByVisitor',
     );
+  });
+});
+
+describe('recorded calls', () => {
+  const recRinging = (mode: 'on' | 'mandatory', dual: boolean, callId = 'r1') =>
+    ev({ type: 'call.ringing', callId, media: 'video', by: 'visitor', profile: '720p', recording: { mode, dual } });
+  const recEvent = (state: 'running' | 'failed', callId = 'r1') => ev({ type: 'call.recording', callId, state });
+
+  it('knows from the ringing event whether the call is recorded', () => {
+    expect(recordingStatus(liveCallOf('c1', [ringing('k')]), null).recorded).toBe(false);
+    expect(recordingStatus(liveCallOf('c1', [recRinging('mandatory', true)]), null)).toEqual({
+      recorded: true,
+      dual: true,
+      required: true,
+      state: null,
+      starting: false,
+      paused: false,
+    });
+  });
+
+  it('says "starting" once answered until the recording runs (mandatory or dual only)', () => {
+    const live = liveCallOf('c1', [recRinging('mandatory', false), answered('r1')]);
+    expect(recordingStatus(live, null)).toMatchObject({ starting: true, state: 'starting' });
+    // The push may arrive before the timeline's event.
+    expect(recordingStatus(live, recordingPush(live, { callId: 'r1', state: 'running', paused: false })).starting).toBe(false);
+    const running = liveCallOf('c1', [recRinging('mandatory', false), answered('r1'), recEvent('running')]);
+    expect(recordingStatus(running, null)).toMatchObject({ starting: false, state: 'running' });
+    expect(recordingStatus(liveCallOf('c1', [recRinging('on', false), answered('r1')]), null).starting).toBe(false);
+  });
+
+  it('pauses a required call while its recording is down; a later timeline event beats a stale push', () => {
+    const events = [recRinging('mandatory', true), answered('r1'), recEvent('running'), recEvent('failed')];
+    const failed = liveCallOf('c1', events);
+    const pausedPush = recordingPush(failed, { callId: 'r1', state: 'failed', paused: true });
+    expect(recordingStatus(failed, pausedPush).paused).toBe(true);
+    expect(recordingStatus(failed, null).paused).toBe(true);
+    expect(recordingStatus(failed, recordingPush(failed, { callId: 'r1', state: 'running', paused: false })).paused).toBe(false);
+    const resumed = liveCallOf('c1', [...events, recEvent('running')]);
+    expect(recordingStatus(resumed, pausedPush)).toMatchObject({ paused: false, state: 'running' });
+    // Not required: a failed recording does not hold the call.
+    const on = liveCallOf('c1', [recRinging('on', false), answered('r1'), recEvent('failed')]);
+    expect(recordingStatus(on, null).paused).toBe(false);
+  });
+
+  it('reads recording_failed as not connected, answered or not, and recording events as lines', () => {
+    const video = { media: 'video' as const, startedBy: 'visitor' as const };
+    expect(callEndedLine({ reason: 'recording_failed', by: 'system', durationMs: null }, video)).toEqual({
+      key: 'sys.callRecordingFailed',
+    });
+    expect(callEndedLine({ reason: 'recording_failed', by: 'system', durationMs: 7000 }, undefined)).toEqual({
+      key: 'sys.callRecordingFailed',
+    });
+    expect(DICTIONARIES['zh-CN']['sys.callRecordingFailed']).toBe('录像无法启动，通话未接通');
+    expect(DICTIONARIES['zh-TW']['call.errorRecording']).toBe('錄影無法啟動，通話未接通');
+    expect(['running', 'failed', 'starting', 'off'].map((s) => recordingLineKey(s as 'running'))).toEqual([
+      'sys.recordingRunning',
+      'sys.recordingFailed',
+      null,
+      null,
+    ]);
+  });
+});
+
+describe('script marks', () => {
+  const mark = (label: string, atMs: number, id = label): CallMark => ({
+    id,
+    atMs,
+    label,
+    createdBy: 'a',
+    createdAt: '2025-05-01T10:00:00.000Z',
+  });
+  const script = ['Read the risk disclosure', 'Confirm the customer understood', 'Read the fees'];
+
+  it('formats mark times as mm:ss', () => {
+    expect([0, 999, 12_000, 61_500, 3_599_000, 3_723_000].map(markTime)).toEqual([
+      '00:00',
+      '00:00',
+      '00:12',
+      '01:01',
+      '59:59',
+      '1:02:03',
+    ]);
+  });
+
+  it('labels steps by number and text, within the server’s 200 characters', () => {
+    expect(stepLabel(0, '  Read the risk disclosure ')).toBe('1. Read the risk disclosure');
+    const long = stepLabel(4, 'x'.repeat(500));
+    expect(long).toHaveLength(200);
+    expect(long.startsWith('5. xxx')).toBe(true);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('checks steps off from the marks (first mark counts) and keeps free notes apart', () => {
+    const empty = scriptProgress(script, []);
+    expect(empty).toMatchObject({ done: 0, total: 3, current: 0, notes: [] });
+    const marks = [
+      mark('Customer asked about fees', 30_000),
+      mark(stepLabel(0, script[0]!), 12_000),
+      mark(stepLabel(0, script[0]!), 50_000, 'again'),
+      mark(stepLabel(2, script[2]!), 80_000),
+    ];
+    const p = scriptProgress(script, marks);
+    expect(p.done).toBe(2);
+    expect(p.current).toBe(1);
+    expect(p.steps.map((s) => s.mark?.atMs ?? null)).toEqual([12_000, null, 80_000]);
+    expect(p.notes.map((n) => n.label)).toEqual(['Customer asked about fees']);
+    const all = scriptProgress(script, [...marks, mark(stepLabel(1, script[1]!), 60_000)]);
+    expect(all).toMatchObject({ done: 3, current: -1 });
   });
 });

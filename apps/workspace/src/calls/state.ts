@@ -3,6 +3,8 @@ import type {
   CallProfile,
   ConversationSummary,
   NetworkQuality,
+  RecordingMode,
+  RecordingState,
   SequencedEvent,
 } from '@visavis/protocol';
 import type { Timeline } from '../lib/timeline.js';
@@ -27,6 +29,12 @@ export interface LiveCall {
   status: 'ringing' | 'active';
   ringingAt: string;
   answeredAt: string | null;
+  /** How the call is recorded (from its call.ringing); null = not recorded. */
+  recording?: { mode: RecordingMode; dual: boolean } | null;
+  /** The server-side recording once answered: 'starting' until a `call.recording` event says otherwise. */
+  recordingState?: RecordingState | null;
+  /** Seq of the call's last `call.recording` event (0: none); a push older than it is stale. */
+  recordingSeq?: number;
 }
 
 /** The call ringing or live in a conversation now, from its events (null = none). */
@@ -44,10 +52,22 @@ export function liveCallOf(conversationId: string, events: readonly SequencedEve
         status: 'ringing',
         ringingAt: ev.at,
         answeredAt: null,
+        recording:
+          e.recording && e.recording.mode !== 'off' ? { mode: e.recording.mode, dual: e.recording.dual } : null,
+        recordingState: null,
+        recordingSeq: 0,
       };
     } else if (e.type === 'call.answered' && live !== null && live.callId === e.callId) {
-      const answered: LiveCall = { ...live, status: 'active', answeredAt: ev.at };
+      const answered: LiveCall = {
+        ...live,
+        status: 'active',
+        answeredAt: ev.at,
+        recordingState: live.recording ? (live.recordingState ?? 'starting') : null,
+      };
       live = answered;
+    } else if (e.type === 'call.recording' && live !== null && live.callId === e.callId) {
+      const recording: LiveCall = { ...(live as LiveCall), recordingState: e.state, recordingSeq: ev.seq };
+      live = recording;
     } else if ((e.type === 'call.ended' && live?.callId === e.callId) || e.type === 'conversation.closed') {
       live = null;
     }
@@ -174,7 +194,8 @@ export type CallLineKey =
   | 'sys.callDeclinedByVisitor'
   | 'sys.callDeclinedByAgent'
   | 'sys.callCancelledByVisitor'
-  | 'sys.callCancelledByAgent';
+  | 'sys.callCancelledByAgent'
+  | 'sys.callRecordingFailed';
 
 export type CallReasonKey =
   | 'callReason.hangupVisitor'
@@ -190,6 +211,8 @@ export function callEndedLine(
   call: { media: CallMedia; startedBy: Party } | undefined,
 ): { key: CallLineKey; duration?: string; reason?: CallReasonKey } {
   const startedBy = call?.startedBy ?? 'visitor';
+  // Answered or not, a call that had to be recorded and could not be never connected.
+  if (e.reason === 'recording_failed') return { key: 'sys.callRecordingFailed' };
   if (e.durationMs !== null) {
     const reason: CallReasonKey | undefined =
       e.reason === 'hangup'
@@ -214,4 +237,136 @@ export function callEndedLine(
     return { key: startedBy === 'visitor' ? 'sys.callCancelledByVisitor' : 'sys.callCancelledByAgent' };
   // Not answered in time (or ended by the system before anyone answered).
   return { key: startedBy === 'visitor' ? 'sys.callMissedFromVisitor' : 'sys.callUnansweredByVisitor' };
+}
+
+// ---------------------------------------------------------------- recorded calls
+
+/** A `call.recording` push, with the call's `recordingSeq` when it arrived. */
+export interface RecordingPush {
+  callId: string;
+  state: RecordingState;
+  paused: boolean;
+  seq: number;
+}
+
+/** The push as the store keeps it: stamped with the timeline's recording seq at that moment. */
+export function recordingPush(
+  live: LiveCall | null,
+  m: { callId: string; state: RecordingState; paused: boolean },
+): RecordingPush {
+  return {
+    callId: m.callId,
+    state: m.state,
+    paused: m.paused,
+    seq: live?.callId === m.callId ? (live.recordingSeq ?? 0) : 0,
+  };
+}
+
+export interface RecordingStatus {
+  /** The call is recorded: a line while it rings, the REC badge once live. */
+  recorded: boolean;
+  /** Dual recording (雙錄): notice acknowledged by the visitor, script steps marked. */
+  dual: boolean;
+  /** Mandatory or dual: the call connects only once the recording runs. */
+  required: boolean;
+  state: RecordingState | null;
+  /** Answered, waiting for the recording to run ("Starting the recording…"). */
+  starting: boolean;
+  /** The recording failed mid-call and the server holds the media until it resumes. */
+  paused: boolean;
+}
+
+const NOT_RECORDED: RecordingStatus = {
+  recorded: false,
+  dual: false,
+  required: false,
+  state: null,
+  starting: false,
+  paused: false,
+};
+
+/**
+ * Where a call's recording stands, from the timeline (replayed after a reload) and the latest
+ * push (which may arrive before its timeline event). The push counts until a later
+ * `call.recording` event supersedes it, so a push lost while offline leaves no stale overlay.
+ */
+export function recordingStatus(live: LiveCall | null, push: RecordingPush | null): RecordingStatus {
+  const rec = live?.recording;
+  if (!live || !rec) return NOT_RECORDED;
+  const required = rec.mode === 'mandatory' || rec.dual;
+  const fresh =
+    push !== null && push.callId === live.callId && push.seq >= (live.recordingSeq ?? 0) ? push : null;
+  const state = fresh ? fresh.state : (live.recordingState ?? null);
+  const active = live.status === 'active';
+  return {
+    recorded: true,
+    dual: rec.dual,
+    required,
+    state,
+    starting: active && required && state === 'starting',
+    paused: active && (fresh ? fresh.paused : required && state === 'failed'),
+  };
+}
+
+/** The timeline line of a `call.recording` event (none for 'starting' / 'off'). */
+export function recordingLineKey(state: RecordingState): 'sys.recordingRunning' | 'sys.recordingFailed' | null {
+  return state === 'running' ? 'sys.recordingRunning' : state === 'failed' ? 'sys.recordingFailed' : null;
+}
+
+// ---------------------------------------------------------------- script marks
+
+export interface CallMark {
+  id: string;
+  atMs: number;
+  label: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** The mark label of script step `index` (0-based): "2. Read the risk disclosure", at most 200 characters. */
+export function stepLabel(index: number, text: string): string {
+  const label = `${index + 1}. ${text.trim()}`;
+  return label.length <= 200 ? label : `${label.slice(0, 199)}…`;
+}
+
+/** A mark's time in the recording, as mm:ss (h:mm:ss past an hour). */
+export function markTime(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export interface ScriptProgress {
+  /** One entry per script step: its mark once done (the first one with the step's label). */
+  steps: { text: string; label: string; mark: CallMark | null }[];
+  done: number;
+  total: number;
+  /** The first step not done yet (-1 when all are). */
+  current: number;
+  /** Marks that are not script steps (free notes), in time order. */
+  notes: CallMark[];
+}
+
+/** Which script steps the call's marks check off, and the free notes besides. */
+export function scriptProgress(script: readonly string[], marks: readonly CallMark[]): ScriptProgress {
+  const byLabel = new Map<string, CallMark>();
+  const sorted = [...marks].sort((a, b) => a.atMs - b.atMs || a.createdAt.localeCompare(b.createdAt));
+  for (const m of sorted) if (!byLabel.has(m.label)) byLabel.set(m.label, m);
+  const steps = script.map((text, i) => {
+    const label = stepLabel(i, text);
+    return { text, label, mark: byLabel.get(label) ?? null };
+  });
+  const stepLabels = new Set(steps.map((s) => s.label));
+  const done = steps.filter((s) => s.mark !== null).length;
+  return {
+    steps,
+    done,
+    total: steps.length,
+    current: steps.findIndex((s) => s.mark === null),
+    notes: sorted.filter((m) => !stepLabels.has(m.label)),
+  };
 }

@@ -12,6 +12,7 @@ import { MessageList } from './MessageList.js';
 import { ChatIcon, ClockIcon, TransferIcon } from './Icons.js';
 import { TransferDialog } from './TransferDialog.js';
 import { CallButtons, CallPanel } from '../calls/CallPanel.js';
+import { RecordingsButton } from '../recordings/RecordingsDialog.js';
 
 interface Props {
   onBack: () => void;
@@ -92,6 +93,7 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
         </div>
         <div className="chat-actions">
           {!closed && <CallButtons id={id} summary={s} />}
+          <RecordingsButton conversationId={id} />
           <button type="button" className="btn btn-ghost narrow-only" onClick={onShowVisitor}>
             {t('chat.visitorInfo')}
           </button>

@@ -6,7 +6,8 @@ import { formatBytes, formatDateTime, formatTime, safeUrl, splitLinks } from '..
 import { tickFor, type PendingMessage, type Receipts } from '../lib/timeline.js';
 import { isImageType } from '../store/outbox.js';
 import { ClockIcon, FileIcon, PhoneIcon, VideoIcon } from './Icons.js';
-import { callEndedLine, type Party } from '../calls/state.js';
+import { callEndedLine, recordingLineKey, type Party } from '../calls/state.js';
+import { SnapshotThumb } from '../calls/SnapshotThumb.js';
 
 /** User text as React text nodes (never HTML); http(s) URLs become plain links. */
 export function RichText({ text }: { text: string }) {
@@ -182,6 +183,24 @@ export const EventItem = memo(function EventItem({ ev, receipts, meId, call }: E
         </SystemRow>
       );
     }
+    case 'call.recording': {
+      const key = recordingLineKey(e.state);
+      if (!key) return null;
+      return (
+        <SystemRow ev={ev}>
+          <span className="sys-call sys-recording" data-testid="recording-notice-line" data-state={e.state}>
+            <i className="call-rec-dot-static" aria-hidden="true" />
+            {t(key)}
+          </span>
+        </SystemRow>
+      );
+    }
+    case 'call.snapshot':
+      return (
+        <SystemRow ev={ev}>
+          <SnapshotThumb recordingId={e.recordingId} width={e.width} height={e.height} />
+        </SystemRow>
+      );
     case 'receipt':
       return null;
     case 'message':

@@ -5,6 +5,7 @@
  */
 import { enRouting } from './enRouting.js';
 import { enCall } from './enCall.js';
+import { enRecording } from './enRecording.js';
 
 export const enCore = {
   'app.name': 'Visavis',
@@ -118,10 +119,11 @@ export const enCore = {
   'unit.h': 'h',
 } as const;
 
-export const en = { ...enCore, ...enRouting, ...enCall } as const;
+export const en = { ...enCore, ...enRouting, ...enCall, ...enRecording } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
 export type CoreDictionary = Record<keyof typeof enCore, string>;
 export type RoutingDictionary = Record<keyof typeof enRouting, string>;
 export type CallDictionary = Record<keyof typeof enCall, string>;
+export type RecordingDictionary = Record<keyof typeof enRecording, string>;

@@ -1,6 +1,7 @@
 import type { CoreDictionary, Dictionary } from './en.js';
 import { zhCNRouting } from './zhCNRouting.js';
 import { zhCNCall } from './zhCNCall.js';
+import { zhCNRecording } from './zhCNRecording.js';
 
 /** 简体中文. Typed against the English keys so nothing can go missing. */
 const core: CoreDictionary = {
@@ -114,4 +115,4 @@ const core: CoreDictionary = {
   'unit.h': '小时',
 };
 
-export const zhCN: Dictionary = { ...core, ...zhCNRouting, ...zhCNCall };
+export const zhCN: Dictionary = { ...core, ...zhCNRouting, ...zhCNCall, ...zhCNRecording };

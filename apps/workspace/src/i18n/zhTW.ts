@@ -1,6 +1,7 @@
 import type { CoreDictionary, Dictionary } from './en.js';
 import { zhTWRouting } from './zhTWRouting.js';
 import { zhTWCall } from './zhTWCall.js';
+import { zhTWRecording } from './zhTWRecording.js';
 
 /** 繁體中文. Typed against the English keys so nothing can go missing. */
 const core: CoreDictionary = {
@@ -114,4 +115,4 @@ const core: CoreDictionary = {
   'unit.h': '小時',
 };
 
-export const zhTW: Dictionary = { ...core, ...zhTWRouting, ...zhTWCall };
+export const zhTW: Dictionary = { ...core, ...zhTWRouting, ...zhTWCall, ...zhTWRecording };

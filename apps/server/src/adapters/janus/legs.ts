@@ -13,7 +13,7 @@ import {
 } from '../../ports/media-server.js';
 import { Listeners } from './listeners.js';
 import type { JanusHandle } from './session.js';
-import { configurePublisherRequest, parseNotice, startRequest, switchLayerRequest } from './videoroom.js';
+import { configurePublisherRequest, parseNotice, pauseRequest, startRequest, switchLayerRequest } from './videoroom.js';
 import type { HandleEvent } from './wire.js';
 
 /**
@@ -161,6 +161,17 @@ export class JanusSubscriberLeg extends JanusLeg implements SubscriberLeg {
   async switchLayer(choice: LayerChoice): Promise<void> {
     this.assertOpen('switch layer');
     await this.handle.message(switchLayerRequest(choice, this.videoMids));
+  }
+
+  async pause(): Promise<void> {
+    this.assertOpen('pause');
+    await this.handle.message(pauseRequest());
+  }
+
+  /** `start` without a JSEP resumes a paused subscription on the same PeerConnection. */
+  async resume(): Promise<void> {
+    this.assertOpen('resume');
+    await this.handle.message(startRequest());
   }
 
   protected onNotice(data: Record<string, unknown>): void {

@@ -114,6 +114,8 @@ export function configurePublisherRequest(s: PublishSettings): Record<string, un
     ...(s.video !== undefined ? { video: s.video } : {}),
     ...(s.bitrate !== undefined ? { bitrate: s.bitrate } : {}),
     ...(s.record !== undefined ? { record: s.record } : {}),
+    // Janus joins it to the room's rec_dir and appends the stream type and index.
+    ...(s.recordingName !== undefined ? { filename: s.recordingName } : {}),
   };
 }
 
@@ -135,6 +137,7 @@ export function parseAttached(data: Record<string, unknown>): { videoMids: strin
 }
 
 export const startRequest = (): Record<string, unknown> => ({ request: 'start' });
+export const pauseRequest = (): Record<string, unknown> => ({ request: 'pause' });
 
 export function switchLayerRequest(c: LayerChoice, videoMids: string[]): Record<string, unknown> {
   const mids = c.mid ? [c.mid] : videoMids;

@@ -8,6 +8,7 @@ import { queueText } from '../queue.js';
 import { MessageList } from './messages.js';
 import { el, icon, setText, show } from './dom.js';
 import { CallView } from './call-view.js';
+import { LocalRecordingView } from './local-recording-view.js';
 
 export interface ViewOptions {
   embedded: boolean;
@@ -42,6 +43,7 @@ export class AppView {
   private readonly notice: HTMLElement;
   private readonly composer: Composer;
   private readonly callView: CallView;
+  private readonly localRecording: LocalRecordingView;
   private readonly header: HTMLElement;
   private scheduled = false;
   private lastTimeline: unknown = null;
@@ -59,6 +61,7 @@ export class AppView {
     this.endChat = el('button', { type: 'button', class: 'vv-text-btn', 'data-testid': 'end-chat' }, t('endChat'));
     this.endChat.addEventListener('click', () => void chat.endConversation());
     this.callView = new CallView(chat.call, t);
+    this.localRecording = new LocalRecordingView(chat.call.localRecording, opts.lang);
     const header = (this.header = el(
       'header',
       { class: 'vv-header' },
@@ -141,10 +144,13 @@ export class AppView {
       header,
       this.banner,
       this.callView.bar,
+      this.localRecording.card,
       this.queue,
       this.scroller,
       footer,
       this.callView.stage,
+      this.callView.recordingNotice,
+      this.localRecording.player,
     );
   }
 
@@ -219,6 +225,7 @@ export class AppView {
     setText(this.notice, c.notice.text ?? '');
 
     this.callView.render(tl.agentName || this.t('agentFallbackName'));
+    this.localRecording.render();
     // Room for the call buttons: narrow screens drop the brand mark while they show.
     this.header.classList.toggle('vv-header--calls', c.call.canStart);
 

@@ -3,6 +3,7 @@ import { formatDuration, qualityBars } from '../call-state.js';
 import { initials } from '../format.js';
 import type { MessageKey, Translate } from '../i18n.js';
 import { el, icon, setText, show, type IconName } from './dom.js';
+import { RecordingNotice, RecordingSigns } from './recording-notice.js';
 
 /** A round call button with an icon and a short caption under it. */
 function callButton(testId: string, cls: string, onClick: () => void): { root: HTMLButtonElement; icon: HTMLElement; label: HTMLElement } {
@@ -41,6 +42,10 @@ export class CallView {
   readonly stage: HTMLElement;
   readonly startVideo: HTMLButtonElement;
   readonly startVoice: HTMLButtonElement;
+  /** The recording notice sheet of dual-recording calls (placed over the whole app). */
+  readonly recordingNotice: HTMLElement;
+  private readonly notice: RecordingNotice;
+  private readonly rec: RecordingSigns;
 
   private readonly barIcon: HTMLElement;
   private readonly barTitle: HTMLElement;
@@ -89,6 +94,10 @@ export class CallView {
     this.startVideo.addEventListener('click', () => void call.start('video'));
     this.startVoice.addEventListener('click', () => void call.start('audio'));
 
+    this.notice = new RecordingNotice(call, t);
+    this.recordingNotice = this.notice.root;
+    this.rec = new RecordingSigns(call, t);
+
     // ---- the call bar
     this.barIcon = el('span', { class: 'vv-callbar-icon', 'aria-hidden': 'true' });
     this.barTitle = el('strong', { class: 'vv-callbar-title' });
@@ -109,7 +118,7 @@ export class CallView {
       'div',
       { class: 'vv-callbar', 'data-testid': 'call-bar', role: 'status', hidden: true },
       this.barIcon,
-      el('div', { class: 'vv-callbar-text' }, this.barTitle, this.barSub),
+      el('div', { class: 'vv-callbar-text' }, this.barTitle, this.barSub, this.rec.barLine),
       el('div', { class: 'vv-callbar-actions' }, this.decline, this.accept, this.cancel, this.end),
     );
 
@@ -155,7 +164,7 @@ export class CallView {
       'div',
       { class: 'vv-call-top' },
       minimise,
-      el('div', { class: 'vv-call-info' }, this.name, el('span', { class: 'vv-call-meta' }, this.quality, this.duration)),
+      el('div', { class: 'vv-call-info' }, this.name, el('span', { class: 'vv-call-meta' }, this.quality, this.duration, this.rec.badge)),
     );
     this.status = el('div', { class: 'vv-call-status', 'data-testid': 'call-status', role: 'status', hidden: true });
     this.peerMuted = el('div', { class: 'vv-call-peer-muted', 'data-testid': 'call-peer-muted', hidden: true });
@@ -212,6 +221,7 @@ export class CallView {
       this.remoteVideo,
       this.avatar,
       this.self,
+      this.rec.paused,
       top,
       this.status,
       this.peerMuted,
@@ -240,6 +250,8 @@ export class CallView {
     // Header buttons: only when a call can start now.
     show(this.startVideo, c.canStart);
     show(this.startVoice, c.canStart);
+    this.rec.render(screen);
+    this.notice.render(screen);
 
     // ---- bar
     const barOn = screen === 'incoming' || screen === 'outgoing' || screen === 'elsewhere';
@@ -251,6 +263,10 @@ export class CallView {
       setText(this.barTitle, screen === 'incoming' ? agentName : screen === 'outgoing' ? t('callCalling', { name: agentName }) : t('callElsewhere'));
       setText(this.barSub, screen === 'incoming' ? t(live.media === 'video' ? 'callIncomingVideo' : 'callIncomingVoice') : kind);
       show(this.accept, screen === 'incoming');
+      // Dual recording: answering is agreeing to the notice shown with it.
+      const acceptLabel = t(c.recording.dual ? 'recNoticeAgreeAnswer' : 'callAccept');
+      this.accept.setAttribute('aria-label', acceptLabel);
+      this.accept.title = acceptLabel;
       show(this.decline, screen === 'incoming');
       show(this.cancel, screen === 'outgoing');
       show(this.end, screen === 'elsewhere');
@@ -304,10 +320,13 @@ export class CallView {
     this.quality.setAttribute('aria-label', qualityText);
     this.quality.title = qualityText;
 
-    const statusOn = ui.phase !== 'connected' || c.connection !== 'open';
+    // A call that must be recorded connects once its recording runs: say so rather than "Connecting…".
+    const recStatus = c.connection === 'open' ? this.rec.status() : null;
+    const statusOn = recStatus !== null || ui.phase !== 'connected' || c.connection !== 'open';
     show(this.status, statusOn);
     this.status.dataset.phase = ui.phase;
-    if (statusOn) setText(this.status, ui.phase === 'joining' && c.connection === 'open' ? t('callConnecting') : t('callReconnecting'));
+    this.status.dataset.recording = String(recStatus !== null);
+    if (statusOn) setText(this.status, recStatus ?? (ui.phase === 'joining' && c.connection === 'open' ? t('callConnecting') : t('callReconnecting')));
     show(this.peerMuted, !ui.peer.audio);
     if (!ui.peer.audio) setText(this.peerMuted, t('callPeerMuted', { name: agentName }));
 

@@ -2,6 +2,7 @@ import type { Timeline, TimelineItem, MessageItem, SystemItem } from '../timelin
 import type { Translate } from '../i18n.js';
 import { callNoticeText, type CallNoticeData } from '../call-state.js';
 import { el, icon } from './dom.js';
+import { snapshotLine, snapshotSignature } from './snapshot-view.js';
 import { formatTime, initials, linkify, safeUrl } from '../format.js';
 import { formatBytes } from '../files.js';
 
@@ -62,6 +63,7 @@ export class MessageList {
 
   private system(item: SystemItem): HTMLElement {
     const n = item.notice;
+    if (n.notice === 'snapshot') return snapshotLine(item.seq, n, this.lang);
     const text =
       n.notice === 'queued'
         ? this.t('systemQueued')
@@ -195,7 +197,8 @@ function sameSender(prev: TimelineItem | null, item: TimelineItem): boolean {
 
 /** Everything a node's rendering depends on; a change means the node is rebuilt. */
 function signatureOf(item: TimelineItem, timeline: Timeline, first: boolean): string {
-  if (item.type === 'system') return item.notice.notice === 'call' ? `call|${item.seq}|${item.notice.status}` : `sys|${item.seq}`;
+  if (item.type === 'system' && item.notice.notice === 'snapshot') return snapshotSignature(item.seq, item.notice);
+  if (item.type === 'system') return item.notice.notice === 'call' ? `call|${item.seq}|${item.notice.status}|${item.notice.recording ?? ''}` : `sys|${item.seq}`;
   return [
     item.seq ?? '',
     item.state,
@@ -208,6 +211,6 @@ function signatureOf(item: TimelineItem, timeline: Timeline, first: boolean): st
 }
 
 function callText(n: CallNoticeData, t: Translate): string {
-  const { key, params } = callNoticeText(n);
-  return t(key, params);
+  const { key, params, recording } = callNoticeText(n);
+  return recording ? `${t(key, params)} · ${t(recording)}` : t(key, params);
 }
