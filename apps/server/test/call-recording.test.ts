@@ -1,22 +1,8 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallJoinInfo, CallProfile, CallView, ConversationSummary, RecordingPolicy } from '@visavis/protocol';
-import type { CallRooms } from '../src/calls/call-service.js';
-import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
-
-/** Rooms in memory that remember whether each was asked to record, and into which directory. */
-class MemoryRooms implements CallRooms {
-  readonly made: { callId: string; recordingDir: string | null }[] = [];
-  available() {
-    return true;
-  }
-  async create(callId: string, _profile: CallProfile, options: { recordingDir?: string | null } = {}) {
-    this.made.push({ callId, recordingDir: options.recordingDir ?? null });
-    return { node: 'mem-1', room: `room-${callId}` };
-  }
-  async destroy() {}
-}
+import type { CallJoinInfo, CallView, RecordingPolicy } from '@visavis/protocol';
+import { assignedConversation, MemoryRooms, startTestServer, waitFor, type Recorder, type TestServer } from './support.js';
 
 const callEvents = (r: Recorder, conversationId: string) =>
   r.events.filter((e) => e.conversationId === conversationId && e.event.type.startsWith('call.')).map((e) => e.event);
@@ -33,13 +19,9 @@ describe('recorded calls: policy per skill group, notice, refusal when recording
   async function setup(policy: RecordingPolicy, env: Record<string, string> = {}) {
     rooms = new MemoryRooms();
     t = await startTestServer(env, { callRooms: rooms });
-    const cookie = await agentLogin(t, 'agent1@demo.visavis.local');
-    const agent = Object.assign(agentConnection(t, cookie), { cookie });
-    await agent.conn.request({ type: 'presence.set', presence: 'online' });
-    const visitor = visitorConnection(t, (await visitorSession(t)).visitorToken);
+    const { cookie, agent: recorder, visitor, conversation } = await assignedConversation(t, { subscribe: false });
+    const agent = Object.assign(recorder, { cookie });
     conns.push(agent.conn, visitor.conn);
-    const { conversation } = await visitor.conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start' });
-    await waitFor(() => agent.pushes.find((m) => m.type === 'inbox.updated' && m.conversation.status === 'assigned'), 'assignment');
     const [g] = await t.server.db.query<{ id: string }>(`select id from skill_groups where name like 'General%'`);
     await t.server.db.query(
       'update skill_groups set recording_mode = $2, dual_recording = $3, recording_script = $4, visitor_local_recording = $5 where id = $1',

@@ -1,26 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallJoinInfo, CallView, ConversationSummary, ServerMessage } from '@visavis/protocol';
-import type { CallRooms } from '../src/calls/call-service.js';
-import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
-
-/** Rooms in memory: the lifecycle is tested here; the Janus-backed rooms in the janus project. */
-class MemoryRooms implements CallRooms {
-  readonly live = new Set<string>();
-  created = 0;
-  up = true;
-  available() {
-    return this.up;
-  }
-  async create(callId: string) {
-    this.created++;
-    const room = `room-${callId}`;
-    this.live.add(room);
-    return { node: 'mem-1', room };
-  }
-  async destroy(_node: string, room: string) {
-    this.live.delete(room);
-  }
-}
+import { assignedConversation, MemoryRooms, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
 
 const callEvents = (r: Recorder, conversationId: string) =>
   r.events.filter((e) => e.conversationId === conversationId && e.event.type.startsWith('call.')).map((e) => e.event);
@@ -37,15 +17,8 @@ describe('calls escalated from a conversation (lifecycle, capacity, timeline)', 
   async function setup() {
     rooms = new MemoryRooms();
     t = await startTestServer({}, { callRooms: rooms });
-    const agent = agentConnection(t, await agentLogin(t, 'agent1@demo.visavis.local'));
-    await agent.conn.request({ type: 'presence.set', presence: 'online' });
-    const s = await visitorSession(t);
-    const visitor = visitorConnection(t, s.visitorToken);
+    const { agent, visitor, conversation } = await assignedConversation(t);
     conns.push(agent.conn, visitor.conn);
-    const { conversation } = await visitor.conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start' });
-    await waitFor(() => agent.pushes.find((m) => m.type === 'inbox.updated' && m.conversation.status === 'assigned'), 'assignment');
-    visitor.conn.subscribe(conversation.id, 0);
-    agent.conn.subscribe(conversation.id, 0);
     return { agent, visitor, conversation };
   }
 

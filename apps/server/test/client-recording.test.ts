@@ -1,20 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallJoinInfo, CallView, ConversationSummary } from '@visavis/protocol';
-import type { CallRooms } from '../src/calls/call-service.js';
+import type { CallJoinInfo, CallView } from '@visavis/protocol';
 import type { ServerOverrides } from '../src/server.js';
-import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type TestServer } from './support.js';
-
-/** Rooms in memory: these tests are about the upload, not the media. */
-class MemoryRooms implements CallRooms {
-  available() {
-    return true;
-  }
-  async create(callId: string) {
-    return { node: 'mem-1', room: `room-${callId}` };
-  }
-  async destroy() {}
-}
+import { agentLogin, assignedConversation, MemoryRooms, startTestServer, waitFor, type TestServer } from './support.js';
 
 const MIME = 'video/webm;codecs=vp8,opus';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -30,21 +18,15 @@ describe('client-side recording: chunked upload from the agent browser', () => {
   /** A live call between agent1 and a visitor whose conversation's skill group records with `mode`. */
   async function liveCall(mode: 'off' | 'on' | 'mandatory' = 'on', overrides: ServerOverrides['clientRecording'] = {}) {
     t = await startTestServer({}, { callRooms: new MemoryRooms(), clientRecording: { chunkMaxBytes: 256 * 1024, ...overrides } });
-    const cookie = await agentLogin(t, 'agent1@demo.visavis.local');
-    const agent = agentConnection(t, cookie);
-    await agent.conn.request({ type: 'presence.set', presence: 'online' });
-    const s = await visitorSession(t);
-    const visitor = visitorConnection(t, s.visitorToken);
+    const { cookie, agent, visitor, visitorToken, conversation } = await assignedConversation(t, { subscribe: false });
     conns.push(agent.conn, visitor.conn);
-    const { conversation } = await visitor.conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start' });
-    await waitFor(() => agent.pushes.find((m) => m.type === 'inbox.updated' && m.conversation.status === 'assigned'), 'assignment');
     // The policy is the skill group's: put the conversation in a group that records.
     const [group] = await t.server.db.query<{ id: string }>(`select id from skill_groups order by name limit 1`);
     await t.server.db.query(`update skill_groups set recording_mode = $2 where id = $1`, [group!.id, mode]);
     await t.server.db.query(`update conversations set group_id = $2 where id = $1`, [conversation.id, group!.id]);
     const { call } = await visitor.conn.request<{ call: CallView }>({ type: 'call.start', conversationId: conversation.id, media: 'video' });
     await agent.conn.request<{ join: CallJoinInfo }>({ type: 'call.accept', callId: call.id });
-    return { cookie, agent, visitorToken: s.visitorToken, callId: call.id, conversationId: conversation.id };
+    return { cookie, agent, visitorToken, callId: call.id, conversationId: conversation.id };
   }
 
   const put = (callId: string, seq: number, body: Buffer, auth: Record<string, string>, type = MIME) =>

@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallView, ConversationSummary, TimelineEvent } from '@visavis/protocol';
-import type { CallRooms } from '../src/calls/call-service.js';
-import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
-
-/** Rooms in memory: snapshots need a live call, not its media. */
-const memoryRooms = (): CallRooms => ({
-  available: () => true,
-  create: async (callId) => ({ node: 'mem-1', room: `room-${callId}` }),
-  destroy: async () => undefined,
-});
+import type { CallView, TimelineEvent } from '@visavis/protocol';
+import { agentConnection, agentLogin, assignedConversation, MemoryRooms, startTestServer, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
 
 /** A JPEG as far as any header reader goes: SOI, APP0, a baseline frame header, scan, EOI. */
 function jpeg(width: number, height: number, padding = 0): Buffer {
@@ -36,20 +28,12 @@ describe('HD snapshots (agent asks, the visitor uploads a still of its camera)',
   }, 30_000);
 
   async function liveCall(media: 'video' | 'audio' = 'video') {
-    t = await startTestServer({}, { callRooms: memoryRooms() });
-    const cookie = await agentLogin(t, 'agent1@demo.visavis.local');
-    const agent = agentConnection(t, cookie);
-    await agent.conn.request({ type: 'presence.set', presence: 'online' });
-    const s = await visitorSession(t);
-    const visitor = visitorConnection(t, s.visitorToken);
+    t = await startTestServer({}, { callRooms: new MemoryRooms() });
+    const { cookie, agent, visitor, visitorToken, conversation } = await assignedConversation(t);
     conns.push(agent.conn, visitor.conn);
-    const { conversation } = await visitor.conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start' });
-    await waitFor(() => agent.pushes.find((m) => m.type === 'inbox.updated' && m.conversation.status === 'assigned'), 'assignment');
-    visitor.conn.subscribe(conversation.id, 0);
-    agent.conn.subscribe(conversation.id, 0);
     const { call } = await visitor.conn.request<{ call: CallView }>({ type: 'call.start', conversationId: conversation.id, media });
     await agent.conn.request({ type: 'call.accept', callId: call.id });
-    return { agent, visitor, cookie, token: s.visitorToken, conversation, call };
+    return { agent, visitor, cookie, token: visitorToken, conversation, call };
   }
 
   const upload = (callId: string, requestId: string, token: string | null, body: Buffer, type = 'image/jpeg') =>

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { Connection, requestJson, type WebSocketLike } from '@visavis/client';
-import type { SequencedEvent, ServerMessage, VisitorSessionResponse } from '@visavis/protocol';
+import type { CallProfile, ConversationSummary, SequencedEvent, ServerMessage, VisitorSessionResponse } from '@visavis/protocol';
+import type { CallRooms } from '../src/calls/call-service.js';
 import { loadConfig } from '../src/config.js';
 import { DEMO_SITE_KEY } from '../src/seed.js';
 import { startServer, type RunningServer, type ServerOverrides } from '../src/server.js';
@@ -117,4 +118,48 @@ export async function rawSocket(t: TestServer, headers: Record<string, string> =
   });
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   return { ws, received, closed };
+}
+
+/**
+ * Call rooms in memory (the Janus-backed rooms are tested in the janus project): remembers each
+ * room made and whether it was asked to record, and can be switched unavailable.
+ */
+export class MemoryRooms implements CallRooms {
+  readonly live = new Set<string>();
+  readonly made: { callId: string; recordingDir: string | null }[] = [];
+  up = true;
+  get created(): number {
+    return this.made.length;
+  }
+  available(): boolean {
+    return this.up;
+  }
+  async create(callId: string, _profile: CallProfile, options: { recordingDir?: string | null } = {}) {
+    this.made.push({ callId, recordingDir: options.recordingDir ?? null });
+    const room = `room-${callId}`;
+    this.live.add(room);
+    return { node: 'mem-1', room };
+  }
+  async destroy(_node: string, room: string): Promise<void> {
+    this.live.delete(room);
+  }
+}
+
+/**
+ * agent1 online and a new visitor whose conversation agent1 was assigned, both connected and
+ * (with `subscribe`) following the conversation's events.
+ */
+export async function assignedConversation(t: TestServer, opts: { subscribe?: boolean } = {}) {
+  const cookie = await agentLogin(t, 'agent1@demo.visavis.local');
+  const agent = agentConnection(t, cookie);
+  await agent.conn.request({ type: 'presence.set', presence: 'online' });
+  const session = await visitorSession(t);
+  const visitor = visitorConnection(t, session.visitorToken);
+  const { conversation } = await visitor.conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start' });
+  await waitFor(() => agent.pushes.find((m) => m.type === 'inbox.updated' && m.conversation.status === 'assigned'), 'assignment');
+  if (opts.subscribe ?? true) {
+    visitor.conn.subscribe(conversation.id, 0);
+    agent.conn.subscribe(conversation.id, 0);
+  }
+  return { cookie, agent, visitor, visitorToken: session.visitorToken, conversation };
 }
