@@ -9,7 +9,6 @@ import { callBlock, formatDuration, liveCall, liveCalls, qualityBars, type LiveC
 import { RecBadge, RecordedLine, RecordingPaused, useRecording } from './RecordingSigns.js';
 import { ScriptPanel } from './ScriptPanel.js';
 import { SnapshotButton } from './SnapshotButton.js';
-import { RecIndicator } from './RecIndicator.js';
 
 const PROFILES: CallProfile[] = ['360p', '720p', '1080p'];
 
@@ -292,8 +291,7 @@ function CallStage({ call, snap, name }: { call: LiveCall; snap: CallSnapshot; n
             {duration}
           </span>
           <QualityBars quality={ui.quality} />
-          <RecBadge call={call} />
-          {snap.recording && <RecIndicator status={snap.recording} />}
+          <RecBadge call={call} client={snap.recording} />
         </div>
         {(ui.phase !== 'connected' || rec.starting) && (
           <div className="call-status" data-testid="call-status" data-phase={ui.phase} data-recording={rec.starting}>

@@ -83,7 +83,7 @@ export const enCall = {
   'call.snapshotAlt': "HD snapshot of the visitor's camera, {width}×{height}",
   'call.snapshotUnavailable': 'The snapshot cannot be shown',
   'sys.snapshot': 'HD snapshot from the visitor · {width}×{height}',
-  'call.rec': 'REC · browser',
+  'call.recCopy': 'browser copy',
   'call.recTitle': 'This call is also recorded in your browser and uploaded while it runs',
   'call.recStatus': '{uploaded} uploaded · {pending} pending',
   'call.recDropped': '{n} lost',

@@ -85,7 +85,7 @@ export const zhCNCall: CallDictionary = {
   'call.snapshotAlt': '访客摄像头的高清快照，{width}×{height}',
   'call.snapshotUnavailable': '无法显示该快照',
   'sys.snapshot': '访客的高清快照 · {width}×{height}',
-  'call.rec': '录制 · 浏览器',
+  'call.recCopy': '浏览器副本',
   'call.recTitle': '本通话同时在您的浏览器中录制，并在通话中持续上传',
   'call.recStatus': '已上传 {uploaded} · 待上传 {pending}',
   'call.recDropped': '丢失 {n}',

@@ -85,7 +85,7 @@ export const zhTWCall: CallDictionary = {
   'call.snapshotAlt': '訪客鏡頭的高畫質快照，{width}×{height}',
   'call.snapshotUnavailable': '無法顯示此快照',
   'sys.snapshot': '訪客的高畫質快照 · {width}×{height}',
-  'call.rec': '錄製 · 瀏覽器',
+  'call.recCopy': '瀏覽器副本',
   'call.recTitle': '本通話同時在您的瀏覽器中錄製，並在通話中持續上傳',
   'call.recStatus': '已上傳 {uploaded} · 待上傳 {pending}',
   'call.recDropped': '遺失 {n}',
