@@ -7,3 +7,4 @@ export * from './reconnect.js';
 export * from './call.js';
 export * from './call-media.js';
 export * from './call-display.js';
+export * from './call-recorder.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_RECORDING_STRINGS, localRecordingTranslator } from './i18n-local-recording.js';
-import { fitBox } from './local-recording.js';
 import { SUPPORTED_LANGUAGES } from '../shared/lang.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -22,13 +21,5 @@ describe('local recording strings', () => {
     expect(localRecordingTranslator('en')('localRecInfo', { duration: '0:12', size: '1.4' })).toBe('0:12 · 1.4 MB');
     expect(localRecordingTranslator('zh-CN')('localRecReplay')).toBe('回放');
     expect(localRecordingTranslator('xx')('localRecSave')).toBe('Save');
-  });
-});
-
-describe('fitBox', () => {
-  it('keeps the aspect, centred in the box', () => {
-    expect(fitBox(720, 1280, { x: 0, y: 0, w: 640, h: 480 })).toEqual({ x: 185, y: 0, w: 270, h: 480 });
-    expect(fitBox(1280, 720, { x: 0, y: 0, w: 640, h: 480 })).toEqual({ x: 0, y: 60, w: 640, h: 360 });
-    expect(fitBox(0, 10, { x: 0, y: 0, w: 1, h: 1 })).toBeNull();
   });
 });

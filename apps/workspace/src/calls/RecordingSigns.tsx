@@ -1,7 +1,7 @@
 import { useI18n } from '../i18n/react.js';
 import type { MessageKey } from '../i18n/index.js';
 import { VideoOffIcon } from '../components/Icons.js';
-import type { ClientRecordingStatus } from './client-recorder.js';
+import type { ClientRecordingStatus } from './chunk-uploader.js';
 import { useCall } from './callStore.js';
 import { recordingStatus, type LiveCall, type RecordingStatus } from './state.js';
 

@@ -2,7 +2,8 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import { CallSession, VisavisError } from '@visavis/client';
 import type { CallJoinInfo, CallMedia, CallProfile, CallView, RecordingState } from '@visavis/protocol';
 import type { WorkspaceStore } from '../store/workspaceStore.js';
-import { ClientRecorder, type ClientRecordingStatus } from './client-recorder.js';
+import type { ClientRecordingStatus } from './chunk-uploader.js';
+import { ClientRecorder } from './client-recorder.js';
 import {
   callReducer,
   initialCallUi,

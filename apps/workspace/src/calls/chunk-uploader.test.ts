@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkUploader, fit, type ChunkTransport, type ClientRecordingStatus } from './client-recorder.js';
+import { ChunkUploader, type ChunkTransport, type ClientRecordingStatus } from './chunk-uploader.js';
 
 /** A server in memory whose answers the test scripts: `answers` is consumed per PUT. */
 function fakeServer(answers: number[] = []) {
@@ -89,13 +89,5 @@ describe('ChunkUploader', () => {
     const s = await up.close(META);
     expect(s).toMatchObject({ state: 'done', uploaded: 1, dropped: 1 });
     expect(server.finishes).toHaveLength(1);
-  });
-});
-
-describe('fit', () => {
-  it('letterboxes and pillarboxes into the box, centred', () => {
-    expect(fit(1280, 720, { x: 0, y: 0, w: 640, h: 480 })).toEqual({ x: 0, y: 60, w: 640, h: 360 });
-    expect(fit(720, 1280, { x: 640, y: 0, w: 640, h: 480 })).toEqual({ x: 825, y: 0, w: 270, h: 480 });
-    expect(fit(0, 0, { x: 0, y: 0, w: 640, h: 480 })).toBeNull();
   });
 });
