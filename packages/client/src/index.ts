@@ -8,3 +8,4 @@ export * from './call.js';
 export * from './call-media.js';
 export * from './call-display.js';
 export * from './call-recorder.js';
+export * from './recording-status.js';

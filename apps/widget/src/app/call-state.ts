@@ -1,8 +1,8 @@
-import type { CallMedia, CallProfile, NetworkQuality, RecordingMode, RecordingState, SequencedEvent } from '@visavis/protocol';
+import type { CallMedia, CallProfile, NetworkQuality, SequencedEvent } from '@visavis/protocol';
 
 // Shared with the other app through the SDK.
-import { formatDuration } from '@visavis/client';
-export { formatDuration, qualityBars } from '@visavis/client';
+import { formatDuration, recordingOnAnswered, recordingOnRinging, type CallRecordingFields, type RecordingPush } from '@visavis/client';
+export { formatDuration, qualityBars, recordingPush, recordingStatus, type RecordingPush, type RecordingStatus } from '@visavis/client';
 
 /**
  * The visitor's side of a call, as pure data and functions (no DOM, no media), so it is
@@ -15,7 +15,8 @@ export { formatDuration, qualityBars } from '@visavis/client';
  */
 export type Party = 'visitor' | 'agent';
 
-export interface LiveCall {
+/** With its recording (its call.ringing says how the call is recorded before anyone answers; see recordingStatus). */
+export interface LiveCall extends CallRecordingFields {
   callId: string;
   media: CallMedia;
   profile: CallProfile;
@@ -23,12 +24,6 @@ export interface LiveCall {
   status: 'ringing' | 'active';
   ringingAt: string;
   answeredAt: string | null;
-  /** How the call is recorded (its call.ringing says so before anyone answers); null = not recorded. */
-  recording?: { mode: RecordingMode; dual: boolean } | null;
-  /** The server-side recording once answered: 'starting' until a `call.recording` event says otherwise. */
-  recordingState?: RecordingState | null;
-  /** Seq of the call's last `call.recording` event (0: none); a push older than it is stale. */
-  recordingSeq?: number;
 }
 
 /** Folds one timeline event into the conversation's live call (null = no call now). */
@@ -38,13 +33,11 @@ export function applyCallEvent(live: LiveCall | null, ev: SequencedEvent): LiveC
     case 'call.ringing':
       return {
         callId: e.callId, media: e.media, profile: e.profile, startedBy: e.by, status: 'ringing', ringingAt: ev.at, answeredAt: null,
-        recording: e.recording && e.recording.mode !== 'off' ? { mode: e.recording.mode, dual: e.recording.dual } : null,
-        recordingState: null,
-        recordingSeq: 0,
+        ...recordingOnRinging(e.recording),
       };
     case 'call.answered':
       return live && live.callId === e.callId
-        ? { ...live, status: 'active', answeredAt: ev.at, recordingState: live.recording ? (live.recordingState ?? 'starting') : null }
+        ? { ...live, status: 'active', answeredAt: ev.at, recordingState: recordingOnAnswered(live) }
         : live;
     case 'call.recording':
       return live && live.callId === e.callId ? { ...live, recordingState: e.state, recordingSeq: ev.seq } : live;
@@ -211,58 +204,4 @@ function callLine(n: CallNoticeData): { key: CallNoticeKey; params?: { duration:
   // either cancelled by them or not answered.
   if (n.startedBy === 'agent') return { key: 'callMissed' };
   return { key: n.reason === 'cancelled' ? 'callCancelled' : 'callNoAnswer' };
-}
-
-// ---------------------------------------------------------------- recorded calls
-
-/** A `call.recording` push, with the call's `recordingSeq` when it arrived. */
-export interface RecordingPush {
-  callId: string;
-  state: RecordingState;
-  paused: boolean;
-  seq: number;
-}
-
-/** The push as the reducer keeps it: stamped with the timeline's recording seq at that moment. */
-export function recordingPush(live: LiveCall | null, m: { callId: string; state: RecordingState; paused: boolean }): RecordingPush {
-  return { callId: m.callId, state: m.state, paused: m.paused, seq: live?.callId === m.callId ? (live.recordingSeq ?? 0) : 0 };
-}
-
-export interface RecordingStatus {
-  /** The call is recorded: the "recorded" line while it rings, the REC badge once live. */
-  recorded: boolean;
-  /** Dual recording: the visitor accepts the notice before the call rings or is answered. */
-  dual: boolean;
-  /** Mandatory or dual: the call connects only once the recording runs. */
-  required: boolean;
-  state: RecordingState | null;
-  /** Answered, waiting for the recording to run ("Starting the recording…" instead of "Connecting…"). */
-  starting: boolean;
-  /** The recording failed mid-call and the server holds the media until it resumes. */
-  paused: boolean;
-}
-
-const NOT_RECORDED: RecordingStatus = { recorded: false, dual: false, required: false, state: null, starting: false, paused: false };
-
-/**
- * Where a call's recording stands, from the timeline (which a reload replays) and the latest
- * push (which may arrive before its timeline event). A push is used until a later
- * `call.recording` event of the timeline supersedes it, so a push lost while offline cannot
- * leave a stale "paused" overlay behind.
- */
-export function recordingStatus(live: LiveCall | null, push: RecordingPush | null): RecordingStatus {
-  const rec = live?.recording;
-  if (!live || !rec) return NOT_RECORDED;
-  const required = rec.mode === 'mandatory' || rec.dual;
-  const fresh = push !== null && push.callId === live.callId && push.seq >= (live.recordingSeq ?? 0) ? push : null;
-  const state = fresh ? fresh.state : (live.recordingState ?? null);
-  const active = live.status === 'active';
-  return {
-    recorded: true,
-    dual: rec.dual,
-    required,
-    state,
-    starting: active && required && state === 'starting',
-    paused: active && (fresh ? fresh.paused : required && state === 'failed'),
-  };
 }

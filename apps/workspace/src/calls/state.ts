@@ -1,17 +1,9 @@
-import type {
-  CallMedia,
-  CallProfile,
-  ConversationSummary,
-  NetworkQuality,
-  RecordingMode,
-  RecordingState,
-  SequencedEvent,
-} from '@visavis/protocol';
+import type { CallMedia, CallProfile, ConversationSummary, NetworkQuality, RecordingState, SequencedEvent } from '@visavis/protocol';
 import type { Timeline } from '../lib/timeline.js';
 
 // Shared with the other app through the SDK.
-import { formatDuration } from '@visavis/client';
-export { formatDuration, qualityBars } from '@visavis/client';
+import { formatDuration, recordingOnAnswered, recordingOnRinging, type CallRecordingFields } from '@visavis/client';
+export { formatDuration, qualityBars, recordingPush, recordingStatus, type RecordingPush, type RecordingStatus } from '@visavis/client';
 
 /**
  * The agent's side of calls as pure functions (unit-tested): which call rings or runs in a
@@ -20,7 +12,8 @@ export { formatDuration, qualityBars } from '@visavis/client';
  */
 export type Party = 'visitor' | 'agent';
 
-export interface LiveCall {
+/** With its recording (from its call.ringing and call.recording events; see recordingStatus). */
+export interface LiveCall extends CallRecordingFields {
   conversationId: string;
   callId: string;
   media: CallMedia;
@@ -29,12 +22,6 @@ export interface LiveCall {
   status: 'ringing' | 'active';
   ringingAt: string;
   answeredAt: string | null;
-  /** How the call is recorded (from its call.ringing); null = not recorded. */
-  recording?: { mode: RecordingMode; dual: boolean } | null;
-  /** The server-side recording once answered: 'starting' until a `call.recording` event says otherwise. */
-  recordingState?: RecordingState | null;
-  /** Seq of the call's last `call.recording` event (0: none); a push older than it is stale. */
-  recordingSeq?: number;
 }
 
 /** The call ringing or live in a conversation now, from its events (null = none). */
@@ -52,17 +39,14 @@ export function liveCallOf(conversationId: string, events: readonly SequencedEve
         status: 'ringing',
         ringingAt: ev.at,
         answeredAt: null,
-        recording:
-          e.recording && e.recording.mode !== 'off' ? { mode: e.recording.mode, dual: e.recording.dual } : null,
-        recordingState: null,
-        recordingSeq: 0,
+        ...recordingOnRinging(e.recording),
       };
     } else if (e.type === 'call.answered' && live !== null && live.callId === e.callId) {
       const answered: LiveCall = {
         ...live,
         status: 'active',
         answeredAt: ev.at,
-        recordingState: live.recording ? (live.recordingState ?? 'starting') : null,
+        recordingState: recordingOnAnswered(live),
       };
       live = answered;
     } else if (e.type === 'call.recording' && live !== null && live.callId === e.callId) {
@@ -240,73 +224,6 @@ export function callEndedLine(
 }
 
 // ---------------------------------------------------------------- recorded calls
-
-/** A `call.recording` push, with the call's `recordingSeq` when it arrived. */
-export interface RecordingPush {
-  callId: string;
-  state: RecordingState;
-  paused: boolean;
-  seq: number;
-}
-
-/** The push as the store keeps it: stamped with the timeline's recording seq at that moment. */
-export function recordingPush(
-  live: LiveCall | null,
-  m: { callId: string; state: RecordingState; paused: boolean },
-): RecordingPush {
-  return {
-    callId: m.callId,
-    state: m.state,
-    paused: m.paused,
-    seq: live?.callId === m.callId ? (live.recordingSeq ?? 0) : 0,
-  };
-}
-
-export interface RecordingStatus {
-  /** The call is recorded: a line while it rings, the REC badge once live. */
-  recorded: boolean;
-  /** Dual recording (雙錄): notice acknowledged by the visitor, script steps marked. */
-  dual: boolean;
-  /** Mandatory or dual: the call connects only once the recording runs. */
-  required: boolean;
-  state: RecordingState | null;
-  /** Answered, waiting for the recording to run ("Starting the recording…"). */
-  starting: boolean;
-  /** The recording failed mid-call and the server holds the media until it resumes. */
-  paused: boolean;
-}
-
-const NOT_RECORDED: RecordingStatus = {
-  recorded: false,
-  dual: false,
-  required: false,
-  state: null,
-  starting: false,
-  paused: false,
-};
-
-/**
- * Where a call's recording stands, from the timeline (replayed after a reload) and the latest
- * push (which may arrive before its timeline event). The push counts until a later
- * `call.recording` event supersedes it, so a push lost while offline leaves no stale overlay.
- */
-export function recordingStatus(live: LiveCall | null, push: RecordingPush | null): RecordingStatus {
-  const rec = live?.recording;
-  if (!live || !rec) return NOT_RECORDED;
-  const required = rec.mode === 'mandatory' || rec.dual;
-  const fresh =
-    push !== null && push.callId === live.callId && push.seq >= (live.recordingSeq ?? 0) ? push : null;
-  const state = fresh ? fresh.state : (live.recordingState ?? null);
-  const active = live.status === 'active';
-  return {
-    recorded: true,
-    dual: rec.dual,
-    required,
-    state,
-    starting: active && required && state === 'starting',
-    paused: active && (fresh ? fresh.paused : required && state === 'failed'),
-  };
-}
 
 /** The timeline line of a `call.recording` event (none for 'starting' / 'off'). */
 export function recordingLineKey(state: RecordingState): 'sys.recordingRunning' | 'sys.recordingFailed' | null {
