@@ -3,14 +3,15 @@
 // video and audio as long as the call and one file per party; the agent plays it back in the
 // workspace. A dual-recording (雙錄) call refuses to connect when recording cannot start.
 // Figures (recording start delay, post-processing time per call minute) are printed.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { probeMedia } from '../apps/server/src/recording/tools.js';
-import { AGENT1, PHONE, closeSide, loginAgent, openConversation, openWidget, startConversation, waitFor, type Side } from './harness/chat.js';
+import type { Page } from 'playwright-core';
+import { AGENT1, PHONE, closeSide, loginAgent, openConversation, openWidget, startConversation, waitFor, type Scope, type Side } from './harness/chat.js';
 import { adminApi, type AdminApi } from './harness/routing.js';
-import { expectGrowing, janusUnavailableReason, received, startCallEnv, trackPeerConnections, type CallEnv } from './harness/call.js';
+import { expectGrowing, growthOver, janusUnavailableReason, received, startCallEnv, trackPeerConnections, type CallEnv } from './harness/call.js';
 
 const unavailable = await janusUnavailableReason();
 if (unavailable && process.env.CI) throw new Error(`the recording e2e suite cannot run: ${unavailable}`);
@@ -85,6 +86,16 @@ describe.skipIf(unavailable)('call recording through Janus', () => {
     return { visitor, id };
   }
 
+  /** Dual recording: the visitor calls, must agree to the recording notice first; the agent answers. */
+  async function callAgreeingToNotice(v: Scope, a: Page, id: string): Promise<void> {
+    await v.getByTestId('call-start-video').click();
+    await v.getByTestId('recording-notice').waitFor();
+    await v.getByTestId('recording-notice-agree').click();
+    const card = a.locator(`[data-testid=call-incoming][data-conversation-id="${id}"]`);
+    await card.waitFor();
+    await card.getByTestId('call-accept').click();
+  }
+
   test('a recorded 20 s call yields a composite and per-party files; the agent plays it back', { timeout: 180_000 }, async () => {
     await setPolicy({ mode: 'mandatory', dual: false, script: [] });
     const { visitor, id } = await visitorInChat('Please record this call.');
@@ -134,6 +145,7 @@ describe.skipIf(unavailable)('call recording through Janus', () => {
     const info = await probeMedia(await download(composite), '/usr/bin/ffprobe', { deadline: Date.now() + 30_000 });
     expect(info.hasVideo).toBe(true);
     expect(info.hasAudio).toBe(true);
+    console.log(`[recording e2e] composite ${info.width}x${info.height}, ${info.durationMs} ms for a call of ${callMs} ms`);
     expect(Math.abs(info.durationMs - callMs), `composite ${info.durationMs} ms vs call ${callMs} ms`).toBeLessThanOrEqual(1000);
     // Side by side: twice as wide as one party's tile.
     expect(info.width! / info.height!).toBeGreaterThan(1.7);
@@ -160,6 +172,53 @@ describe.skipIf(unavailable)('call recording through Janus', () => {
     await a.getByTestId('recordings-dialog').waitFor({ state: 'detached' });
   });
 
+  test('dual recording: notice, script steps marked on the recording clock, media paused while recording stalls', { timeout: 150_000 }, async () => {
+    await setPolicy({ mode: 'mandatory', dual: true, script: ['Read the risk disclosure', 'Confirm the customer understood'] });
+    const { visitor, id } = await visitorInChat('I would like to subscribe to the fund.');
+    const v = visitor.scope;
+    const a = agent.page;
+    await callAgreeingToNotice(v, a, id);
+    await expectGrowing(a, 'video frames the agent decodes', (r) => r.videoFramesDecoded, 20);
+    await expectGrowing(v, 'video frames the visitor decodes', (r) => r.videoFramesDecoded, 20);
+    for (const scope of [v, a]) {
+      await waitFor('the REC badge to show recording', () => scope.getByTestId('rec-badge').getAttribute('data-state'), (s) => s === 'running');
+    }
+
+    // The agent reads the first step and marks it done: a mark stamped on the recording's clock.
+    const panel = a.getByTestId('script-panel');
+    await panel.waitFor();
+    await panel.getByTestId('script-step').first().getByTestId('script-step-done').click();
+    await waitFor('the step checked off', () => panel.getByTestId('script-step').first().getAttribute('data-done'), (d) => d === 'true');
+    const { events } = await admin.call<{ events: { event: { type: string; callId?: string } }[] }>('GET', `/api/conversations/${id}/events`);
+    const callId = events.map((e) => e.event).find((e) => e.type === 'call.ringing')!.callId!;
+    const { marks } = await admin.call<{ marks: { atMs: number; label: string }[] }>('GET', `/api/calls/${callId}/marks`);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]!.label).toContain('Read the risk disclosure');
+    expect(marks[0]!.atMs).toBeGreaterThan(0);
+
+    // The recording stops growing (its directory taken away, as a full or failed disk would look
+    // to the server): both sides are told, and Janus holds the media between them.
+    const dir = path.join(rawRoot, 'raw', callId);
+    await rename(dir, `${dir}.away`);
+    for (const scope of [v, a]) await scope.getByTestId('recording-paused').waitFor({ timeout: 15_000 });
+    await new Promise((r) => setTimeout(r, 1500)); // let frames in flight drain
+    expect(await growthOver(a, (r) => r.videoFramesDecoded, 2000), 'no video reaches the agent while paused').toBeLessThanOrEqual(2);
+    expect(await growthOver(v, (r) => r.videoFramesDecoded, 2000), 'no video reaches the visitor while paused').toBeLessThanOrEqual(2);
+
+    // It grows again: the pause lifts and media flows both ways.
+    await rename(`${dir}.away`, dir);
+    for (const scope of [v, a]) await scope.getByTestId('recording-paused').waitFor({ state: 'hidden', timeout: 15_000 });
+    await expectGrowing(a, 'video the agent decodes after the resume', (r) => r.videoFramesDecoded, 20);
+    await expectGrowing(v, 'video the visitor decodes after the resume', (r) => r.videoFramesDecoded, 20);
+    const states = (await admin.call<{ events: { event: { type: string; state?: string } }[] }>('GET', `/api/conversations/${id}/events`)).events
+      .map((e) => e.event)
+      .filter((e) => e.type === 'call.recording')
+      .map((e) => e.state);
+    expect(states).toEqual(['running', 'failed', 'running']);
+    await a.getByTestId('call-hangup').click();
+    await a.getByTestId('call-panel').waitFor({ state: 'detached' });
+  });
+
   test('dual recording: the call is refused when recording cannot start', { timeout: 120_000 }, async () => {
     await setPolicy({ mode: 'mandatory', dual: true, script: ['Read the risk disclosure', 'Confirm the customer understood'] });
     // The raw recording root becomes a plain file: no call directory can be made under it.
@@ -170,13 +229,7 @@ describe.skipIf(unavailable)('call recording through Janus', () => {
       const { visitor, id } = await visitorInChat('I want to buy the fund.');
       const v = visitor.scope;
       const a = agent.page;
-      await v.getByTestId('call-start-video').click();
-      // Dual recording: the visitor must agree to the recording notice before it rings.
-      await v.getByTestId('recording-notice').waitFor();
-      await v.getByTestId('recording-notice-agree').click();
-      const card = a.locator(`[data-testid=call-incoming][data-conversation-id="${id}"]`);
-      await card.waitFor();
-      await card.getByTestId('call-accept').click();
+      await callAgreeingToNotice(v, a, id);
       const { events } = await waitFor(
         'the call to end as recording failed',
         () => admin.call<{ events: { event: { type: string; reason?: string } }[] }>('GET', `/api/conversations/${id}/events`),
