@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { probeMedia } from '../apps/server/src/recording/tools.js';
 import type { Page } from 'playwright-core';
-import { AGENT1, PHONE, closeSide, loginAgent, openConversation, openWidget, startConversation, waitFor, type Scope, type Side } from './harness/chat.js';
+import { AGENT1, PHONE, closeSide, loginAgent, openConversation, openWidget, startConversation, waitConnected, waitFor, type Scope, type Side } from './harness/chat.js';
 import { adminApi, type AdminApi } from './harness/routing.js';
 import { expectGrowing, growthOver, janusUnavailableReason, received, startCallEnv, trackPeerConnections, type CallEnv } from './harness/call.js';
 
@@ -246,5 +246,32 @@ describe.skipIf(unavailable)('call recording through Janus', () => {
     } finally {
       await rm(raw, { force: true });
     }
+  });
+
+  test('the demo page’s wealth-adviser button leads to the seeded dual-recording group', async () => {
+    // General records nothing now: a notice can only come from the Wealth group's policy.
+    await setPolicy({ mode: 'off', dual: false, script: [] });
+    const context = await env.browser.newContext(PHONE);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
+    await page.goto(`${env.server.url}/demo`);
+    await page.waitForFunction(() => (window as { Visavis?: { loaded?: boolean } }).Visavis?.loaded === true);
+    await page.locator('#wealth-adviser').click();
+    const frame = await (await page.getByTestId('chat-frame').elementHandle())?.contentFrame();
+    if (!frame) throw new Error('the widget iframe has no frame');
+    await waitConnected(frame);
+    const visitor: Side = { context, page, scope: frame, errors };
+    sides.push(visitor);
+    await startConversation(visitor, agent, 'I would like to subscribe to the Balanced Growth Fund.');
+    const { groups } = await admin.call<{ groups: { name: string; mode: string; dual: boolean; script: string[] }[] }>('GET', '/api/admin/recording-policies');
+    const wealth = groups.find((g) => g.name.startsWith('Wealth'))!;
+    expect(wealth).toMatchObject({ mode: 'mandatory', dual: true });
+    expect(wealth.script.length).toBeGreaterThan(0);
+    // The conversation is in that group: calling needs the visitor's agreement to the notice.
+    await frame.getByTestId('call-start-video').click();
+    await frame.getByTestId('recording-notice').waitFor();
+    await frame.getByTestId('recording-notice-cancel').click();
+    await frame.getByTestId('recording-notice').waitFor({ state: 'hidden' });
   });
 });

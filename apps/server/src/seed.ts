@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@visavis/protocol';
-import type { Database } from './ports/database.js';
+import type { Database, SqlExecutor } from './ports/database.js';
 import { hashPassword } from './security/passwords.js';
+import { defaultRoutingConfig, RoutingConfigs } from './routing/routing-configs.js';
 import { AgentStore } from './stores/agent-store.js';
 import { OrgStore, type OrgRow } from './stores/org-store.js';
 
@@ -35,14 +36,40 @@ export async function seedDemo(db: Database, password: string): Promise<{ org: O
       ['General 综合业务', ['agent1@demo.visavis.local', 'agent2@demo.visavis.local']],
       ['Wealth 财富管理', ['agent1@demo.visavis.local']],
     ];
+    const groupIds: string[] = [];
     for (const [name, members] of groups) {
       const id = randomUUID();
+      groupIds.push(id);
       await tx.query('insert into skill_groups (id, org_id, name) values ($1, $2, $3)', [id, o.id, name]);
       for (const m of members) {
         await tx.query('insert into skill_group_members (org_id, group_id, agent_id) values ($1, $2, $3)', [o.id, id, ids[m]]);
       }
     }
+    await seedWealthDualRecording(tx, o.id, groupIds[1]!);
     return o;
   });
   return { org, created: true };
+}
+
+/**
+ * The demo page's "wealth adviser" button opens the widget with entry point `wealth`, which routes
+ * into the Wealth group; fund sales are recorded in dual-recording mode (雙錄) with a short script,
+ * so a first start shows the notice, the script and the recording without any set-up.
+ */
+async function seedWealthDualRecording(tx: SqlExecutor, orgId: string, wealthId: string): Promise<void> {
+  const script = [
+    'Confirm the customer’s identity · 核实客户身份',
+    'Read out the product’s risk level (R3) · 宣读产品风险等级（R3）',
+    'Explain that capital and returns are not guaranteed · 说明本金与收益不保证',
+    'Ask for the customer’s explicit consent · 征得客户明确同意',
+  ];
+  await tx.query(
+    `update skill_groups set recording_mode = 'mandatory', dual_recording = true, recording_script = $2 where id = $1`,
+    [wealthId, JSON.stringify(script)],
+  );
+  const base = defaultRoutingConfig();
+  await RoutingConfigs.put(tx, orgId, 'wealth', {
+    ...base,
+    policy: { ...base.policy, chain: [{ kind: 'skill-rules', rules: [], defaultGroupId: wealthId }, { kind: 'least-loaded' }] },
+  });
 }
