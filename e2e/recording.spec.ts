@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { probeMedia } from '../apps/server/src/recording/tools.js';
 import type { Page } from 'playwright-core';
+import type { RecordingView } from '@visavis/protocol';
 import { AGENT1, PHONE, closeSide, loginAgent, openConversation, openWidget, startConversation, waitConnected, waitFor, type Scope, type Side } from './harness/chat.js';
 import { adminApi, type AdminApi } from './harness/routing.js';
 import { expectGrowing, growthOver, janusUnavailableReason, received, startCallEnv, trackPeerConnections, type CallEnv } from './harness/call.js';
@@ -16,16 +17,6 @@ import { expectGrowing, growthOver, janusUnavailableReason, received, startCallE
 const unavailable = await janusUnavailableReason();
 if (unavailable && process.env.CI) throw new Error(`the recording e2e suite cannot run: ${unavailable}`);
 if (unavailable) console.warn(`[recording e2e] skipped: ${unavailable}`);
-
-interface RecordingView {
-  id: string;
-  callId: string;
-  kind: 'composite' | 'participant' | 'client' | 'snapshot';
-  party: 'agent' | 'visitor' | null;
-  mime: string;
-  size: number;
-  durationMs: number | null;
-}
 
 let env: CallEnv;
 let admin: AdminApi;

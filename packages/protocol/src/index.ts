@@ -5,3 +5,4 @@ export * from './ws.js';
 export * from './http.js';
 export * from './routing.js';
 export * from './call.js';
+export * from './recording.js';

@@ -10,7 +10,6 @@ import type { Principal } from '../services/principal.js';
 import { OutboxStore } from '../stores/outbox-store.js';
 import { actorOf, SYSTEM_ACTOR, type AuditActor } from './audit-log.js';
 import { ClientRecordingStore, type UploadRow } from './client-recording-store.js';
-import { recordingPolicyForConversation } from './recording-policy.js';
 import { CallFactsStore, RecordingStore, type CallFacts, type RecordingParty } from './recording-store.js';
 import { toRecordingView, type RecordingService, type RecordingView } from './recording-service.js';
 
@@ -98,7 +97,8 @@ export class ClientRecordingService {
   }
 
   private async assertRecorded(call: CallFacts): Promise<void> {
-    const mode = (await ClientRecordingStore.callPolicyMode(this.db, call.id)) ?? (await recordingPolicyForConversation(this.db, call.conversation_id)).mode;
+    // The policy the call started with (CallService copies it onto the call); none = not recorded.
+    const mode = (await ClientRecordingStore.callPolicyMode(this.db, call.id)) ?? 'off';
     if (mode === 'off') throw new AppError('FORBIDDEN', 'This call is not recorded.');
   }
 

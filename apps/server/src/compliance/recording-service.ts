@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { RecordingView, SignedUrl } from '@visavis/protocol';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -36,22 +37,7 @@ export const RegisterRecording = z
   });
 export type RegisterRecording = z.input<typeof RegisterRecording>;
 
-export interface RecordingView {
-  id: string;
-  callId: string;
-  conversationId: string;
-  kind: RecordingRow['kind'];
-  party: RecordingRow['party'];
-  mime: string;
-  size: number;
-  sha256: string;
-  durationMs: number | null;
-  startedAt: string | null;
-  createdAt: string;
-  retentionUntil: string;
-  deletedAt: string | null;
-  deletedReason: string | null;
-}
+export type { RecordingView };
 
 const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -171,7 +157,7 @@ export class RecordingService {
   }
 
   /** A short-lived link for <video src> (play) or a download, bound to this agent. */
-  async mediaUrl(p: Principal, recordingId: string, mode: MediaMode): Promise<{ url: string; expiresAt: string }> {
+  async mediaUrl(p: Principal, recordingId: string, mode: MediaMode): Promise<SignedUrl> {
     const { row, agent } = await this.readable(p, recordingId);
     return this.urls.sign(mode, row.id, agent.agentId);
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordingKind } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 
-export type RecordingKind = 'composite' | 'participant' | 'client' | 'snapshot';
+export type { RecordingKind };
 export type RecordingParty = 'agent' | 'visitor';
 
 export interface RecordingRow {

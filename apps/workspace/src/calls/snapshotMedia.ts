@@ -1,4 +1,5 @@
 import { requestJson } from '@visavis/client';
+import type { SignedUrl } from '@visavis/protocol';
 
 /**
  * An HD snapshot's image for the agent: a signed play link (POST /api/recordings/:id/url), then
@@ -9,7 +10,7 @@ import { requestJson } from '@visavis/client';
 const cache = new Map<string, Promise<string>>();
 
 async function load(recordingId: string): Promise<string> {
-  const { url } = await requestJson<{ url: string; expiresAt: string }>(
+  const { url } = await requestJson<SignedUrl>(
     { baseUrl: '' },
     'POST',
     `/api/recordings/${encodeURIComponent(recordingId)}/url`,

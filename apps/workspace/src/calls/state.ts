@@ -1,4 +1,4 @@
-import type { CallMedia, CallProfile, ConversationSummary, NetworkQuality, RecordingState, SequencedEvent } from '@visavis/protocol';
+import type { CallMark, CallMedia, CallProfile, ConversationSummary, NetworkQuality, RecordingState, SequencedEvent } from '@visavis/protocol';
 import type { Timeline } from '../lib/timeline.js';
 
 // Shared with the other app through the SDK.
@@ -232,13 +232,7 @@ export function recordingLineKey(state: RecordingState): 'sys.recordingRunning' 
 
 // ---------------------------------------------------------------- script marks
 
-export interface CallMark {
-  id: string;
-  atMs: number;
-  label: string;
-  createdBy: string | null;
-  createdAt: string;
-}
+export type { CallMark } from '@visavis/protocol';
 
 /** The mark label of script step `index` (0-based): "2. Read the risk disclosure", at most 200 characters. */
 export function stepLabel(index: number, text: string): string {

@@ -11,7 +11,8 @@ import { visitorLabel } from './ConversationList.js';
 import { MessageList } from './MessageList.js';
 import { ChatIcon, ClockIcon, TransferIcon } from './Icons.js';
 import { TransferDialog } from './TransferDialog.js';
-import { CallButtons, CallPanel } from '../calls/CallPanel.js';
+import { CallButtons } from '../calls/CallButtons.js';
+import { CallPanel } from '../calls/CallPanel.js';
 import { RecordingsButton } from '../recordings/RecordingsDialog.js';
 
 interface Props {

@@ -1,41 +1,7 @@
-import type { RecordingMode, RecordingPolicy } from '@visavis/protocol';
+import type { CallMark, RecordingMode, RecordingPolicy, RecordingView, SignedUrl } from '@visavis/protocol';
+
+export type { CallMark, RecordingView, SignedUrl };
 import { call } from '../routing/api.js';
-
-/**
- * The recordings catalog as the server answers it (apps/server/src/compliance/recording-service.ts,
- * `RecordingView`; docs/compliance.md). Mirrored here: the workspace must not import the server.
- */
-export interface RecordingView {
-  id: string;
-  callId: string;
-  conversationId: string;
-  kind: 'composite' | 'participant' | 'client' | 'snapshot';
-  party: 'agent' | 'visitor' | null;
-  mime: string;
-  size: number;
-  sha256: string;
-  durationMs: number | null;
-  startedAt: string | null;
-  createdAt: string;
-  retentionUntil: string;
-  deletedAt: string | null;
-  deletedReason: string | null;
-}
-
-/** A script mark of a call: `atMs` from the start of the call's recording. */
-export interface CallMark {
-  id: string;
-  atMs: number;
-  label: string;
-  createdBy: string | null;
-  createdAt: string;
-}
-
-/** A short-lived signed link to a recording's bytes (15 minutes, bound to this agent's session). */
-export interface SignedUrl {
-  url: string;
-  expiresAt: string;
-}
 
 export interface GroupRecordingPolicy extends RecordingPolicy {
   id: string;
