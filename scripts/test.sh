@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of the repository, in this order:
-#   setup (scripts/setup.sh --test), typecheck, lint, vitest projects unit, store, server, janus, e2e
+#   setup (scripts/setup.sh --test), typecheck, lint, vitest projects unit, store, server, janus, e2e,
+#   then the unit and server projects again on Node.js 24 (scripts/node24.sh fetches it when the
+#   machine's node is another version), so both supported versions are tested
 # and ends with one line "N passed, N failed" (tests summed over the vitest projects; a
 # failed setup, typecheck or lint counts as one failure each). Exits non-zero if anything failed.
 #
@@ -105,12 +107,16 @@ ensure_test_database() {
   start_throwaway_pg
 }
 
-# project NAME: one vitest project; its counts come from vitest's JSON report.
+# project NAME [NODE]: one vitest project, run by NODE (default: the node on PATH); its counts
+# come from vitest's JSON report.
 project() {
-  local name=$1 json="$results/$1.json" rc counts passed failed
-  step "vitest project $name"
+  local name=$1 node_bin=${2:-node} label=$1 json rc counts passed failed
+  [ -n "${2:-}" ] && label="$name (Node $("$node_bin" -p 'process.versions.node'))"
+  json="$results/$name${2:+-alt}.json"
+  step "vitest project $label"
   rm -f "$json"
-  npx vitest run --project "$name" --reporter=default --reporter=json --outputFile.json="$json"
+  "$node_bin" node_modules/vitest/vitest.mjs run --project "$name" --reporter=default --reporter=json \
+    --outputFile.json="$json"
   rc=$?
   if [ -f "$json" ]; then
     # Failed tests, plus files that failed with no failed test (import error, failing hook).
@@ -128,7 +134,7 @@ project() {
   if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
   total_passed=$((total_passed + passed))
   total_failed=$((total_failed + failed))
-  report+=("$name: $passed passed / $failed failed$([ "$rc" != 0 ] && echo " (vitest exit $rc)")")
+  report+=("$label: $passed passed / $failed failed$([ "$rc" != 0 ] && echo " (vitest exit $rc)")")
 }
 
 step "setup: bash scripts/setup.sh --test"
@@ -159,6 +165,16 @@ project server
 # Real Janus in network namespaces of the tests' own (root needed; see docs/media.md).
 project janus
 project e2e
+# Node 24 LTS as well (Node 20 reached its end of life on 2026-04-30): the suites that exercise the
+# server's own code without a browser.
+step "Node.js 24 for the second run"
+if node24=$(bash scripts/node24.sh); then
+  project unit "$node24"
+  project server "$node24"
+else
+  report+=("Node 24: FAILED (scripts/node24.sh could not provide it)")
+  total_failed=$((total_failed + 1))
+fi
 
 step "summary ($(($(date +%s) - started)) s)"
 printf '  %s\n' "${report[@]}"
