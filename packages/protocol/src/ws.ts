@@ -87,7 +87,10 @@ export type ServerMessage =
   | { type: 'error'; rid?: string; code: ErrorCode; message: string; details?: unknown }
   | ({ type: 'conversation.event' } & SequencedEvent)
   | { type: 'typing'; conversationId: string; by: 'visitor' | 'agent'; typing: boolean }
-  /** Agent inbox changes: a conversation was assigned to, or closed for, this agent. */
+  /**
+   * Agent inbox changes: a conversation was assigned to, or closed for, this agent. Supervisors
+   * and admins get every change in their organisation, waiting and ringing conversations too.
+   */
   | { type: 'inbox.updated'; conversation: ConversationSummary }
   | { type: 'presence.changed'; agentId: string; presence: z.infer<typeof Presence> }
   /** Position within the conversation's skill group, estimated wait, and whether it is closed now. */

@@ -8,8 +8,12 @@ export interface BusTopics {
   /** A stored timeline event; subscribers of the conversation get it in seq order. */
   'conversation.event': SequencedEvent & { orgId: string };
   'conversation.typing': { orgId: string; conversationId: string; by: 'visitor' | 'agent'; typing: boolean };
-  /** An agent's inbox changed (assigned, closed, reassigned). */
-  'agent.inbox': { orgId: string; agentId: string; conversation: ConversationSummary };
+  /**
+   * An agent's inbox changed (assigned, closed, reassigned); every supervisor of the organisation
+   * hears it too. agentId null: a conversation nobody holds changed (started waiting, offered,
+   * re-queued, closed while waiting), for supervisors only.
+   */
+  'agent.inbox': { orgId: string; agentId: string | null; conversation: ConversationSummary };
   'agent.presence': { orgId: string; agentId: string; presence: Presence };
   'queue.position': {
     orgId: string; conversationId: string; visitorId: string; position: number; etaSeconds: number | null; closed: boolean;

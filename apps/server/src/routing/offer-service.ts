@@ -107,6 +107,7 @@ export class OfferService {
     await CapacityStore.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: status, now });
     await OutboxStore.add(tx, o.org_id, 'routing.agent_available', { orgId: o.org_id, agentId: o.agent_id });
     fx.outboxWritten = true;
+    fx.inboxChanged(o.org_id, null, o.conversation_id); // supervisors: waiting again, no longer ringing
     this.ended(fx, o, status);
   }
 

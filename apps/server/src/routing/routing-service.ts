@@ -165,6 +165,7 @@ export class RoutingService {
         await OutboxStore.add(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
         fx.outboxWritten = true;
         fx.after.push(async () => this.bus.publish('agent.offer', await offerPush(this.db, offer)));
+        fx.inboxChanged(orgId, null, c.id); // supervisors: now ringing for someone
         return 'offered';
       }
       await OfferStore.create(tx, {

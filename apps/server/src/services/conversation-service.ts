@@ -63,6 +63,8 @@ export class ConversationService {
         assertTransition(c.status, 'queued');
         await ConversationStore.setStatus(tx, c.id, { status: 'queued', now });
         fx.event(p.orgId, await EventStore.append(tx, at, { type: 'conversation.queued', reason: 'waiting for an agent' }));
+        // Supervisors watching the organisation see the new waiting visitor at once.
+        fx.inboxChanged(p.orgId, null, c.id);
         await OutboxStore.add(tx, p.orgId, 'routing.conversation_queued', { orgId: p.orgId, conversationId: c.id });
         fx.outboxWritten = true;
         if (opts.pageUrl || opts.language) {

@@ -6,7 +6,8 @@ import { ConversationStore } from '../stores/conversation-store.js';
 /** What a transaction wants published once it has committed (never before: no phantom pushes). */
 export class Effects {
   readonly events: (SequencedEvent & { orgId: string })[] = [];
-  readonly inbox: { orgId: string; agentId: string; conversationId: string }[] = [];
+  /** agentId null: nobody holds the conversation (queued, offered); only supervisors hear of it. */
+  readonly inbox: { orgId: string; agentId: string | null; conversationId: string }[] = [];
   outboxWritten = false;
   /** Work to run after commit (pushes that need data read outside the transaction). */
   readonly after: (() => Promise<void>)[] = [];
@@ -16,7 +17,15 @@ export class Effects {
     return e;
   }
   inboxChanged(orgId: string, agentId: string | null, conversationId: string): void {
-    if (agentId) this.inbox.push({ orgId, agentId, conversationId });
+    const same = (i: { agentId: string | null; conversationId: string }) => i.conversationId === conversationId;
+    // Supervisors receive every agent's inbox push, so an unowned entry adds nothing next to an
+    // owned one for the same conversation; duplicates in one transaction are pushed once.
+    if (this.inbox.some((i) => same(i) && (i.agentId === agentId || (agentId === null && i.agentId !== null)))) return;
+    if (agentId !== null) {
+      const unowned = this.inbox.findIndex((i) => same(i) && i.agentId === null);
+      if (unowned >= 0) this.inbox.splice(unowned, 1);
+    }
+    this.inbox.push({ orgId, agentId, conversationId });
   }
 }
 
