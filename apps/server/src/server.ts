@@ -89,7 +89,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const uow = new UnitOfWork(db, bus, kick);
   const urls = new BlobUrls(signer, () => clock.now().getTime());
   const compliance = await createCompliance({
-    db, blobs, signer, clock, onError: reportError,
+    db, blobs, signer, clock, bus, onError: reportError,
     settings: {
       defaultRetentionDays: config.RECORDING_RETENTION_DAYS,
       recordingMaxBytes: config.RECORDING_MAX_MB * 1024 * 1024,

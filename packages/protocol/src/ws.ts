@@ -4,6 +4,7 @@ import { ClientMsgId, Id, Language, Presence, Seq, SequencedEvent, ConversationS
 import type { ErrorCode } from './errors.js';
 import type { OfferView } from './routing.js';
 import { callCommands, type CallServerMessage } from './call.js';
+import type { RecordingView } from './recording.js';
 import { Channel, Media } from './routing.js';
 
 /**
@@ -92,6 +93,8 @@ export type ServerMessage =
    * and admins get every change in their organisation, waiting and ringing conversations too.
    */
   | { type: 'inbox.updated'; conversation: ConversationSummary }
+  /** A recording (or snapshot) of a call was stored; sent to the agents who may see it. */
+  | { type: 'recording.ready'; recording: RecordingView }
   | { type: 'presence.changed'; agentId: string; presence: z.infer<typeof Presence> }
   /** Position within the conversation's skill group, estimated wait, and whether it is closed now. */
   | { type: 'queue.position'; conversationId: string; position: number; etaSeconds: number | null; closed: boolean }

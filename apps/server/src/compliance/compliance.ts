@@ -1,6 +1,7 @@
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
+import type { EventBus } from '../ports/event-bus.js';
 import type { TokenSigner } from '../security/tokens.js';
 import { AuditLog } from './audit-log.js';
 import { EvidenceService } from './evidence-service.js';
@@ -32,6 +33,8 @@ export async function createCompliance(deps: {
   blobs: BlobStore;
   signer: TokenSigner;
   clock: Clock;
+  /** Realtime pushes (recording.ready); absent in store-level tests. */
+  bus?: EventBus;
   settings: ComplianceSettings;
   onError: (e: unknown, what: string) => void;
 }): Promise<Compliance> {
@@ -41,7 +44,7 @@ export async function createCompliance(deps: {
   const recordings = new RecordingService(db, blobs, audit, urls, clock, {
     maxBytes: settings.recordingMaxBytes,
     defaultRetentionDays: settings.defaultRetentionDays,
-  });
+  }, deps.bus ?? null);
   const key = await loadSigningKey(db, settings.evidenceKeyFile);
   const evidence = new EvidenceService(db, blobs, audit, recordings, urls, key, clock, settings.defaultRetentionDays);
   const retention = new RetentionJob(db, blobs, audit, clock, (e) => deps.onError(e, 'retention job'));

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
+import type { EventBus } from '../ports/event-bus.js';
 import { isSupervisor, type AgentPrincipal, type Principal } from '../services/principal.js';
 import { actorOf, SYSTEM_ACTOR, type AuditActor, type AuditLog } from './audit-log.js';
 import { decideRange, rangeStillApplies } from './http-range.js';
@@ -84,6 +85,8 @@ export class RecordingService {
   ) {}
 
   /** The call, if the principal may see its recordings (see assertCallAccess). */
+    /** Optional so store-level tests can build the service without realtime. */
+    private readonly bus: EventBus | null = null,
   async access(p: Principal, callId: string, db: SqlExecutor = this.db): Promise<{ call: CallFacts; agent: AgentPrincipal }> {
     if (p.kind === 'visitor') throw new AppError('FORBIDDEN', 'Recordings are not available to visitors.');
     const call = await CallFactsStore.byId(db, callId);
@@ -121,7 +124,9 @@ export class RecordingService {
         );
         return created;
       });
-      return toRecordingView(row);
+      const view = toRecordingView(row);
+      await this.announce(call, view);
+      return view;
     } catch (e) {
       await this.blobs.delete(key).catch(() => {});
       throw e;
@@ -131,6 +136,16 @@ export class RecordingService {
   async listForCall(p: Principal, callId: string): Promise<RecordingView[]> {
     const { call } = await this.access(p, callId);
     return (await RecordingStore.forCall(this.db, call.id)).map(toRecordingView);
+  /**
+   * Tells an open Recordings dialog that a file arrived (post-processing ends minutes after the
+   * call). Only those assertCallAccess admits hear it; a lost push costs a reopen, never data.
+   */
+  private async announce(call: CallFacts, recording: RecordingView): Promise<void> {
+    if (!this.bus) return;
+    const agentIds = [...new Set([call.agent_id, call.conversation_agent_id].filter((a): a is string => a !== null))];
+    await this.bus.publish('recording.ready', { orgId: call.org_id, agentIds, recording }).catch(() => {});
+  }
+
   }
 
   /** The recordings of every call of the conversation that the principal may see. */

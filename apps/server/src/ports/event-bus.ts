@@ -1,4 +1,4 @@
-import type { CallServerMessage, ConversationSummary, OfferView, Presence, SequencedEvent } from '@visavis/protocol';
+import type { CallServerMessage, ConversationSummary, OfferView, Presence, RecordingView, SequencedEvent } from '@visavis/protocol';
 
 /**
  * Every event that must reach another connection goes through the bus, so a cluster is a
@@ -26,6 +26,8 @@ export interface BusTopics {
   'call.push': { orgId: string; to: 'visitor' | 'agent'; visitorId: string | null; agentId: string | null; message: CallServerMessage };
   /** A call ended: every node frees the media legs it holds for it. */
   'call.ended': { orgId: string; callId: string };
+  /** A call's recording was stored: for the org's supervisors and the agents listed (call and conversation holders). */
+  'recording.ready': { orgId: string; agentIds: string[]; recording: RecordingView };
   /** Ask every node to drop the sockets of this agent session (logout). */
   'session.revoked': { agentId: string; sessionId: string };
 }

@@ -108,6 +108,14 @@ export class Hub {
           }
         }
       }),
+      bus.subscribe('recording.ready', (m) => {
+        for (const c of this.conns) {
+          const p = c.principal;
+          if (p.kind === 'agent' && p.orgId === m.orgId && (isSupervisor(p) || m.agentIds.includes(p.agentId))) {
+            c.send({ type: 'recording.ready', recording: m.recording });
+          }
+        }
+      }),
       bus.subscribe('session.revoked', (m) => {
         for (const c of this.conns) {
           if (c.principal.kind === 'agent' && c.principal.sessionId === m.sessionId) c.close(4001, 'logged out');
