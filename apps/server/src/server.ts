@@ -40,6 +40,7 @@ import { PresenceService } from './services/presence-service.js';
 import { UnitOfWork } from './services/unit-of-work.js';
 import { UploadService } from './services/upload-service.js';
 import { VisitorService } from './services/visitor-service.js';
+import { SiteStore, allowedOriginsOf } from './stores/site-store.js';
 import { DEMO_SITE_KEY, seedDemo } from './seed.js';
 import { OrgStore, SettingsStore } from './stores/org-store.js';
 import { Hub } from './ws/hub.js';
@@ -98,7 +99,13 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   });
   const auditError = (e: unknown) => reportError(e, 'audit append failed');
   const auth = new AuditedAuthService(db, bus, clock, compliance.audit, auditError);
-  const visitors = new VisitorService(db, signer, clock);
+  const visitors = new VisitorService(db, signer, clock, bus, {
+    accessTokenTtlMs: config.VISITOR_ACCESS_TOKEN_MINUTES * 60_000,
+    sessionIdleMs: config.VISITOR_SESSION_IDLE_DAYS * 86_400_000,
+    maxAgeSeconds: config.IDENTITY_MAX_AGE_SECONDS,
+    acceptV1: config.IDENTITY_ACCEPT_V1 === 'true',
+  });
+  await visitors.start();
   const conversations = new ConversationService(db, uow, bus, clock);
   const queue = new QueuePublisher(db, bus, clock);
   const routing = new RoutingService(db, uow, bus, clock, queue);
@@ -190,6 +197,11 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
     isReady: async () => !stopping && (await db.query('select 1')).length === 1,
     demoSiteKey: async () => (await OrgStore.bySiteKey(db, DEMO_SITE_KEY))?.site_key ?? null,
+    siteRoutes: { clock, serverOrigin: config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : null },
+    widgetFrameAncestors: async (siteKey) => {
+      const site = siteKey ? await SiteStore.bySiteKey(db, siteKey) : undefined;
+      return [...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...(site ? allowedOriginsOf(site) : [])];
+    },
   });
   log = app.log;
   // Video: external Janus nodes or an embedded one; without either the server runs, video off.

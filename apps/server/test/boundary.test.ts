@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHmac } from 'node:crypto';
+import { signIdentity } from '../src/security/tokens.js';
 import { agentLogin, rawSocket, startTestServer, visitorSession, waitFor, type TestServer } from './support.js';
 
 /** Bad input at both boundaries: a clear error with a stable code, never a crash. */
@@ -70,12 +70,14 @@ describe('HTTP and WebSocket boundaries', () => {
 
   it('verifies identified visitors by HMAC and gives them one history', async () => {
     const [org] = await t.server.db.query<{ identity_secret: string }>('select identity_secret from orgs');
-    const hash = createHmac('sha256', org!.identity_secret).update('customer-42').digest('hex');
-    const first = await visitorSession(t, { identity: { userId: 'customer-42', hash, name: 'Zhang San' } });
-    const second = await visitorSession(t, { identity: { userId: 'customer-42', hash } });
+    const ts = Math.floor(Date.now() / 1000);
+    const named = signIdentity(org!.identity_secret, { userId: 'customer-42', ts, name: 'Zhang San' });
+    const hash = signIdentity(org!.identity_secret, { userId: 'customer-42', ts });
+    const first = await visitorSession(t, { identity: { userId: 'customer-42', ts, hash: named, name: 'Zhang San' } });
+    const second = await visitorSession(t, { identity: { userId: 'customer-42', ts, hash } });
     expect(first.identified).toBe(true);
     expect(second.visitorId).toBe(first.visitorId);
-    const forged = await post('/api/visitor/session', JSON.stringify({ siteKey: 'demo-bank', identity: { userId: 'customer-43', hash } }));
+    const forged = await post('/api/visitor/session', JSON.stringify({ siteKey: 'demo-bank', identity: { userId: 'customer-43', ts, hash } }));
     expect(forged.status).toBe(401);
     expect((await forged.json()).error.code).toBe('INVALID_IDENTITY');
     // An anonymous token is kept on return visits, and a tampered one is replaced, not trusted.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
+import { factsSigningString, signIdentity } from '../src/security/tokens.js';
 import type { Connection } from '@visavis/client';
 import type { ConversationSummary, OfferView, RoutingConfig, ServerMessage, SkillGroup } from '@visavis/protocol';
 import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
@@ -183,10 +184,11 @@ describe('ACD routing through the real server', () => {
     const { identity_secret: secret } = (await c.t.server.db.query<{ identity_secret: string }>('select identity_secret from orgs'))[0]!;
     const facts = Buffer.from(JSON.stringify({ vip: true, tags: ['wealth'] })).toString('base64url');
     const userId = 'vip-42';
-    const hash = createHmac('sha256', secret).update(userId).digest('hex');
-    await expect(visitorSession(c.t, { identity: { userId, hash, facts, factsHash: hash } })).rejects.toMatchObject({ code: 'INVALID_IDENTITY' });
-    const factsHash = createHmac('sha256', secret).update(`${userId}.${facts}`).digest('hex');
-    const vip = await visitorStarts(c, {}, { identity: { userId, hash, facts, factsHash } });
+    const ts = Math.floor(Date.now() / 1000);
+    const hash = signIdentity(secret, { userId, ts });
+    await expect(visitorSession(c.t, { identity: { userId, ts, hash, facts, factsHash: hash } })).rejects.toMatchObject({ code: 'INVALID_IDENTITY' });
+    const factsHash = createHmac('sha256', secret).update(factsSigningString(userId, facts)).digest('hex');
+    const vip = await visitorStarts(c, {}, { identity: { userId, ts, hash, facts, factsHash } });
     conns.push(vip.v.conn);
     await waitFor(() => vip.v.pushes.find((m) => m.type === 'queue.position' && m.position === 1), 'VIP at position 1');
     await waitFor(() => plain.v.pushes.find((m) => m.type === 'queue.position' && m.position === 2), 'the earlier visitor moves to 2');

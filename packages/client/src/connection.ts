@@ -21,6 +21,11 @@ export interface ConnectionOptions {
   url: string;
   /** Visitor token (or agent token); omitted when the agent authenticates by cookie. */
   token?: string;
+  /**
+   * Asked for the token on every (re)connect instead of `token`: visitor access tokens are
+   * short-lived, so a reconnect an hour later needs a renewed one (see VisitorTokenKeeper).
+   */
+  getToken?: () => Promise<string | null>;
   createSocket?: WebSocketFactory;
   reconnectPolicy?: ReconnectPolicy;
   requestTimeoutMs?: number;
@@ -142,7 +147,14 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.socket = ws;
     this.authError = null;
     ws.onopen = () => {
-      if (this.opts.token) ws.send(JSON.stringify({ type: 'auth', token: this.opts.token }));
+      if (!this.opts.getToken) {
+        if (this.opts.token) ws.send(JSON.stringify({ type: 'auth', token: this.opts.token }));
+        return;
+      }
+      // A failed renewal still sends the old token: the server's refusal then reaches auth-failed.
+      void this.opts.getToken().catch(() => this.opts.token ?? null).then((token) => {
+        if (this.socket === ws && token) ws.send(JSON.stringify({ type: 'auth', token }));
+      });
     };
     ws.onmessage = (ev) => this.onFrame(String(ev.data));
     ws.onerror = () => {};

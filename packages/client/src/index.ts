@@ -9,3 +9,4 @@ export * from './call-media.js';
 export * from './call-display.js';
 export * from './call-recorder.js';
 export * from './recording-status.js';
+export * from './visitor-tokens.js';

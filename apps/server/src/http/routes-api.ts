@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LIMITS, LoginRequest, PresenceRequest, VisitorSessionRequest } from '@visavis/protocol';
+import { LIMITS, LoginRequest, PresenceRequest, VisitorRefreshRequest, VisitorSessionRequest } from '@visavis/protocol';
 import { AppError, notFound } from '../errors.js';
 import type { Database } from '../ports/database.js';
 import type { AuthService } from '../services/auth-service.js';
@@ -25,6 +25,7 @@ import { registerRecordingPolicyRoutes } from './routes-recording-policy.js';
 import type { Compliance } from '../compliance/compliance.js';
 import type { SnapshotService } from '../calls/snapshot-service.js';
 import { registerSnapshotRoutes } from './routes-snapshots.js';
+import { registerSiteRoutes, type SiteRouteDeps } from './routes-site.js';
 
 export interface ApiDeps {
   db: Database;
@@ -41,6 +42,8 @@ export interface ApiDeps {
   compliance: Compliance;
   clientRecordings: ClientRecordingService;
   snapshots: SnapshotService;
+  /** Site & security settings, visitor session refresh (routes-site.ts). */
+  siteRoutes: Pick<SiteRouteDeps, 'clock' | 'serverOrigin'>;
 }
 
 const IdParam = z.object({ id: z.string().uuid() });
@@ -52,6 +55,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   await registerClientRecordingRoutes(app, { who, clientRecordings: d.clientRecordings });
   await registerSnapshotRoutes(app, { who, snapshots: d.snapshots });
   await registerRecordingPolicyRoutes(app, { db: d.db, who, compliance: d.compliance });
+  await registerSiteRoutes(app, { ...d.siteRoutes, db: d.db, who, compliance: d.compliance, visitors: d.visitors });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
   // whole office behind one NAT address.
@@ -122,6 +126,11 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   app.post('/api/visitor/session', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req) => {
     const body = VisitorSessionRequest.parse(req.body);
     return d.visitors.session(body, req.headers['user-agent'] ?? null);
+  });
+
+  // Renews a visitor's access token; the refresh token is single use (rotated, reuse ends the session).
+  app.post('/api/visitor/refresh', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req) => {
+    return d.visitors.refresh(VisitorRefreshRequest.parse(req.body).refreshToken);
   });
 
   app.get('/api/visitor/conversations', async (req) => {

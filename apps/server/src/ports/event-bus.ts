@@ -30,6 +30,8 @@ export interface BusTopics {
   'recording.ready': { orgId: string; agentIds: string[]; recording: RecordingView };
   /** Ask every node to drop the sockets of this agent session (logout). */
   'session.revoked': { agentId: string; sessionId: string };
+  /** A visitor session ended (replaced, refresh token reused, admin): every node drops its sockets and access tokens. */
+  'visitor.session_revoked': { orgId: string; visitorId: string; sessionId: string };
 }
 
 export type BusTopic = keyof BusTopics;

@@ -1,8 +1,9 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signed, scoped tokens: `scope.payload(base64url JSON).signature`. Visitor tokens are
- * stateless (scope "v", the visitor's id and org, an expiry), so any node can verify them.
+ * Signed, scoped tokens: `scope.payload(base64url JSON).signature`. Visitor access tokens
+ * (scope "v": org, visitor, session id, expiry) are verified by any node without the database;
+ * their short life plus the revocation set (services/visitor-revocations.ts) bounds a stolen one.
  */
 export class TokenSigner {
   constructor(private readonly secret: string) {}
@@ -44,4 +45,23 @@ export function sha256Hex(value: string): string {
 
 export function hmacHex(secret: string, value: string): string {
   return createHmac('sha256', secret).update(value).digest('hex');
+}
+
+/**
+ * The exact strings a business's backend signs with its identity secret. The prefixes keep the
+ * identity MAC and the routing-facts MAC apart (one can never be replayed as the other), and the
+ * version lets a future scheme refuse these. Fields are joined with "\n", which the protocol
+ * forbids inside them, so no two field lists give the same string.
+ */
+export function identitySigningString(i: { userId: string; ts: number; name?: string | undefined; email?: string | undefined }): string {
+  return `visavis-identity-v2\n${i.userId}\n${i.ts}\n${i.name ?? ''}\n${i.email ?? ''}`;
+}
+
+export function factsSigningString(userId: string, facts: string): string {
+  return `visavis-facts-v2\n${userId}\n${facts}`;
+}
+
+/** What a business's backend does (also used by tests and the docs' worked example). */
+export function signIdentity(secret: string, i: { userId: string; ts: number; name?: string; email?: string }): string {
+  return hmacHex(secret, identitySigningString(i));
 }

@@ -121,6 +121,12 @@ export class Hub {
           if (c.principal.kind === 'agent' && c.principal.sessionId === m.sessionId) c.close(4001, 'logged out');
         }
       }),
+      // A visitor session ended (replaced by another in the same browser, refresh token reused, admin).
+      bus.subscribe('visitor.session_revoked', (m) => {
+        for (const c of this.conns) {
+          if (c.principal.kind === 'visitor' && c.principal.sessionId === m.sessionId) c.close(4001, 'session revoked');
+        }
+      }),
     );
   }
 
