@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { visitorDisplayName } from '@visavis/domain';
 import type { Readable } from 'node:stream';
 import { AppError, notFound } from '../errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -175,7 +176,7 @@ export class EvidenceService {
       yield file('transcript.txt', text(transcriptText(
         {
           conversationId: call.conversation_id, callId: call.id,
-          visitor: conv?.visitor_name ?? `anonymous visitor ${conv?.visitor_id ?? ''}`.trim(),
+          visitor: visitorDisplayName({ id: conv?.visitor_id ?? '', name: conv?.visitor_name }),
           agent: callAgent?.name ?? conv?.agent_name ?? 'agent',
         },
         events,

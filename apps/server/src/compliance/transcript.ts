@@ -27,7 +27,8 @@ function describe(e: TranscriptEvent, names: { visitor: string; agent: string })
   switch (e.type) {
     case 'message': {
       const author = (ev.author ?? {}) as { kind?: string; name?: string | null };
-      const who = author.kind === 'visitor' ? `Visitor (${author.name ?? 'anonymous'})` : author.kind === 'agent' ? `Agent (${author.name ?? names.agent})` : 'System';
+      // The header's visitor name (visitorDisplayName) stands in when they gave none when writing.
+      const who = author.kind === 'visitor' ? `Visitor (${author.name?.trim() || names.visitor})` : author.kind === 'agent' ? `Agent (${author.name ?? names.agent})` : 'System';
       const att = ev.attachment as { name?: string; mime?: string; size?: number } | null | undefined;
       const file = att ? ` [attachment: ${att.name} (${att.mime}, ${att.size} bytes)]` : '';
       return `${who}: ${oneLine(str(ev.text))}${file}`;

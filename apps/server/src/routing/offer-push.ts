@@ -9,8 +9,8 @@ export async function offerPush(db: SqlExecutor, o: OfferRow): Promise<{ orgId: 
 }
 
 export async function offerView(db: SqlExecutor, o: OfferRow): Promise<OfferView> {
-  const [c] = await db.query<{ visitor_name: string | null; page_url: string | null; vip: boolean; media: OfferView['media']; group_name: string | null }>(
-    `select v.name as visitor_name, c.page_url, c.vip, c.media, g.name as group_name
+  const [c] = await db.query<{ visitor_id: string; visitor_name: string | null; page_url: string | null; vip: boolean; media: OfferView['media']; group_name: string | null }>(
+    `select c.visitor_id, v.name as visitor_name, c.page_url, c.vip, c.media, g.name as group_name
      from conversations c join visitors v on v.id = c.visitor_id left join skill_groups g on g.id = c.group_id
      where c.id = $1`,
     [o.conversation_id],
@@ -18,6 +18,7 @@ export async function offerView(db: SqlExecutor, o: OfferRow): Promise<OfferView
   return {
     id: o.id,
     conversationId: o.conversation_id,
+    visitorId: c?.visitor_id ?? '',
     visitorName: c?.visitor_name ?? null,
     pageUrl: c?.page_url ?? null,
     vip: c?.vip ?? false,

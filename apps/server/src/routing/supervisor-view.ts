@@ -11,8 +11,8 @@ export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
   const figures = await queueFigures(db, p.orgId, now);
   const details = new Map(
     (
-      await db.query<{ id: string; visitor_name: string | null; media: string; entry_point: string | null; routing: unknown; page_url: string | null }>(
-        `select c.id, v.name as visitor_name, c.media, c.entry_point, c.routing, c.page_url
+      await db.query<{ id: string; visitor_id: string; visitor_name: string | null; media: string; entry_point: string | null; routing: unknown; page_url: string | null }>(
+        `select c.id, c.visitor_id, v.name as visitor_name, c.media, c.entry_point, c.routing, c.page_url
          from conversations c join visitors v on v.id = c.visitor_id where c.org_id = $1 and c.status = 'queued'`,
         [p.orgId],
       )
@@ -22,6 +22,7 @@ export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
     const d = details.get(e.conversationId);
     return {
       conversationId: e.conversationId,
+      visitorId: d?.visitor_id ?? '',
       visitorName: d?.visitor_name ?? null,
       groupId: e.groupId,
       vip: e.vip,

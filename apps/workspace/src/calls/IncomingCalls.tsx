@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useI18n } from '../i18n/react.js';
 import { playChime } from '../lib/notify.js';
 import { useNow, useWorkspace } from '../store/context.js';
-import { visitorLabel } from '../components/ConversationList.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { HangupIcon, PhoneIcon, VideoIcon } from '../components/Icons.js';
 import { callErrorText } from './CallButtons.js';
 import { useLiveCalls } from './CallPanel.js';

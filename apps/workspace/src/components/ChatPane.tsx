@@ -7,7 +7,7 @@ import { useNow, useStore, useWorkspace } from '../store/context.js';
 import { summaryOf } from '../store/state.js';
 import { Composer } from './Composer.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
-import { visitorLabel } from './ConversationList.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { MessageList } from './MessageList.js';
 import { ChatIcon, ClockIcon, TransferIcon } from './Icons.js';
 import { TransferDialog } from './TransferDialog.js';

@@ -2,20 +2,14 @@ import { memo, useState } from 'react';
 import type { ConversationSummary } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import { sortedScope } from '../lib/inbox.js';
-import { WAIT_WARN_MS, formatDate, formatTime, formatUnread, formatWait, shortId } from '../lib/format.js';
+import { WAIT_WARN_MS, formatDate, formatTime, formatUnread, formatWait } from '../lib/format.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { waitingSince } from '../lib/timeline.js';
 import { useNow, useStore, useWorkspace } from '../store/context.js';
 import { unreadOf } from '../store/state.js';
 import { ClockIcon } from './Icons.js';
 
 type Tab = 'live' | 'closed';
-
-export function visitorLabel(
-  s: Pick<ConversationSummary, 'visitorName' | 'visitorId'>,
-  t: ReturnType<typeof useI18n>['t'],
-): string {
-  return s.visitorName?.trim() || t('list.visitor', { id: shortId(s.visitorId) });
-}
 
 export function ConversationList({ onOpen }: { onOpen: () => void }) {
   const { t } = useI18n();

@@ -2,6 +2,7 @@ import { useState, useSyncExternalStore } from 'react';
 import type { OfferView } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import { formatTime } from '../lib/format.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { errorText } from '../routing/hooks.js';
 import { fractionLeft, nameAgents, secondsLeft } from '../routing/format.js';
 import { useRefs } from '../routing/refs.js';
@@ -49,7 +50,7 @@ function OfferCard({
   const [error, setError] = useState<string | null>(null);
   const left = secondsLeft(o.expiresAt, now);
   const fraction = fractionLeft(o.createdAt, o.expiresAt, now);
-  const name = o.visitorName?.trim() || t('offline.anonymous');
+  const name = visitorLabel(o, t);
   const [step, ...rest] = o.reason.split(': ');
   const note = nameAgents(rest.join(': '), refs.agents, (iso) => formatTime(iso, lang));
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n/react.js';
 import { formatDateTime, safeUrl } from '../lib/format.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { routingApi } from '../routing/api.js';
 import { errorText, usePoll } from '../routing/hooks.js';
 import { useRefs } from '../routing/refs.js';
@@ -82,7 +83,7 @@ export function OfflineMessagesView({ onCount }: { onCount: (n: number) => void 
           return (
             <li key={m.id} className="card offline-item" data-testid="offline-message" data-id={m.id}>
               <div className="offline-head">
-                <strong>{m.name || m.visitorName || t('offline.anonymous')}</strong>
+                <strong>{m.name || visitorLabel(m, t)}</strong>
                 {m.contact && <span className="offline-contact">{m.contact}</span>}
                 {groupName(m.groupId) && <span className="chip">{groupName(m.groupId)}</span>}
                 <span className="muted offline-time">{formatDateTime(m.createdAt, lang)}</span>

@@ -5,7 +5,7 @@ import { LANGUAGE_NAMES } from '../i18n/index.js';
 import { formatDate, formatDateTime, safeUrl } from '../lib/format.js';
 import { describeDevice } from '../lib/useragent.js';
 import { useStore, useWorkspace } from '../store/context.js';
-import { visitorLabel } from './ConversationList.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { RoutingPanel } from './RoutingPanel.js';
 import { VisitorRoutingEditor } from './VisitorRoutingEditor.js';
 
@@ -50,7 +50,7 @@ export function VisitorPanel({ onBack }: { onBack: () => void }) {
     const page = safeUrl(v.pageUrl);
     const device = describeDevice(v.userAgent);
     const past = data.pastConversations.filter((c) => c.id !== id);
-    const name = v.name?.trim() || visitorLabel({ visitorName: null, visitorId: v.id }, t);
+    const name = visitorLabel({ visitorName: v.name, visitorId: v.id }, t);
     body = (
       <>
         <div className="visitor-head">

@@ -3,7 +3,6 @@ import type { ConversationSummary, OfferView } from '@visavis/protocol';
 import { api, type Session } from '../api.js';
 import { useI18n } from '../i18n/react.js';
 import { attentionCount, sortedScope, titleFor } from '../lib/inbox.js';
-import { shortId } from '../lib/format.js';
 import { playChime, showDesktopNotification, unlockAudio } from '../lib/notify.js';
 import { StoreContext, useWorkspace } from '../store/context.js';
 import { unreadOf } from '../store/state.js';
@@ -25,7 +24,7 @@ import { CallContext, CallStore, useCall } from '../calls/callStore.js';
 import { CallTile } from '../calls/CallPanel.js';
 import { IncomingCalls } from '../calls/IncomingCalls.js';
 import { summaryOf } from '../store/state.js';
-import { visitorLabel } from './ConversationList.js';
+import { visitorLabel } from '../lib/visitorName.js';
 
 /** Which pane is shown when the window is too narrow for three columns. */
 export type NarrowPane = 'list' | 'chat' | 'visitor';
@@ -50,7 +49,7 @@ export function Workspace({ session, onLoggedOut }: Props) {
       onAuthLost: onLoggedOut,
       onNewAssignment: (c: ConversationSummary) => {
         playChime();
-        const name = c.visitorName ?? tRef.current('list.visitor', { id: shortId(c.visitorId) });
+        const name = visitorLabel(c, tRef.current);
         showDesktopNotification(
           tRef.current('notify.newTitle'),
           tRef.current('notify.newBody', { name }),
@@ -72,7 +71,7 @@ export function Workspace({ session, onLoggedOut }: Props) {
     () =>
       new OffersStore(store, (o: OfferView) => {
         playChime();
-        const name = o.visitorName ?? tRef.current('offline.anonymous');
+        const name = visitorLabel(o, tRef.current);
         showDesktopNotification(
           tRef.current('offer.title'),
           tRef.current('offer.notifyBody', { name }),

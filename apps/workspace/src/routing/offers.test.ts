@@ -6,6 +6,7 @@ import { OffersStore, type OfferTransport } from './offers.js';
 const offer = (id: string, expiresInMs = 20_000): OfferView => ({
   id,
   conversationId: `c-${id}`,
+  visitorId: `v-${id}`,
   visitorName: 'Zhang',
   pageUrl: null,
   vip: false,

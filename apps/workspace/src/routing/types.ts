@@ -43,6 +43,7 @@ export interface ConversationRouting {
 
 export interface QueueEntryView {
   conversationId: string;
+  visitorId: string;
   visitorName: string | null;
   groupId: string | null;
   vip: boolean;

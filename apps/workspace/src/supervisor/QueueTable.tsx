@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/react.js';
-import { WAIT_WARN_MS, formatTime, formatWait, shortId } from '../lib/format.js';
+import { WAIT_WARN_MS, formatTime, formatWait } from '../lib/format.js';
+import { visitorLabel } from '../lib/visitorName.js';
 import { etaMinutes, nameAgents, tickingWait, waitingReason } from '../routing/format.js';
 import { useRefs } from '../routing/refs.js';
 import { parseDecision, type QueueEntryView } from '../routing/types.js';
@@ -57,7 +58,7 @@ export function QueueTable({
               </td>
               <td>
                 <span className="cell-name">
-                  {q.visitorName?.trim() || t('list.visitor', { id: shortId(q.conversationId) })}
+                  {visitorLabel(q, t)}
                 </span>
                 {q.vip && <VipBadge />}
                 {q.entryPoint && <span className="pill pill-entry">{q.entryPoint}</span>}
