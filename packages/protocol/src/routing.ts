@@ -118,6 +118,8 @@ export const TransferRequest = z.object({
 export interface OfferView {
   id: string;
   conversationId: string;
+  /** The visitor's id, for naming them the same way everywhere (visitorDisplayName). */
+  visitorId: string;
   visitorName: string | null;
   pageUrl: string | null;
   vip: boolean;
