@@ -3,8 +3,9 @@ import type { SequencedEvent } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import { formatBytes, formatDate, formatDateTime } from '../lib/format.js';
 import { errorText } from '../routing/hooks.js';
-import { useWorkspace } from '../store/context.js';
+import { useStore, useWorkspace } from '../store/context.js';
 import { recordingsApi, type RecordingView } from './api.js';
+import { EvidenceExport } from './EvidenceExport.js';
 import {
   formatClock,
   groupByCall,
@@ -79,17 +80,33 @@ export function RecordingsDialog({
   const [list, setList] = useState<RecordingView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [playing, setPlaying] = useState<{ recording: RecordingView; call: CallFacts } | null>(null);
+  const store = useStore();
+  // Bumped by a recording.ready push: post-processing ends minutes after the call, often while
+  // this dialog is open, and the new file should appear without closing and reopening it.
+  const [arrivals, setArrivals] = useState(0);
+
+  useEffect(
+    () =>
+      store.listen((m) => {
+        if (m.type === 'recording.ready' && m.recording.conversationId === conversationId) setArrivals((n) => n + 1);
+      }),
+    [store, conversationId],
+  );
 
   useEffect(() => {
     let live = true;
     recordingsApi
       .forConversation(conversationId)
-      .then((r) => live && setList(r.recordings))
+      .then((r) => {
+        if (!live) return;
+        setList(r.recordings);
+        setError(null);
+      })
       .catch((e: unknown) => live && setError(errorText(e, t)));
     return () => {
       live = false;
     };
-  }, [conversationId, t]);
+  }, [conversationId, t, arrivals]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -147,6 +164,11 @@ export function RecordingsDialog({
               </p>
             )}
             {!list && !error && <p className="panel-note">{t('rec.loading')}</p>}
+            {arrivals > 0 && (
+              <p className="rec-arrived muted" role="status" data-testid="recordings-arrived">
+                {t('rec.arrived')}
+              </p>
+            )}
             {list && list.length === 0 && (
               <p className="panel-note" data-testid="recordings-empty">
                 {t('rec.none')}
@@ -249,6 +271,7 @@ function CallSection({ group, onPlay }: { group: CallRecordings; onPlay: (r: Rec
           })}
         </tbody>
       </table>
+      <EvidenceExport callId={call.callId} />
     </section>
   );
 }

@@ -3,6 +3,13 @@ import type { CallMark, RecordingMode, RecordingPolicy, RecordingView, SignedUrl
 export type { CallMark, RecordingView, SignedUrl };
 import { call } from '../routing/api.js';
 
+/** POST /api/calls/:id/evidence (docs/compliance.md): the stored package and its download link. */
+export interface EvidenceExport {
+  package: { id: string; callId: string; size: number; sha256: string; createdAt: string };
+  url: string;
+  expiresAt: string;
+}
+
 export interface GroupRecordingPolicy extends RecordingPolicy {
   id: string;
   name: string;
@@ -29,6 +36,9 @@ export const recordingsApi = {
   url: (recordingId: string, mode: 'play' | 'download') =>
     call<SignedUrl>('POST', `/api/recordings/${id(recordingId)}/url`, { mode }),
   marks: (callId: string) => call<{ marks: CallMark[] }>('GET', `/api/calls/${id(callId)}/marks`),
+  /** Supervisors and admins: builds, signs and stores the package (audited), answers a short-lived link. */
+  exportEvidence: (callId: string) =>
+    call<EvidenceExport>('POST', `/api/calls/${id(callId)}/evidence`),
   policies: () => call<RecordingPolicies>('GET', '/api/admin/recording-policies'),
   savePolicy: (groupId: string, policy: RecordingPolicy) =>
     call<{ policy: RecordingPolicy }>(
