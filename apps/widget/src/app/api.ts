@@ -1,4 +1,4 @@
-import type { Attachment, ConversationSummary, Language, VisitorSessionResponse } from '@visavis/protocol';
+import type { Attachment, ConversationSummary, Language, SequencedEvent, VisitorSessionResponse } from '@visavis/protocol';
 import { requestJson, VisavisError } from '@visavis/client';
 import type { BridgeIdentity } from '../shared/bridge.js';
 
@@ -107,6 +107,13 @@ export class VisitorApi {
   async conversations(): Promise<ConversationSummary[]> {
     const res = await requestJson<{ conversations: ConversationSummary[] }>(this.http(API_TIMEOUT_MS), 'GET', '/api/visitor/conversations');
     return res.conversations;
+  }
+
+  /** One page of a conversation's events after `afterSeq` (earlier conversations, read-only). */
+  async events(conversationId: string, afterSeq: number): Promise<SequencedEvent[]> {
+    const path = `/api/conversations/${encodeURIComponent(conversationId)}/events?afterSeq=${afterSeq}`;
+    const res = await requestJson<{ events: SequencedEvent[] }>(this.http(API_TIMEOUT_MS), 'GET', path);
+    return res.events;
   }
 
   async upload(conversationId: string, file: File, mime: string): Promise<Attachment> {

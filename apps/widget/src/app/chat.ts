@@ -14,6 +14,7 @@ import { Notice } from './notice.js';
 import type { RoutingHints } from '../shared/bridge.js';
 import { CallController } from './call.js';
 import { CallSnapshots } from './call-snapshot.js';
+import { EarlierConversations } from './history.js';
 
 export type Phase = 'starting' | 'ready' | 'error';
 
@@ -43,6 +44,8 @@ export class ChatController {
   readonly call: CallController;
   /** HD snapshots the agent asks of the visitor's camera during a video call. */
   readonly snapshots: CallSnapshots;
+  /** A returning visitor's closed conversations, shown read-only above the current one. */
+  readonly earlier: EarlierConversations;
 
   private conn: Connection | null = null;
   private connOff: Array<() => void> = [];
@@ -72,6 +75,7 @@ export class ChatController {
     private readonly channel: 'web' | 'h5' = 'web',
   ) {
     this.offline = new OfflineMessage(api, t, onChange);
+    this.earlier = new EarlierConversations(api, onChange);
     this.notice = new Notice(onChange);
     this.call = new CallController({
       conn: () => this.conn,
@@ -100,8 +104,10 @@ export class ChatController {
     this.onChange();
     try {
       const session = await this.api.startSession({ identity, pageUrl, language: this.lang });
-      const live = pickLiveConversation(await this.api.conversations());
+      const all = await this.api.conversations();
+      const live = pickLiveConversation(all);
       if (gen !== this.generation) return;
+      this.earlier.setFrom(all, live?.id ?? null);
       this.orgName = session.orgName;
       this.connect();
       if (live) this.openConversation(live);
@@ -209,6 +215,8 @@ export class ChatController {
   newConversation(): void {
     if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
     this.resetConversation();
+    // The conversation just left behind joins the earlier ones.
+    void this.earlier.refresh(null);
     this.onChange();
   }
 
@@ -266,6 +274,7 @@ export class ChatController {
     this.starting = null;
     this.resetConversation();
   }
+    this.earlier.reset();
 
   private openConversation(summary: ConversationSummary): void {
     this.conversationId = summary.id;
@@ -312,6 +321,7 @@ export class ChatController {
     this.timeline.items.push(...pending);
     this.receipts.reset();
   }
+    void this.earlier.refresh(null);
 
   private async deliver(clientMsgId: string, text: string, blobId: string | undefined): Promise<void> {
     try {

@@ -1,5 +1,6 @@
 import type { Language } from '@visavis/protocol';
 import { recordingEn, recordingZhCN, recordingZhTW } from './i18n-recording.js';
+import { historyEn, historyZhCN, historyZhTW } from './i18n-history.js';
 
 /**
  * Every string the chat app shows. English is the reference: its keys define the type, and the
@@ -136,6 +137,7 @@ const en = {
   poweredBy: 'Powered by Visavis',
   ...recordingEn,
 };
+  ...historyEn,
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
@@ -270,6 +272,7 @@ const zhCN: Dictionary = {
   ...recordingZhCN,
 };
 
+  ...historyZhCN,
 const zhTW: Dictionary = {
   title: '線上客服',
   statusConnecting: '正在連線…',
@@ -401,6 +404,7 @@ const zhTW: Dictionary = {
 };
 
 export const DICTIONARIES: Record<Language, Dictionary> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
+  ...historyZhTW,
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

@@ -9,6 +9,7 @@ import { MessageList } from './messages.js';
 import { el, icon, setText, show } from './dom.js';
 import { CallView } from './call-view.js';
 import { LocalRecordingView } from './local-recording-view.js';
+import { HistoryView } from './history-view.js';
 
 export interface ViewOptions {
   embedded: boolean;
@@ -45,6 +46,7 @@ export class AppView {
   private readonly callView: CallView;
   private readonly localRecording: LocalRecordingView;
   private readonly header: HTMLElement;
+  private readonly history: HistoryView;
   private scheduled = false;
   private lastTimeline: unknown = null;
   private wasClosed = false;
@@ -114,7 +116,8 @@ export class AppView {
     retry.addEventListener('click', () => chat.retryStart());
     this.failure = el('div', { class: 'vv-failure', role: 'alert', hidden: true }, this.failureText, retry);
 
-    this.scroller = el('main', { class: 'vv-scroller' }, this.welcome, this.list.root, this.typing, this.offlineForm.root, this.endCard.root, this.failure);
+    this.history = new HistoryView(chat.earlier, t, opts.lang);
+    this.scroller = el('main', { class: 'vv-scroller' }, this.history.root, this.welcome, this.list.root, this.typing, this.offlineForm.root, this.endCard.root, this.failure);
     this.scroller.setAttribute('role', 'log');
     this.scroller.addEventListener('scroll', () => {
       this.stick = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
@@ -208,7 +211,10 @@ export class AppView {
     show(this.failure, c.phase === 'error');
     setText(this.failureText, c.errorText ?? '');
 
-    const nearBottom = this.stick;
+    // Opening an earlier conversation must not be scrolled away: then we stay where the visitor is.
+    const historyChanged = this.history.render();
+    if (historyChanged) this.stick = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    const nearBottom = this.stick && !historyChanged;
     const before = this.list.root.childElementCount;
     show(this.welcome, c.phase !== 'error' && tl.items.length === 0 && !closed);
     this.list.render(tl);
