@@ -25,6 +25,10 @@ const Env = z.object({
   ABANDON_SECONDS: z.coerce.number().positive().default(120),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DEMO_PASSWORD: z.string().min(8).default('visavis-demo'),
+  /**
+   * The session cookie's Secure flag. auto: Secure whenever PUBLIC_URL is https (TLS may end at
+   * a proxy this server cannot see), otherwise when the request itself came over https.
+   */
   COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   /**
    * Reverse proxies trusted to set X-Forwarded-For: 'false' (default, direct connections),
@@ -33,6 +37,21 @@ const Env = z.object({
    */
   TRUST_PROXY: z.string().default('false'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /**
+   * Failed (or still running) logins per minute from one client address over all accounts:
+   * stops password spraying. Successful logins do not count, so an office behind one NAT
+   * address can start its shift.
+   */
+  LOGIN_RATE_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /**
+   * Password hashes (scrypt, ~32 MiB and tens of ms each) computed at once, on the libuv pool
+   * (4 threads by default, shared with file I/O); and how many more may wait. Beyond that a
+   * login answers RATE_LIMITED at once instead of queueing.
+   */
+  LOGIN_MAX_CONCURRENT_HASHES: z.coerce.number().int().min(1).max(64).default(2),
+  LOGIN_MAX_QUEUED_HASHES: z.coerce.number().int().min(0).max(10_000).default(32),
+  /** Strict-Transport-Security max-age, sent when PUBLIC_URL is https; 0 = no HSTS. */
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(15_552_000),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Visitor access tokens live this long; the widget renews them with its refresh token. */

@@ -28,6 +28,8 @@ import { FsRecordingDirs } from './calls/recording-dirs.js';
 import { RecordingPostProcessJob } from './calls/recording-postprocess-job.js';
 import { SnapshotService } from './calls/snapshot-service.js';
 import { iceServersFor } from './security/turn.js';
+import { hashGate } from './security/passwords.js';
+import { AddressLoginLimiter } from './http/login-limits.js';
 import type { MediaServerPool } from './services/media-pool.js';
 import { OfferService } from './routing/offer-service.js';
 import { OfflineMessages } from './routing/offline-messages.js';
@@ -184,8 +186,12 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const abandon = new AbandonSweeper(db, clock, conversations, () => hub.connectedVisitorIds(), config.ABANDON_SECONDS * 1000, (e) =>
     reportError(e, 'abandon sweep'),
   );
+  hashGate.configure({ maxConcurrent: config.LOGIN_MAX_CONCURRENT_HASHES, maxQueued: config.LOGIN_MAX_QUEUED_HASHES });
+  // auto: an https PUBLIC_URL means browsers reach us over TLS even when it ends at a proxy
+  // that does not say so (no TRUST_PROXY / X-Forwarded-Proto), so the cookie is Secure.
+  const publicHttps = config.PUBLIC_URL?.startsWith('https:') ?? false;
   const secureCookie = (req: { protocol: string }) =>
-    config.COOKIE_SECURE === 'auto' ? req.protocol === 'https' : config.COOKIE_SECURE === 'true';
+    config.COOKIE_SECURE === 'auto' ? publicHttps || req.protocol === 'https' : config.COOKIE_SECURE === 'true';
   let stopping = false;
   const app = await buildHttpApp({
     db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots,
@@ -194,6 +200,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     trustProxy: config.trustProxy,
     cookieSecure: secureCookie,
     loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE,
+    loginAddressLimiter: new AddressLoginLimiter(clock, config.LOGIN_RATE_PER_ADDRESS_PER_MINUTE),
+    securityHeaders: { publicUrl: config.PUBLIC_URL, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },
     visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
     isReady: async () => !stopping && (await db.query('select 1')).length === 1,
     demoSiteKey: async () => (await OrgStore.bySiteKey(db, DEMO_SITE_KEY))?.site_key ?? null,

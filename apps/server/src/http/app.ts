@@ -6,12 +6,15 @@ import { AppError, toAppError, toErrorBody } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { registerApiRoutes, type ApiDeps } from './routes-api.js';
 import { registerStaticRoutes, type StaticDeps } from './routes-static.js';
+import { securityHeaders, type SecurityHeaderSettings } from './security-headers.js';
 
 export interface AppDeps extends ApiDeps, StaticDeps {
   logLevel: string;
   trustProxy: boolean | string;
   metrics: Metrics;
   isReady: () => Promise<boolean>;
+  /** CSP, framing, HSTS and the rest, per surface (security-headers.ts). */
+  securityHeaders: SecurityHeaderSettings;
 }
 
 /** Builds the HTTP app. The error handler below is the one place errors become HTTP responses. */
@@ -47,10 +50,8 @@ export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
       reply.elapsedTime / 1000,
     );
   });
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-  });
+  const writeSecurityHeaders = securityHeaders(d.securityHeaders);
+  app.addHook('onSend', async (req, reply) => writeSecurityHeaders(req, reply));
 
   await app.register(cookie);
   await app.register(rateLimit, {

@@ -17,6 +17,7 @@ import { ConversationStore } from '../stores/conversation-store.js';
 import { OrgStore } from '../stores/org-store.js';
 import { VisitorStore, toVisitorProfile } from '../stores/visitor-store.js';
 import { RequestAuth, SESSION_COOKIE, setSessionCookie } from './context.js';
+import { addressKey, limitedLogin, type AddressLoginLimiter } from './login-limits.js';
 import { registerRoutingRoutes, type RoutingRouteDeps } from './routes-routing.js';
 import { registerRecordingRoutes } from './routes-recordings.js';
 import { registerClientRecordingRoutes } from './routes-client-recording.js';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   urls: BlobUrls;
   cookieSecure: (req: { protocol: string }) => boolean;
   loginRatePerMinute: number;
+  /** Failed sign-ins per address over all accounts (password spraying). */
+  loginAddressLimiter: AddressLoginLimiter;
   visitorSessionRatePerMinute: number;
   compliance: Compliance;
   clientRecordings: ClientRecordingService;
@@ -58,13 +61,16 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   await registerSiteRoutes(app, { ...d.siteRoutes, db: d.db, who, compliance: d.compliance, visitors: d.visitors });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
-  // whole office behind one NAT address.
+  // whole office behind one NAT address. Spraying many accounts from one address is stopped by
+  // loginAddressLimiter, and the scrypt work of all sign-ins together by passwords.ts's gate.
   const loginKey = (req: { ip: string; body: unknown }) =>
-    `${req.ip}|${String((req.body as { email?: unknown } | null)?.email ?? '').toLowerCase().slice(0, 254)}`;
+    `${addressKey(req.ip)}|${String((req.body as { email?: unknown } | null)?.email ?? '').toLowerCase().slice(0, 254)}`;
   const loginLimit = { max: d.loginRatePerMinute, timeWindow: 60_000, keyGenerator: loginKey, hook: 'preHandler' as const };
   app.post('/api/auth/login', { config: { rateLimit: loginLimit } }, async (req, reply) => {
     const body = LoginRequest.parse(req.body);
-    const { token, agent, expiresAt } = await d.auth.login(body.email, body.password);
+    const { token, agent, expiresAt } = await limitedLogin(d.loginAddressLimiter, req.ip, reply, () =>
+      d.auth.login(body.email, body.password),
+    );
     setSessionCookie(reply, token, expiresAt, d.cookieSecure(req));
     const org = (await OrgStore.byId(d.db, agent.org_id))!;
     return { agent: toAgentProfile(agent), org: { id: org.id, name: org.name } };

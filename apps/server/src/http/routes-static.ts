@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { demoPageCsp } from './security-headers.js';
 
 export interface StaticDeps {
   /** Site key of the demo organisation, written into the demo page. */
@@ -69,6 +70,6 @@ export async function registerStaticRoutes(app: FastifyInstance, d: StaticDeps):
     if (!existsSync(file)) return reply.type('text/html').send(NOT_BUILT('demo page'));
     const siteKey = (await d.demoSiteKey()) ?? '';
     const html = (await readFile(file, 'utf8')).replaceAll('__SITE_KEY__', siteKey.replace(/[^A-Za-z0-9_-]/g, ''));
-    return reply.type('text/html; charset=utf-8').send(html);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', demoPageCsp(html)).send(html);
   });
 }
