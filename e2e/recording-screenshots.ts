@@ -245,7 +245,10 @@ async function recordedConversation(t: TestServer, files: { clip: string; still:
     [27_000, 'Step 3 · terms and fees confirmed'],
     [38_000, 'Step 4 · consent given'],
   ] as const) {
-    await api(t, agentCookie, 'POST', `/api/calls/${callId}/marks`, { atMs, label });
+    // Written as history: the API takes marks only during the live recording, and this call ended.
+    await db.query('insert into call_marks (id, org_id, call_id, at_ms, label, created_by) values ($1, $2, $3, $4, $5, $6)', [
+      randomUUID(), orgId, callId, atMs, label, row!.agent_id,
+    ]);
   }
   return { conversationId: conversation.id, callId, composite, groupId: group.id };
 }

@@ -52,6 +52,16 @@ const Env = z.object({
   LOGIN_MAX_QUEUED_HASHES: z.coerce.number().int().min(0).max(10_000).default(32),
   /** Strict-Transport-Security max-age, sent when PUBLIC_URL is https; 0 = no HSTS. */
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(15_552_000),
+  /** WebSocket frames per second one connection may send (bursts of three times that). */
+  WS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * /metrics (Prometheus): with METRICS_TOKEN it answers on the public port to
+   * `Authorization: Bearer <token>` only; with METRICS_PORT it is served on a separate listener
+   * (METRICS_HOST, default 127.0.0.1) and not on the public port. Neither = 404 everywhere.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Visitor access tokens live this long; the widget renews them with its refresh token. */

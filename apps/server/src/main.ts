@@ -1,6 +1,15 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DEMO_ACCOUNTS } from './seed.js';
-import { startServer } from './server.js';
+import { consoleLog, installProcessSafety } from './process-safety.js';
+import { startServer, type RunningServer } from './server.js';
+
+let running: RunningServer | null = null;
+// Before anything starts: a stray rejection is logged (server keeps running); an uncaught
+// exception stops the embedded Janus and exits non-zero so systemd restarts the service.
+installProcessSafety({
+  log: () => running?.app.log ?? consoleLog,
+  stopMedia: async () => running?.media.stop(),
+});
 
 async function main(): Promise<void> {
   let config;
@@ -14,6 +23,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const server = await startServer(config);
+  running = server;
   const url = server.url;
   const lines = [
     '',

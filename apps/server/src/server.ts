@@ -10,6 +10,7 @@ import { migrate } from './adapters/postgres/migrate.js';
 import { PgDatabase } from './adapters/postgres/pg-database.js';
 import { PgliteDatabase } from './adapters/postgres/pglite-database.js';
 import { buildHttpApp } from './http/app.js';
+import { startMetricsListener } from './http/metrics-endpoint.js';
 import { SESSION_COOKIE } from './http/context.js';
 import { AbandonSweeper } from './jobs/abandon-sweeper.js';
 import { InactivitySweeper } from './jobs/inactivity-sweeper.js';
@@ -59,6 +60,8 @@ export interface RunningServer {
   compliance: Compliance;
   /** Raw call recordings → stored composite and per-party files. */
   postProcess: RecordingPostProcessJob;
+  /** The separate /metrics listener (METRICS_PORT), or null. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -70,6 +73,8 @@ export interface ServerOverrides {
   mediaPlacement?: Parameters<typeof startMedia>[2];
   /** Client-recording timings (tests shorten the trailing window and the abandonment delay). */
   clientRecording?: Partial<ClientRecordingSettings>;
+  /** Where log lines go (the bad-input suite reads every error line); default stdout. */
+  logStream?: { write(line: string): void };
 }
 
 export async function startServer(config: Config, clock: Clock = systemClock, overrides: ServerOverrides = {}): Promise<RunningServer> {
@@ -193,6 +198,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const secureCookie = (req: { protocol: string }) =>
     config.COOKIE_SECURE === 'auto' ? publicHttps || req.protocol === 'https' : config.COOKIE_SECURE === 'true';
   let stopping = false;
+  const metricsAccess = { token: config.METRICS_TOKEN, port: config.METRICS_PORT, host: config.METRICS_HOST };
   const app = await buildHttpApp({
     db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots,
     routingRoutes: { clock, offers, transfers, admin: new AuditedRoutingAdmin(db, kick, compliance.audit, auditError), offline: new OfflineMessages(db) },
@@ -204,6 +210,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     securityHeaders: { publicUrl: config.PUBLIC_URL, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },
     visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
     isReady: async () => !stopping && (await db.query('select 1')).length === 1,
+    metricsAccess,
+    logStream: overrides.logStream,
     demoSiteKey: async () => (await OrgStore.bySiteKey(db, DEMO_SITE_KEY))?.site_key ?? null,
     siteRoutes: { clock, serverOrigin: config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : null },
     widgetFrameAncestors: async (siteKey) => {
@@ -228,14 +236,15 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const gateway = new WsGateway({
     hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers, calls, callMedia: callWiring?.media ?? null, snapshots,
     sessionCookie: SESSION_COOKIE,
+    messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
     log: app.log,
   });
-  app.server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://x').pathname === '/ws') gateway.handleUpgrade(req, socket, head);
-    else socket.destroy();
-  });
+  // The gateway answers every upgrade itself (a target that does not parse: 400), never throws.
+  app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  const metricsListener = metricsAccess.port === undefined ? null
+    : await startMetricsListener({ ...metricsAccess, port: metricsAccess.port }, metrics.registry, (e) => reportError(e, 'metrics'));
   dispatcher.start();
   sweeper.start();
   abandon.start();
@@ -254,8 +263,10 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     media,
     compliance,
     postProcess,
+    metricsUrl: metricsListener ? `http://${metricsAccess.host.includes(':') ? `[${metricsAccess.host}]` : metricsAccess.host}:${metricsListener.port}/metrics` : null,
     async stop() {
       stopping = true;
+      await metricsListener?.close();
       dispatcher.stop();
       sweeper.stop();
       abandon.stop();

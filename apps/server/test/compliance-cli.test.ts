@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTar } from '../src/compliance/tar.js';
-import { api, recordedCall } from './compliance-fixtures.js';
+import { api, recordedCall, whileRecording } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -54,7 +54,7 @@ describe('visavis verify (CLI)', () => {
       { callId: fx.callId, kind: 'snapshot', party: 'visitor', mime: 'image/jpeg' },
       Readable.from([randomBytes(3_000)]),
     );
-    await api(t, fx.cookies.agent1).post(`/api/calls/${fx.callId}/marks`, { atMs: 3000, label: 'Consent given' });
+    await whileRecording(t, fx.callId, () => api(t, fx.cookies.agent1).post(`/api/calls/${fx.callId}/marks`, { atMs: 3000, label: 'Consent given' }));
     const { url } = (await (await api(t, fx.cookies.supervisor).post(`/api/calls/${fx.callId}/evidence`)).json()) as { url: string };
     tarFile = path.join(dir, 'evidence.tar');
     await writeFile(tarFile, Buffer.from(await (await api(t, fx.cookies.supervisor).get(url)).arrayBuffer()));

@@ -10,6 +10,30 @@ export const EMAILS = {
 };
 
 /**
+ * Runs `fn` while the fixture's call is live and recording (60 s in), then puts the row back as
+ * it was: script marks are only taken then.
+ */
+export async function whileRecording<T>(t: TestServer, callId: string, fn: () => Promise<T>): Promise<T> {
+  const [before] = await t.server.db.query<Record<string, unknown>>(
+    'select status, ended_at, ended_by, end_reason, recording_state, recording_started_at from calls where id = $1',
+    [callId],
+  );
+  await t.server.db.query(
+    `update calls set status = 'active', ended_at = null, ended_by = null, end_reason = null, recording_state = 'running',
+       recording_started_at = now() - interval '60 seconds' where id = $1`,
+    [callId],
+  );
+  try {
+    return await fn();
+  } finally {
+    await t.server.db.query(
+      `update calls set status = $2, ended_at = $3, ended_by = $4, end_reason = $5, recording_state = $6, recording_started_at = $7 where id = $1`,
+      [callId, before!.status, before!.ended_at, before!.ended_by, before!.end_reason, before!.recording_state, before!.recording_started_at],
+    );
+  }
+}
+
+/**
  * A conversation assigned to agent1 with one ended video call. The call row is written directly:
  * the call flow itself is the calls suite's business, recordings only need the row.
  */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPackage, verifyPackage } from '../src/compliance/evidence-verify.js';
 import { publicKeyFromPem } from '../src/compliance/evidence-keys.js';
 import type { RecordingView } from '../src/compliance/recording-service.js';
-import { api, recordedCall } from './compliance-fixtures.js';
+import { api, recordedCall, whileRecording } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
 
 describe('recordings, audit and evidence over HTTP', () => {
@@ -144,11 +144,24 @@ describe('recordings, audit and evidence over HTTP', () => {
     expect(list.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['agent.login', 'recording.register', 'recording.play', 'retention.policy_changed']));
   });
 
-  it('takes script marks from the call agent, not from others', async () => {
-    const res = await api(t, fx.cookies.agent1).post(`/api/calls/${fx.callId}/marks`, { atMs: 12_000, label: 'Risk disclosure read out' });
-    expect(res.status).toBe(200);
-    expect((await api(t, fx.cookies.agent2).post(`/api/calls/${fx.callId}/marks`, { atMs: 1, label: 'x' })).status).toBe(404);
-    expect((await api(t, fx.cookies.agent1).post(`/api/calls/${fx.callId}/marks`, { atMs: -1, label: 'x' })).status).toBe(422);
+  it('takes script marks from the call agent, not from others, and only inside the live recording', async () => {
+    const mark = (cookie: string, body: object) => api(t, cookie).post(`/api/calls/${fx.callId}/marks`, body);
+    await whileRecording(t, fx.callId, async () => {
+      const res = await mark(fx.cookies.agent1, { atMs: 12_000, label: 'Risk disclosure read out' });
+      expect(res.status).toBe(200);
+      expect((await mark(fx.cookies.agent2, { atMs: 1, label: 'x' })).status).toBe(404);
+      expect((await mark(fx.cookies.agent1, { atMs: -1, label: 'x' })).status).toBe(422);
+      // 60 s are recorded so far: a mark ten minutes in is outside the recording.
+      const future = await mark(fx.cookies.agent1, { atMs: 600_000, label: 'x' });
+      expect(future.status).toBe(409);
+      expect(((await future.json()) as { error: { code: string } }).error.code).toBe('MARK_OUTSIDE_RECORDING');
+    });
+    // The call has ended: no more marks, with or without a time.
+    for (const body of [{ atMs: 1_000, label: 'late' }, { label: 'late' }]) {
+      const late = await mark(fx.cookies.agent1, body);
+      expect(late.status).toBe(409);
+      expect(((await late.json()) as { error: { code: string } }).error.code).toBe('MARK_OUTSIDE_RECORDING');
+    }
     const marks = (await (await api(t, fx.cookies.supervisor).get(`/api/calls/${fx.callId}/marks`)).json()) as { marks: { label: string }[] };
     expect(marks.marks.map((m) => m.label)).toEqual(['Risk disclosure read out']);
   });

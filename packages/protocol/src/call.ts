@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './model.js';
+import { Uuid } from './model.js';
 
 /**
  * Audio/video calls escalated from a conversation. The browser never talks to the media server's
@@ -114,24 +114,24 @@ export type NetworkQuality = 'good' | 'fair' | 'poor';
 
 export const callCommands = [
   z.object({
-    type: z.literal('call.start'), rid: z.string().max(64).optional(), conversationId: Id, media: CallMedia, profile: CallProfile.optional(),
+    type: z.literal('call.start'), rid: z.string().max(64).optional(), conversationId: Uuid, media: CallMedia, profile: CallProfile.optional(),
     acknowledgeRecording: z.boolean().optional(),
   }),
   /** `acknowledgeRecording`: the visitor accepted the recording notice (required when the call is recorded in dual mode). */
-  z.object({ type: z.literal('call.accept'), rid: z.string().max(64).optional(), callId: Id, acknowledgeRecording: z.boolean().optional() }),
-  z.object({ type: z.literal('call.decline'), rid: z.string().max(64).optional(), callId: Id }),
-  z.object({ type: z.literal('call.hangup'), rid: z.string().max(64).optional(), callId: Id }),
+  z.object({ type: z.literal('call.accept'), rid: z.string().max(64).optional(), callId: Uuid, acknowledgeRecording: z.boolean().optional() }),
+  z.object({ type: z.literal('call.decline'), rid: z.string().max(64).optional(), callId: Uuid }),
+  z.object({ type: z.literal('call.hangup'), rid: z.string().max(64).optional(), callId: Uuid }),
   /** Publish this party's media: the browser's offer in, the media node's answer back in the ack. */
-  z.object({ type: z.literal('call.publish'), rid: z.string().max(64).optional(), callId: Id, jsep: Jsep, audio: z.boolean().default(true), video: z.boolean().default(true) }),
+  z.object({ type: z.literal('call.publish'), rid: z.string().max(64).optional(), callId: Uuid, jsep: Jsep, audio: z.boolean().default(true), video: z.boolean().default(true) }),
   /** Receive the other party: the ack carries the media node's offer. */
-  z.object({ type: z.literal('call.subscribe'), rid: z.string().max(64).optional(), callId: Id }),
-  z.object({ type: z.literal('call.subscribe_answer'), rid: z.string().max(64).optional(), callId: Id, jsep: Jsep }),
-  z.object({ type: z.literal('call.trickle'), rid: z.string().max(64).optional(), callId: Id, leg: CallLegKind, candidate: IceCandidate }),
+  z.object({ type: z.literal('call.subscribe'), rid: z.string().max(64).optional(), callId: Uuid }),
+  z.object({ type: z.literal('call.subscribe_answer'), rid: z.string().max(64).optional(), callId: Uuid, jsep: Jsep }),
+  z.object({ type: z.literal('call.trickle'), rid: z.string().max(64).optional(), callId: Uuid, leg: CallLegKind, candidate: IceCandidate }),
   /** Mute / camera state, relayed to the other party and applied on the media node. */
-  z.object({ type: z.literal('call.configure'), rid: z.string().max(64).optional(), callId: Id, audio: z.boolean().optional(), video: z.boolean().optional() }),
-  z.object({ type: z.literal('call.stats'), rid: z.string().max(64).optional(), callId: Id, stats: CallStatsReport }),
+  z.object({ type: z.literal('call.configure'), rid: z.string().max(64).optional(), callId: Uuid, audio: z.boolean().optional(), video: z.boolean().optional() }),
+  z.object({ type: z.literal('call.stats'), rid: z.string().max(64).optional(), callId: Uuid, stats: CallStatsReport }),
   /** The agent asks the visitor's browser for a full-resolution still from its camera (HD snapshot). */
-  z.object({ type: z.literal('call.snapshot_request'), rid: z.string().max(64).optional(), callId: Id }),
+  z.object({ type: z.literal('call.snapshot_request'), rid: z.string().max(64).optional(), callId: Uuid }),
 ] as const;
 
 /** Ephemeral call pushes (the call's lifecycle itself is in the sequenced timeline). */

@@ -3,8 +3,16 @@ import { LIMITS } from './limits.js';
 
 /** Identifiers are opaque strings (UUIDs in practice); clients never parse them. */
 export const Id = z.string().min(1).max(64);
+/**
+ * An entity id a client sends (every entity id column is uuid): the server refuses anything else
+ * at the boundary, before a database cast could fail. Ids the server sends stay `Id` (a message
+ * id is `conversationId:seq`).
+ */
+export const Uuid = z.string().uuid();
 export const ClientMsgId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
-export const Seq = z.number().int().nonnegative();
+/** Per-conversation sequence numbers: stored as PostgreSQL integer, so bounded to 0..2^31-1. */
+export const SEQ_MAX = 2 ** 31 - 1;
+export const Seq = z.number().int().min(0).max(SEQ_MAX);
 
 export const Role = z.enum(['admin', 'supervisor', 'agent']);
 export type Role = z.infer<typeof Role>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './model.js';
+import { Id, Uuid } from './model.js';
 
 /**
  * Routing configuration as it crosses the wire (admin screens, REST API) and as it is stored.
@@ -37,11 +37,11 @@ export const RuleCondition = z.discriminatedUnion('field', [
 export const SkillRule = z.object({
   id: z.string().min(1).max(64),
   when: z.array(RuleCondition).max(20),
-  groupId: Id,
+  groupId: Uuid,
 });
 
 export const StrategyStep = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('vip'), vipGroupId: Id.nullable(), preferDesignated: z.boolean() }),
+  z.object({ kind: z.literal('vip'), vipGroupId: Uuid.nullable(), preferDesignated: z.boolean() }),
   z.object({ kind: z.literal('designated'), waitMs: ms }),
   z.object({
     kind: z.literal('returning'),
@@ -49,7 +49,7 @@ export const StrategyStep = z.discriminatedUnion('kind', [
     lookbackMs: z.number().int().min(0).max(3 * 365 * 24 * 3600_000),
     waitMs: ms,
   }),
-  z.object({ kind: z.literal('skill-rules'), rules: z.array(SkillRule).max(200), defaultGroupId: Id.nullable() }),
+  z.object({ kind: z.literal('skill-rules'), rules: z.array(SkillRule).max(200), defaultGroupId: Uuid.nullable() }),
   z.object({ kind: z.literal('least-loaded') }),
   z.object({ kind: z.literal('random') }),
 ]);
@@ -78,7 +78,7 @@ export const SkillGroupInput = z.object({
   name: z.string().trim().min(1).max(100),
   hours: BusinessHours.nullable().default(null),
   overflowAfterMs: z.number().int().min(1000).max(24 * 3600_000).nullable().default(null),
-  overflowGroupId: Id.nullable().default(null),
+  overflowGroupId: Uuid.nullable().default(null),
 });
 export type SkillGroupInput = z.infer<typeof SkillGroupInput>;
 
@@ -88,7 +88,7 @@ export type SkillGroup = z.infer<typeof SkillGroup>;
 export const AgentRoutingInput = z.object({
   capacity: z.number().int().min(1).max(100).optional(),
   autoAccept: z.boolean().optional(),
-  groupIds: z.array(Id).max(100).optional(),
+  groupIds: z.array(Uuid).max(100).optional(),
 });
 
 /** Visitor attributes a business may pass (signed identity or API) for routing. */
@@ -102,15 +102,15 @@ export const OfflineMessageInput = z.object({
   name: z.string().trim().max(100).default(''),
   contact: z.string().trim().max(200).default(''),
   text: z.string().trim().min(1).max(4000),
-  groupId: Id.nullable().default(null),
+  groupId: Uuid.nullable().default(null),
   pageUrl: z.string().max(2000).optional(),
 });
 
 export const TransferRequest = z.object({
-  conversationId: Id,
+  conversationId: Uuid,
   /** Exactly one of agentId / groupId. */
-  agentId: Id.optional(),
-  groupId: Id.optional(),
+  agentId: Uuid.optional(),
+  groupId: Uuid.optional(),
   note: z.string().trim().max(1000).default(''),
 });
 

@@ -9,8 +9,8 @@ import { CLIENT_MESSAGE_TYPES, ClientMessage, type ClientMessageType } from './w
 const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> &
   Record<string, Record<string, unknown>> = {
   auth: { type: 'auth', token: 'v.eyJ9.sig' },
-  'conversation.subscribe': { type: 'conversation.subscribe', conversationId: 'c-1', afterSeq: 0 },
-  'conversation.unsubscribe': { type: 'conversation.unsubscribe', conversationId: 'c-1' },
+  'conversation.subscribe': { type: 'conversation.subscribe', conversationId: '00000000-0000-4000-8000-0000000000c1', afterSeq: 0 },
+  'conversation.unsubscribe': { type: 'conversation.unsubscribe', conversationId: '00000000-0000-4000-8000-0000000000c1' },
   'conversation.start': {
     type: 'conversation.start',
     pageUrl: 'https://shop.example/cart',
@@ -18,35 +18,35 @@ const VALID: Partial<Record<ClientMessageType, Record<string, unknown>>> &
   },
   'message.send': {
     type: 'message.send',
-    conversationId: 'c-1',
+    conversationId: '00000000-0000-4000-8000-0000000000c1',
     clientMsgId: 'abcdef0123456789',
     text: 'hello',
   },
-  'typing.set': { type: 'typing.set', conversationId: 'c-1', typing: true },
-  'receipt.mark': { type: 'receipt.mark', conversationId: 'c-1', state: 'read', upToSeq: 7 },
-  'conversation.close': { type: 'conversation.close', conversationId: 'c-1' },
-  'csat.submit': { type: 'csat.submit', conversationId: 'c-1', score: 5, comment: 'quick and kind' },
+  'typing.set': { type: 'typing.set', conversationId: '00000000-0000-4000-8000-0000000000c1', typing: true },
+  'receipt.mark': { type: 'receipt.mark', conversationId: '00000000-0000-4000-8000-0000000000c1', state: 'read', upToSeq: 7 },
+  'conversation.close': { type: 'conversation.close', conversationId: '00000000-0000-4000-8000-0000000000c1' },
+  'csat.submit': { type: 'csat.submit', conversationId: '00000000-0000-4000-8000-0000000000c1', score: 5, comment: 'quick and kind' },
   'presence.set': { type: 'presence.set', presence: 'away' },
-  'offer.accept': { type: 'offer.accept', offerId: 'o-1' },
-  'offer.decline': { type: 'offer.decline', offerId: 'o-1' },
+  'offer.accept': { type: 'offer.accept', offerId: '00000000-0000-4000-8000-0000000000f1' },
+  'offer.decline': { type: 'offer.decline', offerId: '00000000-0000-4000-8000-0000000000f1' },
   'conversation.transfer': {
     type: 'conversation.transfer',
-    conversationId: 'c-1',
-    agentId: 'a-2',
+    conversationId: '00000000-0000-4000-8000-0000000000c1',
+    agentId: '00000000-0000-4000-8000-0000000000a2',
     note: 'billing question',
   },
   ping: { type: 'ping' },
-  'call.start': { type: 'call.start', conversationId: 'c-1', media: 'video', profile: '720p' },
-  'call.accept': { type: 'call.accept', callId: 'k-1' },
-  'call.decline': { type: 'call.decline', callId: 'k-1' },
-  'call.hangup': { type: 'call.hangup', callId: 'k-1' },
-  'call.publish': { type: 'call.publish', callId: 'k-1', jsep: { type: 'offer', sdp: 'v=0\r\n' } },
-  'call.subscribe': { type: 'call.subscribe', callId: 'k-1' },
-  'call.subscribe_answer': { type: 'call.subscribe_answer', callId: 'k-1', jsep: { type: 'answer', sdp: 'v=0\r\n' } },
-  'call.trickle': { type: 'call.trickle', callId: 'k-1', leg: 'publish', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
-  'call.configure': { type: 'call.configure', callId: 'k-1', audio: false },
-  'call.stats': { type: 'call.stats', callId: 'k-1', stats: { lossPct: 2.5, availableKbps: 900, freezeCount: 0, fps: 29, rttMs: 40 } },
-  'call.snapshot_request': { type: 'call.snapshot_request', callId: 'k-1' },
+  'call.start': { type: 'call.start', conversationId: '00000000-0000-4000-8000-0000000000c1', media: 'video', profile: '720p' },
+  'call.accept': { type: 'call.accept', callId: '00000000-0000-4000-8000-0000000000a1' },
+  'call.decline': { type: 'call.decline', callId: '00000000-0000-4000-8000-0000000000a1' },
+  'call.hangup': { type: 'call.hangup', callId: '00000000-0000-4000-8000-0000000000a1' },
+  'call.publish': { type: 'call.publish', callId: '00000000-0000-4000-8000-0000000000a1', jsep: { type: 'offer', sdp: 'v=0\r\n' } },
+  'call.subscribe': { type: 'call.subscribe', callId: '00000000-0000-4000-8000-0000000000a1' },
+  'call.subscribe_answer': { type: 'call.subscribe_answer', callId: '00000000-0000-4000-8000-0000000000a1', jsep: { type: 'answer', sdp: 'v=0\r\n' } },
+  'call.trickle': { type: 'call.trickle', callId: '00000000-0000-4000-8000-0000000000a1', leg: 'publish', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
+  'call.configure': { type: 'call.configure', callId: '00000000-0000-4000-8000-0000000000a1', audio: false },
+  'call.stats': { type: 'call.stats', callId: '00000000-0000-4000-8000-0000000000a1', stats: { lossPct: 2.5, availableKbps: 900, freezeCount: 0, fps: 29, rttMs: 40 } },
+  'call.snapshot_request': { type: 'call.snapshot_request', callId: '00000000-0000-4000-8000-0000000000a1' },
 };
 
 /** The issues of a rejected input, reduced to what a client or log reader needs. */
@@ -74,20 +74,20 @@ describe('ClientMessage: valid commands', () => {
     expect(
       ClientMessage.parse({
         type: 'message.send',
-        conversationId: 'c',
+        conversationId: '00000000-0000-4000-8000-00000000000c',
         clientMsgId: 'ABCdef_-12',
-        blobId: 'b-1',
+        blobId: '00000000-0000-4000-8000-0000000000b1',
       }),
     ).toEqual({
       type: 'message.send',
-      conversationId: 'c',
+      conversationId: '00000000-0000-4000-8000-00000000000c',
       clientMsgId: 'ABCdef_-12',
-      blobId: 'b-1',
+      blobId: '00000000-0000-4000-8000-0000000000b1',
       text: '',
     });
-    expect(ClientMessage.parse({ type: 'csat.submit', conversationId: 'c', score: 1 })).toEqual({
+    expect(ClientMessage.parse({ type: 'csat.submit', conversationId: '00000000-0000-4000-8000-00000000000c', score: 1 })).toEqual({
       type: 'csat.submit',
-      conversationId: 'c',
+      conversationId: '00000000-0000-4000-8000-00000000000c',
       score: 1,
       comment: '',
     });
@@ -105,7 +105,7 @@ describe('ClientMessage: valid commands', () => {
 
 describe('ClientMessage: rejected input, with an issue naming the field', () => {
   it('rejects an unknown type, listing the known ones', () => {
-    const [issue, ...rest] = issues({ type: 'conversation.delete', conversationId: 'c' });
+    const [issue, ...rest] = issues({ type: 'conversation.delete', conversationId: '00000000-0000-4000-8000-00000000000c' });
     expect(rest).toEqual([]);
     expect(issue).toMatchObject({ path: 'type', code: 'invalid_union' });
     expect(issue!.message).toContain("'message.send'");
@@ -159,20 +159,20 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
     ['auth without a token', { type: 'auth' }, 'token'],
     ['auth with an empty token', { type: 'auth', token: '' }, 'token'],
     ['auth with an oversize token', { type: 'auth', token: 't'.repeat(513) }, 'token'],
-    ['subscribe without afterSeq', { type: 'conversation.subscribe', conversationId: 'c' }, 'afterSeq'],
+    ['subscribe without afterSeq', { type: 'conversation.subscribe', conversationId: '00000000-0000-4000-8000-00000000000c' }, 'afterSeq'],
     [
       'subscribe with a string afterSeq',
-      { type: 'conversation.subscribe', conversationId: 'c', afterSeq: '3' },
+      { type: 'conversation.subscribe', conversationId: '00000000-0000-4000-8000-00000000000c', afterSeq: '3' },
       'afterSeq',
     ],
     [
       'subscribe with a negative afterSeq',
-      { type: 'conversation.subscribe', conversationId: 'c', afterSeq: -1 },
+      { type: 'conversation.subscribe', conversationId: '00000000-0000-4000-8000-00000000000c', afterSeq: -1 },
       'afterSeq',
     ],
     [
       'subscribe with a fractional afterSeq',
-      { type: 'conversation.subscribe', conversationId: 'c', afterSeq: 1.5 },
+      { type: 'conversation.subscribe', conversationId: '00000000-0000-4000-8000-00000000000c', afterSeq: 1.5 },
       'afterSeq',
     ],
     [
@@ -182,20 +182,20 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
     ],
     ['unsubscribe without an id', { type: 'conversation.unsubscribe' }, 'conversationId'],
     ['start with an unsupported language', { type: 'conversation.start', language: 'fr' }, 'language'],
-    ['send without a clientMsgId', { type: 'message.send', conversationId: 'c', text: 'hi' }, 'clientMsgId'],
+    ['send without a clientMsgId', { type: 'message.send', conversationId: '00000000-0000-4000-8000-00000000000c', text: 'hi' }, 'clientMsgId'],
     [
       'send with a short clientMsgId',
-      { type: 'message.send', conversationId: 'c', clientMsgId: 'abc', text: 'hi' },
+      { type: 'message.send', conversationId: '00000000-0000-4000-8000-00000000000c', clientMsgId: 'abc', text: 'hi' },
       'clientMsgId',
     ],
     [
       'send with a clientMsgId of odd characters',
-      { type: 'message.send', conversationId: 'c', clientMsgId: 'abc def/..', text: 'hi' },
+      { type: 'message.send', conversationId: '00000000-0000-4000-8000-00000000000c', clientMsgId: 'abc def/..', text: 'hi' },
       'clientMsgId',
     ],
     [
       'send with a numeric text',
-      { type: 'message.send', conversationId: 'c', clientMsgId: 'abcdefgh', text: 5 },
+      { type: 'message.send', conversationId: '00000000-0000-4000-8000-00000000000c', clientMsgId: 'abcdefgh', text: 5 },
       'text',
     ],
     [
@@ -203,23 +203,23 @@ describe('ClientMessage: rejected input, with an issue naming the field', () => 
       { type: 'message.send', conversationId: 'c'.repeat(65), clientMsgId: 'abcdefgh' },
       'conversationId',
     ],
-    ['typing with a string flag', { type: 'typing.set', conversationId: 'c', typing: 'yes' }, 'typing'],
+    ['typing with a string flag', { type: 'typing.set', conversationId: '00000000-0000-4000-8000-00000000000c', typing: 'yes' }, 'typing'],
     [
       'receipt with an unknown state',
-      { type: 'receipt.mark', conversationId: 'c', state: 'seen', upToSeq: 1 },
+      { type: 'receipt.mark', conversationId: '00000000-0000-4000-8000-00000000000c', state: 'seen', upToSeq: 1 },
       'state',
     ],
-    ['receipt without upToSeq', { type: 'receipt.mark', conversationId: 'c', state: 'read' }, 'upToSeq'],
+    ['receipt without upToSeq', { type: 'receipt.mark', conversationId: '00000000-0000-4000-8000-00000000000c', state: 'read' }, 'upToSeq'],
     ['close without an id', { type: 'conversation.close' }, 'conversationId'],
-    ['csat score 0', { type: 'csat.submit', conversationId: 'c', score: 0 }, 'score'],
-    ['csat score 6', { type: 'csat.submit', conversationId: 'c', score: 6 }, 'score'],
-    ['csat score 4.5', { type: 'csat.submit', conversationId: 'c', score: 4.5 }, 'score'],
+    ['csat score 0', { type: 'csat.submit', conversationId: '00000000-0000-4000-8000-00000000000c', score: 0 }, 'score'],
+    ['csat score 6', { type: 'csat.submit', conversationId: '00000000-0000-4000-8000-00000000000c', score: 6 }, 'score'],
+    ['csat score 4.5', { type: 'csat.submit', conversationId: '00000000-0000-4000-8000-00000000000c', score: 4.5 }, 'score'],
     ['presence dnd', { type: 'presence.set', presence: 'dnd' }, 'presence'],
     ['offer.accept without an offer id', { type: 'offer.accept' }, 'offerId'],
     ['offer.decline with a numeric offer id', { type: 'offer.decline', offerId: 7 }, 'offerId'],
     [
       'transfer with an oversize note',
-      { type: 'conversation.transfer', conversationId: 'c', agentId: 'a', note: 'n'.repeat(1001) },
+      { type: 'conversation.transfer', conversationId: '00000000-0000-4000-8000-00000000000c', agentId: '00000000-0000-4000-8000-00000000000a', note: 'n'.repeat(1001) },
       'note',
     ],
   ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { ClientMsgId, Id, Language, Presence, Seq, SequencedEvent, ConversationSummary } from './model.js';
+import { ClientMsgId, Language, Presence, Seq, SequencedEvent, ConversationSummary, Uuid } from './model.js';
 import type { ErrorCode } from './errors.js';
 import type { OfferView } from './routing.js';
 import { callCommands, type CallServerMessage } from './call.js';
@@ -20,8 +20,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * Start receiving a conversation's events. The server first sends every event with
    * seq > afterSeq, in order, then live ones; together they are exactly what the client missed.
    */
-  z.object({ type: z.literal('conversation.subscribe'), rid, conversationId: Id, afterSeq: Seq }),
-  z.object({ type: z.literal('conversation.unsubscribe'), rid, conversationId: Id }),
+  z.object({ type: z.literal('conversation.subscribe'), rid, conversationId: Uuid, afterSeq: Seq }),
+  z.object({ type: z.literal('conversation.unsubscribe'), rid, conversationId: Uuid }),
   /** Visitor: open a new conversation (or get the visitor's current open one). */
   z.object({
     type: z.literal('conversation.start'),
@@ -30,46 +30,46 @@ export const ClientMessage = z.discriminatedUnion('type', [
     language: Language.optional(),
     /** Routing hints from the embed: a named entry point, a requested agent, the channel. */
     entryPoint: z.string().trim().min(1).max(100).optional(),
-    designatedAgentId: Id.optional(),
+    designatedAgentId: Uuid.optional(),
     channel: Channel.optional(),
     media: Media.optional(),
   }),
   z.object({
     type: z.literal('message.send'),
     rid,
-    conversationId: Id,
+    conversationId: Uuid,
     /** Client-generated; sending the same id twice stores one message. */
     clientMsgId: ClientMsgId,
     text: z.string().max(LIMITS.textMessageChars).default(''),
-    blobId: Id.optional(),
+    blobId: Uuid.optional(),
   }),
-  z.object({ type: z.literal('typing.set'), rid, conversationId: Id, typing: z.boolean() }),
+  z.object({ type: z.literal('typing.set'), rid, conversationId: Uuid, typing: z.boolean() }),
   z.object({
     type: z.literal('receipt.mark'),
     rid,
-    conversationId: Id,
+    conversationId: Uuid,
     state: z.enum(['delivered', 'read']),
     upToSeq: Seq,
   }),
-  z.object({ type: z.literal('conversation.close'), rid, conversationId: Id }),
+  z.object({ type: z.literal('conversation.close'), rid, conversationId: Uuid }),
   z.object({
     type: z.literal('csat.submit'),
     rid,
-    conversationId: Id,
+    conversationId: Uuid,
     score: z.number().int().min(1).max(5),
     comment: z.string().max(LIMITS.csatCommentChars).default(''),
   }),
   z.object({ type: z.literal('presence.set'), rid, presence: Presence }),
   /** Agent: answer a ringing offer. */
-  z.object({ type: z.literal('offer.accept'), rid, offerId: Id }),
-  z.object({ type: z.literal('offer.decline'), rid, offerId: Id }),
+  z.object({ type: z.literal('offer.accept'), rid, offerId: Uuid }),
+  z.object({ type: z.literal('offer.decline'), rid, offerId: Uuid }),
   /** Agent (assigned) or supervisor: hand the conversation to an agent or a skill group. */
   z.object({
     type: z.literal('conversation.transfer'),
     rid,
-    conversationId: Id,
-    agentId: Id.optional(),
-    groupId: Id.optional(),
+    conversationId: Uuid,
+    agentId: Uuid.optional(),
+    groupId: Uuid.optional(),
     note: z.string().trim().max(1000).default(''),
   }),
   z.object({ type: z.literal('ping'), rid }),

@@ -73,6 +73,9 @@ export function assertCallAccess(p: Principal, call: Pick<CallFacts, 'org_id' | 
   throw notFound('No such call.');
 }
 
+/** How far a client-dated mark may run ahead of the server's view of the recording (clock skew, latency). */
+const MARK_CLOCK_ALLOWANCE_MS = 5_000;
+
 /** The recordings catalog: registering media files, listing them to authorized readers, playback. */
 export class RecordingService {
   constructor(
@@ -82,11 +85,11 @@ export class RecordingService {
     private readonly urls: RecordingUrls,
     private readonly clock: Clock,
     private readonly settings: RecordingSettings,
+    /** Optional so store-level tests can build the service without realtime. */
+    private readonly bus: EventBus | null = null,
   ) {}
 
   /** The call, if the principal may see its recordings (see assertCallAccess). */
-    /** Optional so store-level tests can build the service without realtime. */
-    private readonly bus: EventBus | null = null,
   async access(p: Principal, callId: string, db: SqlExecutor = this.db): Promise<{ call: CallFacts; agent: AgentPrincipal }> {
     if (p.kind === 'visitor') throw new AppError('FORBIDDEN', 'Recordings are not available to visitors.');
     const call = await CallFactsStore.byId(db, callId);
@@ -133,9 +136,6 @@ export class RecordingService {
     }
   }
 
-  async listForCall(p: Principal, callId: string): Promise<RecordingView[]> {
-    const { call } = await this.access(p, callId);
-    return (await RecordingStore.forCall(this.db, call.id)).map(toRecordingView);
   /**
    * Tells an open Recordings dialog that a file arrived (post-processing ends minutes after the
    * call). Only those assertCallAccess admits hear it; a lost push costs a reopen, never data.
@@ -146,6 +146,9 @@ export class RecordingService {
     await this.bus.publish('recording.ready', { orgId: call.org_id, agentIds, recording }).catch(() => {});
   }
 
+  async listForCall(p: Principal, callId: string): Promise<RecordingView[]> {
+    const { call } = await this.access(p, callId);
+    return (await RecordingStore.forCall(this.db, call.id)).map(toRecordingView);
   }
 
   /** The recordings of every call of the conversation that the principal may see. */
@@ -205,11 +208,27 @@ export class RecordingService {
     return { kind: 'ok', row, etag, range, stream };
   }
 
-  /** Script marks: the agent in the call (or a supervisor) notes a moment, e.g. "consent read out". */
+  /**
+   * Script marks: the agent in the call (or a supervisor) notes a moment, e.g. "consent read out".
+   * Only while the call is live and recorded, and only at a time inside its recording so far (a
+   * small allowance for the browser's clock): a mark added after the call, or dated outside the
+   * recording, would be evidence of something the recording does not show (MARK_OUTSIDE_RECORDING).
+   */
   async addMark(p: Principal, callId: string, input: { atMs?: number | undefined; label: string }): Promise<MarkRow> {
     const { call, agent } = await this.access(p, callId);
     return this.db.transaction(async (tx) => {
-      const atMs = input.atMs ?? (await this.elapsedMs(tx, call.id));
+      const [live] = await tx.query<{ status: string; recording_state: string }>(
+        'select status, recording_state from calls where id = $1 for update',
+        [call.id],
+      );
+      if (live?.status !== 'active' || (live.recording_state !== 'starting' && live.recording_state !== 'running')) {
+        throw new AppError('MARK_OUTSIDE_RECORDING', 'Marks can only be set while the call is live and recorded.');
+      }
+      const elapsedMs = await this.elapsedMs(tx, call.id);
+      if (input.atMs !== undefined && input.atMs > elapsedMs + MARK_CLOCK_ALLOWANCE_MS) {
+        throw new AppError('MARK_OUTSIDE_RECORDING', 'The mark is dated after the recording so far.', { atMs: input.atMs, recordedMs: elapsedMs });
+      }
+      const atMs = input.atMs ?? elapsedMs;
       const mark = await MarkStore.add(tx, { orgId: call.org_id, callId: call.id, atMs, label: input.label, createdBy: agent.agentId });
       await this.audit.append(
         { orgId: call.org_id, actor: actorOf(p), action: 'call.mark', target: { type: 'call', id: call.id }, details: { markId: mark.id, atMs: mark.at_ms, label: mark.label } },

@@ -4,6 +4,8 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { AppError, toAppError, toErrorBody } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { clientErrorHandler, frameworkErrors, registerInputGuards } from './input-hooks.js';
+import { bearerMatches, metricsOnPublicListener, type MetricsAccess } from './metrics-endpoint.js';
 import { registerApiRoutes, type ApiDeps } from './routes-api.js';
 import { registerStaticRoutes, type StaticDeps } from './routes-static.js';
 import { securityHeaders, type SecurityHeaderSettings } from './security-headers.js';
@@ -13,6 +15,10 @@ export interface AppDeps extends ApiDeps, StaticDeps {
   trustProxy: boolean | string;
   metrics: Metrics;
   isReady: () => Promise<boolean>;
+  /** Who may read /metrics (METRICS_TOKEN / METRICS_PORT); without either it is not served. */
+  metricsAccess: MetricsAccess;
+  /** Where log lines go (tests capture them); default stdout. */
+  logStream?: { write(line: string): void };
   /** CSP, framing, HSTS and the rest, per surface (security-headers.ts). */
   securityHeaders: SecurityHeaderSettings;
 }
@@ -20,12 +26,16 @@ export interface AppDeps extends ApiDeps, StaticDeps {
 /** Builds the HTTP app. The error handler below is the one place errors become HTTP responses. */
 export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: d.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: d.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(d.logStream ? { stream: d.logStream } : {}) },
     bodyLimit: 64 * 1024,
     // Only a configured proxy may set the client address (X-Forwarded-For); otherwise anyone
     // could rotate fake addresses past the per-address rate limits.
     trustProxy: d.trustProxy,
+    // Refusals before a route runs (bad URL encoding, unparsable requests) carry catalog codes too.
+    frameworkErrors,
+    clientErrorHandler,
   });
+  registerInputGuards(app);
 
   app.setErrorHandler((error, req, reply) => {
     let e: AppError;
@@ -65,10 +75,14 @@ export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
     const ready = await d.isReady().catch(() => false);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', d.metrics.registry.contentType);
-    return d.metrics.registry.metrics();
-  });
+  // Metrics are never public: served here only with a bearer token (else on METRICS_PORT or not at all).
+  if (metricsOnPublicListener(d.metricsAccess)) {
+    app.get('/metrics', async (req, reply) => {
+      if (!bearerMatches(req.headers.authorization, d.metricsAccess.token)) throw new AppError('UNAUTHENTICATED');
+      reply.header('content-type', d.metrics.registry.contentType);
+      return d.metrics.registry.metrics();
+    });
+  }
 
   await registerApiRoutes(app, d);
   await registerStaticRoutes(app, d);

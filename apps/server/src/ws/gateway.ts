@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, CLIENT_MESSAGE_TYPES, LIMITS, type ServerMessage } from '@visavis/protocol';
+import { ClientMessage, CLIENT_MESSAGE_TYPES, isUnsafeText, LIMITS, type ServerMessage } from '@visavis/protocol';
 import { AppError, toAppError, toErrorBody } from '../errors.js';
+import { assertSafeInput, endWithError, parseBoundedJson } from '../security/input-guard.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { VisitorService } from '../services/visitor-service.js';
 import type { Principal } from '../services/principal.js';
@@ -13,24 +14,67 @@ export interface GatewayDeps extends HandlerDeps {
   auth: AuthService;
   visitors: VisitorService;
   sessionCookie: string;
+  /** Frames per second per connection (WS_MESSAGES_PER_SECOND); bursts of three times that. */
+  messagesPerSecond: number;
   log: { warn(o: object, m: string): void; error(o: object, m: string): void };
   metrics: { wsConnections: { inc(): void; dec(): void }; wsMessages: { inc(l: { type: string }): void } };
 }
 
 const AUTH_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 25_000;
-const RATE = { perSecond: 20, burst: 60 };
 
 function send(ws: WebSocket, msg: ServerMessage): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
+/** Close code when the server itself failed to set up or run a connection (logged with context). */
+const CLOSE_SERVER_FAILURE = 4500;
+
+/** A cookie's value; a broken percent-encoding (`%`, `%E0%A4%A`) is simply no cookie. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
+}
+
+/**
+ * Whether the upgrade comes from the server's own origin, which alone may use the session cookie
+ * (this blocks cross-site WebSocket hijacking). No Origin header = a non-browser client. Anything
+ * that is not an absolute URL with a host (`null` from sandboxed iframes, file:// pages and some
+ * WebViews, `foo`, `*`, `http://`) is cross-site: such a visitor authenticates with an `auth` frame.
+ */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  if (!host) return false;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  return originHost !== '' && originHost === host;
+}
+
+/** The path of an upgrade's request target, or null when it does not parse as a URL. */
+function requestPath(url: string | undefined): string | null {
+  try {
+    return new URL(url ?? '/', 'http://placeholder').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** Answers an upgrade that will not become a WebSocket with a small JSON error, then closes. */
+function refuseUpgrade(socket: Duplex, err: AppError): void {
+  endWithError(socket, err.httpStatus === 404 ? '404 Not Found' : '400 Bad Request', err);
 }
 
 /**
@@ -57,9 +101,24 @@ export class WsGateway {
     this.heartbeat.unref();
   }
 
+  /**
+   * The server's `upgrade` listener. Never throws: a request target that does not parse
+   * (`http://[`, `http://x:99999/ws`, `//[/ws`) is answered 400 BAD_REQUEST, another path 404,
+   * and bad WebSocket headers are refused by `ws` itself.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => {});
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, req));
+    try {
+      const pathname = requestPath(req.url);
+      if (pathname === null) return refuseUpgrade(socket, new AppError('BAD_REQUEST', 'The request target does not parse.'));
+      if (pathname !== '/ws') return refuseUpgrade(socket, new AppError('NOT_FOUND'));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.onConnection(ws, req).catch((e: unknown) => this.connectionFailed(ws, req, e));
+      });
+    } catch (e) {
+      this.d.log.error({ err: e, url: req.url?.slice(0, 200), address: req.socket.remoteAddress }, 'ws upgrade failed');
+      refuseUpgrade(socket, new AppError('BAD_REQUEST'));
+    }
   }
 
   close(): void {
@@ -68,17 +127,31 @@ export class WsGateway {
     this.wss.close();
   }
 
+  /** A connection whose own set-up or command loop threw: log where it came from, close it. */
+  private connectionFailed(ws: WebSocket, req: IncomingMessage, e: unknown): void {
+    this.d.log.error(
+      { err: e, url: req.url?.slice(0, 200), origin: req.headers.origin?.slice(0, 200), address: req.socket.remoteAddress },
+      'ws connection failed',
+    );
+    try {
+      ws.close(CLOSE_SERVER_FAILURE, 'server error');
+    } catch {
+      ws.terminate();
+    }
+  }
+
   private async onConnection(ws: WebSocket, req: IncomingMessage): Promise<void> {
     const state = ws as WebSocket & { alive?: boolean };
     state.alive = true;
     ws.on('pong', () => (state.alive = true));
     ws.on('error', () => {});
     // Cookie auth only for same-origin upgrades: blocks cross-site WebSocket hijacking.
-    const sameOrigin = !req.headers.origin || new URL(req.headers.origin).host === req.headers.host;
+    const sameOrigin = isSameOrigin(req.headers.origin, req.headers.host);
     const cookieToken = sameOrigin ? cookieValue(req.headers.cookie, this.d.sessionCookie) : undefined;
     let principal: Principal | null = await this.d.auth.authenticate(cookieToken).catch(() => null);
     let conn: ClientConnection | null = null;
-    const tokens = { level: RATE.burst, at: Date.now() };
+    const rate = { perSecond: this.d.messagesPerSecond, burst: this.d.messagesPerSecond * 3 };
+    const tokens = { level: rate.burst, at: Date.now() };
     const authTimer = setTimeout(() => {
       if (!conn) ws.close(4401, 'authentication timeout');
     }, AUTH_TIMEOUT_MS);
@@ -107,31 +180,32 @@ export class WsGateway {
     // Commands of one connection run in arrival order (two quick sends keep their order).
     let chain: Promise<void> = Promise.resolve();
     ws.on('message', (data, isBinary) => {
-      chain = chain.then(() => process(data, isBinary));
+      chain = chain.then(() => process(data, isBinary)).catch((e: unknown) => this.connectionFailed(ws, req, e));
     });
     const process = async (data: import('ws').RawData, isBinary: boolean): Promise<void> => {
       let rid: string | undefined;
+      // Every frame costs a token, malformed ones too; the refusal is sent once the rid is known.
+      const now = Date.now();
+      tokens.level = Math.min(rate.burst, tokens.level + ((now - tokens.at) / 1000) * rate.perSecond);
+      tokens.at = now;
+      const limited = tokens.level < 1;
+      if (!limited) tokens.level -= 1;
       try {
         const raw = isBinary ? null : data.toString();
         if (raw === null) throw new AppError('BAD_REQUEST', 'Binary frames are not accepted.');
         if (Buffer.byteLength(raw) > LIMITS.wsFrameBytes) throw new AppError('PAYLOAD_TOO_LARGE');
-        let json: unknown;
-        try {
-          json = JSON.parse(raw);
-        } catch {
-          throw new AppError('MALFORMED_JSON');
-        }
+        const json = parseBoundedJson(raw);
         // The rid first, so that every later refusal (rate limit included) reaches the waiting request.
         const maybeRid = (json as { rid?: unknown } | null)?.rid;
-        rid = typeof maybeRid === 'string' ? maybeRid.slice(0, 64) : undefined;
-        const now = Date.now();
-        tokens.level = Math.min(RATE.burst, tokens.level + ((now - tokens.at) / 1000) * RATE.perSecond);
-        tokens.at = now;
-        if (tokens.level < 1) throw new AppError('RATE_LIMITED');
-        tokens.level -= 1;
+        rid = typeof maybeRid === 'string' && !isUnsafeText(maybeRid) ? maybeRid.slice(0, 64) : undefined;
+        if (limited) throw new AppError('RATE_LIMITED');
+        // NUL / lone surrogates and prototype keys are refused before any schema or service sees them.
+        assertSafeInput(json);
         const type = (json as { type?: unknown } | null)?.type;
         if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(type)) {
-          throw new AppError('UNKNOWN_MESSAGE_TYPE', `Unknown message type: ${String(type).slice(0, 40)}`);
+          // Never String(type): an object type (`{"toString":1}`) would throw while building the message.
+          const shown = typeof type === 'string' ? type.slice(0, 40) : typeof type;
+          throw new AppError('UNKNOWN_MESSAGE_TYPE', `Unknown message type: ${shown}`);
         }
         const msg = ClientMessage.parse(json);
         this.d.metrics.wsMessages.inc({ type: msg.type });
@@ -151,7 +225,7 @@ export class WsGateway {
         else send(ws, { type: 'ack', rid, result });
       } catch (e) {
         const err = toAppError(e);
-        if (err.code === 'INTERNAL') this.d.log.error({ err: e }, 'ws command failed');
+        if (err.code === 'INTERNAL') this.d.log.error({ err: e, rid }, 'ws command failed');
         send(ws, { type: 'error', rid, ...toErrorBody(err) });
       }
     };

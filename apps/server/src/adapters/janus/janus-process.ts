@@ -3,6 +3,7 @@ import { constants as fsConstants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import net from 'node:net';
 import { Listeners } from './listeners.js';
+import { reapLeftoverJanus, removeJanusPid, writeJanusPid } from './janus-pidfile.js';
 import { writeJanusConfig, type JanusConfigOptions } from './janus-config.js';
 
 /**
@@ -10,7 +11,8 @@ import { writeJanusConfig, type JanusConfigOptions } from './janus-config.js';
  * spawned, considered ready once its WebSocket port accepts connections, restarted with back-off
  * when it dies, and stopped (SIGTERM, then SIGKILL) on shutdown. If this Node process dies
  * without stopping it, the kernel kills Janus too (setpriv --pdeathsig), so no orphan keeps the
- * ports.
+ * ports; where that cannot work, the pid file in the configuration directory lets the next start
+ * stop the leftover Janus first (janus-pidfile.ts).
  */
 export interface JanusProcessOptions {
   /** The janus executable. */
@@ -27,6 +29,8 @@ export interface JanusProcessOptions {
 
 export type JanusProcessEvent =
   | { type: 'started'; pid: number; readyMs: number }
+  /** A Janus left running by an earlier server process (found by its pid file) was stopped. */
+  | { type: 'reaped'; pid: number }
   | { type: 'exited'; code: number | null; signal: NodeJS.Signals | null; expected: boolean }
   | { type: 'restarting'; attempt: number; delayMs: number }
   | { type: 'restart_failed'; attempt: number; error: string }
@@ -94,6 +98,8 @@ export class JanusProcess {
   async start(): Promise<void> {
     this.stopping = false;
     const jcfg = await writeJanusConfig(this.opts.config);
+    const leftover = await reapLeftoverJanus(this.opts.config.dir, this.opts.bin);
+    if (leftover !== null) this.events.emit({ type: 'reaped', pid: leftover });
     await this.spawnOnce(jcfg);
     this.supervising = true;
   }
@@ -123,6 +129,8 @@ export class JanusProcess {
     this.child = child;
     live.add(child);
     installExitHook();
+    const pid = child.pid;
+    if (pid !== undefined) writeJanusPid(this.opts.config.dir, pid);
     let spawnError: Error | null = null;
     child.once('error', (e) => (spawnError = e));
     const keep = (chunk: Buffer) => {
@@ -137,6 +145,7 @@ export class JanusProcess {
     child.stderr?.on('data', keep);
     child.once('exit', (code, signal) => {
       live.delete(child);
+      if (pid !== undefined) removeJanusPid(this.opts.config.dir, pid);
       const expected = this.stopping || this.child !== child;
       this.events.emit({ type: 'exited', code, signal, expected });
       if (!expected && this.supervising) this.scheduleRestart(jcfg);

@@ -89,6 +89,7 @@ export async function startMedia(
   });
   janus.on((e) => {
     if (e.type === 'started') log.info({ pid: e.pid, readyMs: e.readyMs }, 'embedded Janus started');
+    else if (e.type === 'reaped') log.warn({ pid: e.pid }, 'stopped an embedded Janus left running by an earlier server process');
     else if (e.type === 'exited' && !e.expected)
       log.warn({ code: e.code, signal: e.signal }, 'embedded Janus died');
     else if (e.type === 'restart_failed')
