@@ -64,6 +64,16 @@ const Env = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  // Uploads (docs/security.md): rate per client address, quotas per visitor and organisation.
+  UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  UPLOAD_VISITOR_FILES_PER_HOUR: z.coerce.number().int().positive().default(20),
+  UPLOAD_VISITOR_MB_PER_HOUR: z.coerce.number().int().positive().default(50),
+  UPLOAD_ORG_FILES_PER_DAY: z.coerce.number().int().positive().default(5000),
+  UPLOAD_ORG_MB_PER_DAY: z.coerce.number().int().positive().default(10_240),
+  /** An uploaded file no message refers to after this long is deleted. */
+  UPLOAD_ORPHAN_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
+  /** Days chat attachments are kept when neither their skill group nor organisation sets it. */
+  ATTACHMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
   /** Visitor access tokens live this long; the widget renews them with its refresh token. */
   VISITOR_ACCESS_TOKEN_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   /** A visitor session (refresh token) unused for this long ends. */

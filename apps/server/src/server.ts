@@ -42,6 +42,8 @@ import { ConversationService } from './services/conversation-service.js';
 import { PresenceService } from './services/presence-service.js';
 import { UnitOfWork } from './services/unit-of-work.js';
 import { UploadService } from './services/upload-service.js';
+import { UploadQuota } from './services/upload-quota.js';
+import { UploadSweeper } from './jobs/upload-sweeper.js';
 import { VisitorService } from './services/visitor-service.js';
 import { SiteStore, allowedOriginsOf } from './stores/site-store.js';
 import { DEMO_SITE_KEY, seedDemo } from './seed.js';
@@ -142,7 +144,17 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   );
   const offPostProcessKick = bus.subscribe('call.ended', () => postProcess.kick());
   const presence = new PresenceService(db, bus, kick);
-  const uploads = new UploadService(db, blobs, urls);
+  const uploadQuota = new UploadQuota(db, {
+    visitorFilesPerHour: config.UPLOAD_VISITOR_FILES_PER_HOUR,
+    visitorBytesPerHour: config.UPLOAD_VISITOR_MB_PER_HOUR * 1024 * 1024,
+    orgFilesPerDay: config.UPLOAD_ORG_FILES_PER_DAY,
+    orgBytesPerDay: config.UPLOAD_ORG_MB_PER_DAY * 1024 * 1024,
+  });
+  const uploads = new UploadService(db, blobs, urls, uploadQuota, clock);
+  const uploadSweeper = new UploadSweeper(db, blobs, compliance.audit, clock, {
+    orphanAfterMs: config.UPLOAD_ORPHAN_MINUTES * 60_000,
+    defaultRetentionDays: config.ATTACHMENT_RETENTION_DAYS,
+  }, (e) => reportError(e, 'upload sweep'));
   const clientRecordings = new ClientRecordingService(db, blobs, compliance.recordings, clock, kick, {
     ...CLIENT_RECORDING_DEFAULTS, totalMaxBytes: config.RECORDING_MAX_MB * 1024 * 1024, ...overrides.clientRecording,
   });
@@ -209,6 +221,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     loginAddressLimiter: new AddressLoginLimiter(clock, config.LOGIN_RATE_PER_ADDRESS_PER_MINUTE),
     securityHeaders: { publicUrl: config.PUBLIC_URL, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },
     visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
+    uploadRatePerMinute: config.UPLOAD_RATE_PER_MINUTE,
     isReady: async () => !stopping && (await db.query('select 1')).length === 1,
     metricsAccess,
     logStream: overrides.logStream,
@@ -250,6 +263,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   abandon.start();
   safetyNet.start();
   compliance.retention.start();
+  uploadSweeper.start();
   postProcess.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -272,6 +286,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       abandon.stop();
       safetyNet.stop();
       compliance.retention.stop();
+      uploadSweeper.stop();
       postProcess.stop();
       offPostProcessKick();
       unwatchClientRecordings();

@@ -45,6 +45,8 @@ export const Attachment = z.object({
   size: z.number().int().nonnegative(),
   /** A short-lived signed URL; filled in when an event is presented to an authorized reader. */
   url: z.string().optional(),
+  /** Set once retention deleted the file: the message stays, the file is gone (no url). */
+  expired: z.literal(true).optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
 

@@ -8,6 +8,7 @@ import { clientErrorHandler, frameworkErrors, registerInputGuards } from './inpu
 import { bearerMatches, metricsOnPublicListener, type MetricsAccess } from './metrics-endpoint.js';
 import { registerApiRoutes, type ApiDeps } from './routes-api.js';
 import { registerStaticRoutes, type StaticDeps } from './routes-static.js';
+import { MULTIPART_LIMITS } from './routes-uploads.js';
 import { securityHeaders, type SecurityHeaderSettings } from './security-headers.js';
 
 export interface AppDeps extends ApiDeps, StaticDeps {
@@ -68,7 +69,7 @@ export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
     global: false,
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
   });
-  await app.register(multipart);
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

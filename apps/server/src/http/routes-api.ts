@@ -26,6 +26,7 @@ import { registerRecordingPolicyRoutes } from './routes-recording-policy.js';
 import type { Compliance } from '../compliance/compliance.js';
 import type { SnapshotService } from '../calls/snapshot-service.js';
 import { registerSnapshotRoutes } from './routes-snapshots.js';
+import { registerUploadRoutes } from './routes-uploads.js';
 import { registerSiteRoutes, type SiteRouteDeps } from './routes-site.js';
 
 export interface ApiDeps {
@@ -42,6 +43,7 @@ export interface ApiDeps {
   /** Failed sign-ins per address over all accounts (password spraying). */
   loginAddressLimiter: AddressLoginLimiter;
   visitorSessionRatePerMinute: number;
+  uploadRatePerMinute: number;
   compliance: Compliance;
   clientRecordings: ClientRecordingService;
   snapshots: SnapshotService;
@@ -145,20 +147,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
     return { conversations: await ConversationStore.listForVisitor(d.db, p.visitorId) };
   });
 
-  app.post('/api/uploads', async (req) => {
-    const p = await who.any(req);
-    const { conversationId } = z.object({ conversationId: z.string().uuid() }).parse(req.query);
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', 'Send the file as multipart/form-data, field "file".');
-    const file = await req.file({ limits: { fileSize: LIMITS.uploadBytes + 1, files: 1 } });
-    if (!file) throw new AppError('BAD_REQUEST', 'No file in the request.');
-    const attachment = await d.uploads.upload(p, conversationId, {
-      filename: file.filename,
-      mimetype: file.mimetype,
-      stream: file.file,
-    });
-    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE');
-    return { attachment };
-  });
+  await registerUploadRoutes(app, { who, uploads: d.uploads, ratePerMinute: d.uploadRatePerMinute });
 
   app.get('/api/blobs/:id', async (req, reply) => {
     const { id } = IdParam.parse(req.params);

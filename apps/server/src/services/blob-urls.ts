@@ -26,7 +26,8 @@ export class BlobUrls {
   }
 
   present(e: SequencedEvent): SequencedEvent {
-    if (e.event.type !== 'message' || !e.event.attachment) return e;
+    // An expired attachment (deleted under retention) gets no link: there is nothing to fetch.
+    if (e.event.type !== 'message' || !e.event.attachment || e.event.attachment.expired) return e;
     return { ...e, event: { ...e.event, attachment: { ...e.event.attachment, url: this.sign(e.event.attachment.blobId) } } };
   }
 }

@@ -88,9 +88,10 @@ export class ConversationService {
       if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
       let attachment: Extract<TimelineEvent, { type: 'message' }>['attachment'] = null;
       if (input.blobId) {
-        const b = await BlobMetaStore.byId(tx, input.blobId);
+        const b = await BlobMetaStore.attach(tx, input.blobId, this.clock.now());
         const uploader = p.kind === 'visitor' ? p.visitorId : p.agentId;
         if (!b || b.conversation_id !== c.id || b.uploader_id !== uploader) throw new AppError('NOT_FOUND', 'No such file.');
+        if (b.deleted_at) throw new AppError('ATTACHMENT_EXPIRED');
         attachment = { blobId: b.id, name: b.name, mime: b.mime, size: b.size };
       }
       const author =

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ALLOWED_UPLOAD_TYPES, LIMITS, type Attachment } from '@visavis/protocol';
 import { AppError } from '../errors.js';
-import type { BlobStore } from '../ports/blob-store.js';
+import { BlobTooLargeError, type BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
 import { BlobMetaStore, type BlobRow } from '../stores/blob-meta-store.js';
 import { canWrite, readableConversation } from './access.js';
 import type { BlobUrls } from './blob-urls.js';
+import { cleanFileName } from './file-names.js';
 import type { Principal } from './principal.js';
+import type { UploadQuota } from './upload-quota.js';
 
 /** Magic numbers of the image types we accept; a declared image/* must match its bytes. */
 const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
@@ -52,6 +55,8 @@ export class UploadService {
     private readonly db: Database,
     private readonly blobs: BlobStore,
     private readonly urls: BlobUrls,
+    private readonly quota: UploadQuota,
+    private readonly clock: Clock,
   ) {}
 
   async upload(
@@ -67,20 +72,29 @@ export class UploadService {
     const { head, rest } = await peek(file.stream, 16);
     const check = SIGNATURES[mime];
     if (check && !check(head)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file content does not match its type.');
+    const quota = await this.quota.reserve({ orgId: c.org_id, visitorId: p.kind === 'visitor' ? p.visitorId : null }, this.clock.now());
     const id = randomUUID();
     const key = `${c.org_id}/${c.id}/${id}`;
-    const { size, sha256 } = await this.blobs.put(key, rest, LIMITS.uploadBytes);
-    const name = file.filename.replace(/[\u0000-\u001f\\/]/g, '_').slice(0, 255) || 'file';
+    // The quota's bytes left cap the stream too: an upload never overshoots it by a whole file.
+    const maxBytes = Math.min(LIMITS.uploadBytes, quota.bytesLeft);
+    let stored: { size: number; sha256: string };
+    try {
+      stored = await this.blobs.put(key, rest, maxBytes);
+    } catch (e) {
+      if (e instanceof BlobTooLargeError && maxBytes < LIMITS.uploadBytes) throw new AppError('QUOTA_EXCEEDED', undefined, { bytesLeft: maxBytes });
+      throw e;
+    }
+    await this.quota.addBytes(quota, stored.size);
     const row = await BlobMetaStore.create(this.db, {
       id,
       org_id: c.org_id,
       conversation_id: c.id,
       uploader_kind: p.kind,
       uploader_id: p.kind === 'visitor' ? p.visitorId : p.agentId,
-      name,
+      name: cleanFileName(file.filename, mime),
       mime,
-      size,
-      sha256,
+      size: stored.size,
+      sha256: stored.sha256,
       storage_key: key,
     });
     return { blobId: row.id, name: row.name, mime: row.mime, size: row.size, url: this.urls.sign(row.id) };
@@ -91,6 +105,7 @@ export class UploadService {
     if (!this.urls.verify(blobId, exp, sig)) throw new AppError('FORBIDDEN', 'The link is invalid or expired.');
     const row = await BlobMetaStore.byId(this.db, blobId);
     if (!row) throw new AppError('NOT_FOUND');
+    if (row.deleted_at) throw new AppError('ATTACHMENT_EXPIRED');
     return { row, stream: await this.blobs.get(row.storage_key) };
   }
 }

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { z } from 'zod';
+import { LIMITS } from '@visavis/protocol';
+import { AppError } from '../errors.js';
+import { BlobTooLargeError } from '../ports/blob-store.js';
+import type { UploadService } from '../services/upload-service.js';
+import type { RequestAuth } from './context.js';
+
+/**
+ * What a multipart upload may contain: one file and at most a few small fields. Everything else
+ * is refused as it arrives, so a flood of fields before the file (300 × 1 MiB once cost 213 MiB of
+ * RSS) is neither buffered nor read to its end. Registered as the plugin's defaults (app.ts).
+ */
+export const MULTIPART_LIMITS = {
+  fieldNameSize: 100,
+  fieldSize: 1024,
+  fields: 4,
+  files: 1,
+  parts: 5,
+  headerPairs: 20,
+  // One byte over the limit so the blob store sees, and refuses, a file that is too large.
+  fileSize: LIMITS.uploadBytes + 1,
+};
+
+const BOUNDARY = /;\s*boundary=("?)[^";\s]{1,70}\1/i;
+
+/** A parser error of the multipart body -> a stable code; anything else is passed through. */
+function multipartError(e: unknown): unknown {
+  if (e instanceof AppError || e instanceof BlobTooLargeError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') return new AppError('MULTIPART_LIMIT_EXCEEDED');
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
+  return new AppError('MALFORMED_MULTIPART');
+}
+
+export interface UploadRouteDeps {
+  who: RequestAuth;
+  uploads: UploadService;
+  ratePerMinute: number;
+}
+
+export async function registerUploadRoutes(app: FastifyInstance, d: UploadRouteDeps): Promise<void> {
+  const rateLimit = { max: d.ratePerMinute, timeWindow: 60_000 };
+  app.post('/api/uploads', { config: { rateLimit } }, async (req, reply) => {
+    try {
+      const p = await d.who.any(req);
+      const { conversationId } = z.object({ conversationId: z.string().uuid() }).parse(req.query);
+      if (!req.isMultipart()) throw new AppError('BAD_REQUEST', 'Send the file as multipart/form-data, field "file".');
+      if (!BOUNDARY.test(req.headers['content-type'] ?? '')) throw new AppError('MALFORMED_MULTIPART', 'The multipart/form-data content type has no boundary.');
+      let file: MultipartFile | undefined;
+      try {
+        file = await req.file({ limits: MULTIPART_LIMITS });
+      } catch (e) {
+        throw multipartError(e);
+      }
+      if (!file) throw new AppError('BAD_REQUEST', 'No file in the request.');
+      // An error of the file stream is the body's fault (cut off, malformed), not the server's.
+      let streamFailed = false;
+      file.file.once('error', () => (streamFailed = true));
+      try {
+        const attachment = await d.uploads.upload(p, conversationId, { filename: file.filename, mimetype: file.mimetype, stream: file.file });
+        if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE');
+        return { attachment };
+      } catch (e) {
+        throw streamFailed ? multipartError(e) : e;
+      }
+    } catch (e) {
+      // The rest of a refused body is not worth reading (it may be hundreds of MiB): answer and
+      // close the connection instead of draining it for keep-alive.
+      void reply.header('connection', 'close');
+      throw e;
+    }
+  });
+}
