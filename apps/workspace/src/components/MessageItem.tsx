@@ -30,7 +30,7 @@ function AttachmentView({
   a,
   localUrl,
 }: {
-  a: Pick<Attachment, 'name' | 'mime' | 'size'> & { url?: string };
+  a: Pick<Attachment, 'name' | 'mime' | 'size' | 'expired'> & { url?: string };
   localUrl?: string;
 }) {
   const { t } = useI18n();
@@ -54,7 +54,7 @@ function AttachmentView({
         <FileIcon />
       </span>
       <span className="att-name">{a.name}</span>
-      <span className="att-size">{formatBytes(a.size)}</span>
+      <span className="att-size">{a.expired ? t('chat.attachmentExpired') : formatBytes(a.size)}</span>
     </>
   );
   return url ? (

@@ -83,6 +83,7 @@ export const enCore = {
   'chat.sendError': 'Could not send ({code}).',
   'chat.closeError': 'Could not close the conversation ({code}).',
   'chat.openImage': 'Open image in a new tab',
+  'chat.attachmentExpired': 'Expired: deleted under the retention policy',
   'chat.you': 'You',
   'chat.assignedTo': 'Assigned to {name}',
   'sys.created': 'Conversation started',

@@ -79,6 +79,7 @@ const core: CoreDictionary = {
   'chat.sendError': '发送失败（{code}）。',
   'chat.closeError': '无法结束会话（{code}）。',
   'chat.openImage': '在新标签页中打开图片',
+  'chat.attachmentExpired': '已过期：已按保留策略删除',
   'chat.you': '我',
   'chat.assignedTo': '负责人：{name}',
   'sys.created': '会话已创建',

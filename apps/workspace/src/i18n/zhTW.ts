@@ -79,6 +79,7 @@ const core: CoreDictionary = {
   'chat.sendError': '傳送失敗（{code}）。',
   'chat.closeError': '無法結束對話（{code}）。',
   'chat.openImage': '在新分頁開啟圖片',
+  'chat.attachmentExpired': '已過期：已依保留政策刪除',
   'chat.you': '我',
   'chat.assignedTo': '負責人：{name}',
   'sys.created': '對話已建立',

@@ -153,7 +153,7 @@ export class MessageList {
       'span',
       { class: 'vv-file-text' },
       el('span', { class: 'vv-file-name' }, fileName),
-      el('span', { class: 'vv-file-size' }, a ? formatBytes(a.size) : ''),
+      el('span', { class: 'vv-file-size' }, a?.expired ? this.t('attachmentExpired') : a ? formatBytes(a.size) : ''),
     );
     const iconBox = el('span', { class: 'vv-file-icon' }, icon('file', 20));
     if (url) {
