@@ -54,6 +54,16 @@ const Env = z.object({
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(15_552_000),
   /** WebSocket frames per second one connection may send (bursts of three times that). */
   WS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Open WebSockets per client address (TRUST_PROXY decides the address); more are closed with 4029. */
+  WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+  /**
+   * Output a WebSocket peer has not read yet: above WS_SEND_BUFFER_KIB it is fed no more history
+   * until it drains; above WS_SEND_BUFFER_MAX_KIB, or after WS_SLOW_CONSUMER_SECONDS without
+   * draining, it is closed with 4008 (the client resumes by sequence number after reconnecting).
+   */
+  WS_SEND_BUFFER_KIB: z.coerce.number().int().min(16).max(1_048_576).default(1024),
+  WS_SEND_BUFFER_MAX_KIB: z.coerce.number().int().min(64).max(4_194_304).default(4096),
+  WS_SLOW_CONSUMER_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   /**
    * /metrics (Prometheus): with METRICS_TOKEN it answers on the public port to
    * `Authorization: Bearer <token>` only; with METRICS_PORT it is served on a separate listener

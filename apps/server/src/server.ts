@@ -18,6 +18,7 @@ import { RoutingSafetyNet } from './jobs/routing-safety-net.js';
 import { OutboxDispatcher } from './jobs/outbox-dispatcher.js';
 import { createMetrics } from './metrics.js';
 import type { Database } from './ports/database.js';
+import type { EventBus } from './ports/event-bus.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { TokenSigner } from './security/tokens.js';
 import { CallService, type CallRooms } from './calls/call-service.js';
@@ -49,6 +50,7 @@ import { SiteStore, allowedOriginsOf } from './stores/site-store.js';
 import { DEMO_SITE_KEY, seedDemo } from './seed.js';
 import { OrgStore, SettingsStore } from './stores/org-store.js';
 import { Hub } from './ws/hub.js';
+import { AddressConnectionLimit } from './ws/address-limit.js';
 import { WsGateway } from './ws/gateway.js';
 
 export interface RunningServer {
@@ -64,6 +66,8 @@ export interface RunningServer {
   postProcess: RecordingPostProcessJob;
   /** The separate /metrics listener (METRICS_PORT), or null. */
   metricsUrl: string | null;
+  /** The event bus (tests publish what another node or service would, e.g. agent.access_changed). */
+  bus: EventBus;
   stop(): Promise<void>;
 }
 
@@ -199,7 +203,12 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     metrics.assignments.inc(n);
     return n;
   }, (e) => reportError(e, 'routing safety sweep'));
-  const hub = new Hub(bus, conversations, urls, (e) => reportError(e, 'ws sync failed'));
+  const hub = new Hub(bus, conversations, urls, (e) => reportError(e, 'ws sync failed'), {
+    softBytes: config.WS_SEND_BUFFER_KIB * 1024,
+    hardBytes: Math.max(config.WS_SEND_BUFFER_MAX_KIB, config.WS_SEND_BUFFER_KIB) * 1024,
+    drainTimeoutMs: config.WS_SLOW_CONSUMER_SECONDS * 1000,
+    concurrentReplays: 4,
+  });
   const abandon = new AbandonSweeper(db, clock, conversations, () => hub.connectedVisitorIds(), config.ABANDON_SECONDS * 1000, (e) =>
     reportError(e, 'abandon sweep'),
   );
@@ -250,6 +259,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     hub, conversations, presence, urls, auth, visitors, metrics, offers, transfers, calls, callMedia: callWiring?.media ?? null, snapshots,
     sessionCookie: SESSION_COOKIE,
     messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
+    connectionLimit: new AddressConnectionLimit(config.WS_MAX_CONNECTIONS_PER_IP, config.trustProxy),
     log: app.log,
   });
   // The gateway answers every upgrade itself (a target that does not parse: 400), never throws.
@@ -272,6 +282,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   return {
     app,
     db,
+    bus,
     url: config.PUBLIC_URL ?? `http://${host}:${port}`,
     demoSeeded,
     media,

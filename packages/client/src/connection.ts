@@ -54,7 +54,13 @@ export type ConnectionEvents = {
    * retrying with the same credentials unless the listener calls `close()`.
    */
   'auth-failed': VisavisError;
+  /**
+   * The server dropped a subscription because this reader lost access to the conversation
+   * (transferred away, unassigned); the connection no longer resubscribes it.
+   */
+  unsubscribed: Extract<ServerMessage, { type: 'conversation.unsubscribed' }>;
 };
+
 
 /**
  * One realtime connection: authenticates, reconnects with back-off, and on every (re)connect
@@ -232,6 +238,11 @@ export class Connection extends Emitter<ConnectionEvents> {
         return this.settle(msg.rid, (p) => p.reject(new VisavisError(msg.code, msg.message)));
       case 'conversation.event':
         return this.onEvent(msg);
+      case 'conversation.unsubscribed':
+        this.cursors.delete(msg.conversationId);
+        this.replays.delete(msg.conversationId);
+        this.emit('unsubscribed', msg);
+        return;
       default:
         return;
     }

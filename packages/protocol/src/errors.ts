@@ -43,6 +43,8 @@ export const ERROR_CATALOG = {
   RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested byte range lies outside the file.' },
   INTEGRITY_CHECK_FAILED: { http: 409, message: 'A stored file no longer matches the hash recorded when it was stored.' },
   RATE_LIMITED: { http: 429, message: 'Too many requests; try again later.' },
+  TOO_MANY_SUBSCRIPTIONS: { http: 429, message: 'This connection follows too many conversations; unsubscribe from some first.' },
+  TOO_MANY_CONNECTIONS: { http: 429, message: 'Too many open connections from this address.' },
   UNKNOWN_SITE: { http: 404, message: 'Unknown site key.' },
   INTERNAL: { http: 500, message: 'Internal error.' },
   UNAVAILABLE: { http: 503, message: 'The service is not ready.' },

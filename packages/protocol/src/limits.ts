@@ -19,6 +19,8 @@ export const LIMITS = {
   attributeCount: 30,
   attributeValueChars: 500,
   eventsPageSize: 500,
+  /** Conversations one WebSocket may follow at once (beyond: TOO_MANY_SUBSCRIPTIONS). */
+  wsSubscriptionsPerConnection: 200,
 } as const;
 
 export const ALLOWED_UPLOAD_TYPES: readonly string[] = [...LIMITS.imageTypes, ...LIMITS.fileTypes];
@@ -32,4 +34,3 @@ export const CALL_PROFILES: Record<'360p' | '720p' | '1080p', { width: number; h
   '720p': { width: 1280, height: 720, frameRate: 30, maxBitrate: 2_000_000 },
   '1080p': { width: 1920, height: 1080, frameRate: 30, maxBitrate: 4_000_000 },
 };
-

@@ -89,6 +89,11 @@ export type ServerMessage =
   | ({ type: 'conversation.event' } & SequencedEvent)
   | { type: 'typing'; conversationId: string; by: 'visitor' | 'agent'; typing: boolean }
   /**
+   * The server dropped this subscription: the reader lost access (transferred away, unassigned,
+   * no longer serving the visitor). Do not subscribe again; nothing more of it will be sent.
+   */
+  | { type: 'conversation.unsubscribed'; conversationId: string; reason: 'access_lost' }
+  /**
    * Agent inbox changes: a conversation was assigned to, or closed for, this agent. Supervisors
    * and admins get every change in their organisation, waiting and ringing conversations too.
    */

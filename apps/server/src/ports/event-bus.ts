@@ -30,6 +30,13 @@ export interface BusTopics {
   'recording.ready': { orgId: string; agentIds: string[]; recording: RecordingView };
   /** Ask every node to drop the sockets of this agent session (logout). */
   'session.revoked': { agentId: string; sessionId: string };
+  /**
+   * An agent's access changed (deactivated, role changed): every node closes all of that agent's
+   * sockets (4003), so nothing more is pushed under the old role; a reconnect authenticates anew.
+   */
+  'agent.access_changed': { agentId: string };
+  /** A visitor session ended (replaced, refresh token reused, admin): every node drops its sockets and access tokens. */
+  'visitor.session_revoked': { orgId: string; visitorId: string; sessionId: string };
   /** A visitor session ended (replaced, refresh token reused, admin): every node drops its sockets and access tokens. */
   'visitor.session_revoked': { orgId: string; visitorId: string; sessionId: string };
 }

@@ -185,4 +185,8 @@ export class ConversationService {
     await readableConversation(this.db, p, conversationId);
     return EventStore.after(this.db, conversationId, afterSeq, Math.min(limit, LIMITS.eventsPageSize));
   }
-}
+
+  /** The visitor a conversation belongs to; NOT_FOUND unless the principal may read it. */
+  async readableVisitorId(p: Principal, conversationId: string): Promise<string> {
+    return (await readableConversation(this.db, p, conversationId)).visitor_id;
+  }

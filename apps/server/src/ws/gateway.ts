@@ -8,6 +8,7 @@ import type { AuthService } from '../services/auth-service.js';
 import type { VisitorService } from '../services/visitor-service.js';
 import type { Principal } from '../services/principal.js';
 import { handleCommand, type HandlerDeps } from './handlers.js';
+import type { AddressConnectionLimit } from './address-limit.js';
 import type { ClientConnection } from './hub.js';
 
 export interface GatewayDeps extends HandlerDeps {
@@ -16,6 +17,8 @@ export interface GatewayDeps extends HandlerDeps {
   sessionCookie: string;
   /** Frames per second per connection (WS_MESSAGES_PER_SECOND); bursts of three times that. */
   messagesPerSecond: number;
+  /** Open sockets per client address (WS_MAX_CONNECTIONS_PER_IP); over it: 4029 TOO_MANY_CONNECTIONS. */
+  connectionLimit: AddressConnectionLimit;
   log: { warn(o: object, m: string): void; error(o: object, m: string): void };
   metrics: { wsConnections: { inc(): void; dec(): void }; wsMessages: { inc(l: { type: string }): void } };
 }
@@ -145,6 +148,7 @@ export class WsGateway {
     state.alive = true;
     ws.on('pong', () => (state.alive = true));
     ws.on('error', () => {});
+    if (!this.d.connectionLimit.admit(req, ws)) return;
     // Cookie auth only for same-origin upgrades: blocks cross-site WebSocket hijacking.
     const sameOrigin = isSameOrigin(req.headers.origin, req.headers.host);
     const cookieToken = sameOrigin ? cookieValue(req.headers.cookie, this.d.sessionCookie) : undefined;
@@ -158,7 +162,14 @@ export class WsGateway {
 
     const ready = (p: Principal) => {
       clearTimeout(authTimer);
-      conn = this.d.hub.add(p, { send: (data) => ws.readyState === ws.OPEN && ws.send(data), close: (c, r) => ws.close(c, r) });
+      conn = this.d.hub.add(p, {
+        send: (data) => ws.readyState === ws.OPEN && ws.send(data),
+        close: (c, r) => ws.close(c, r),
+        // What the peer has not read yet: the hub pages history and drops slow readers by it.
+        get bufferedAmount() {
+          return ws.bufferedAmount;
+        },
+      });
       this.d.metrics.wsConnections.inc();
       send(ws, {
         type: 'ready',

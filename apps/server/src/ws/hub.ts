@@ -1,62 +1,41 @@
-import type { SequencedEvent, ServerMessage } from '@visavis/protocol';
 import type { EventBus } from '../ports/event-bus.js';
-import { forReader } from '../services/visitor-view.js';
 import type { BlobUrls } from '../services/blob-urls.js';
 import type { ConversationService } from '../services/conversation-service.js';
 import { isSupervisor, type Principal } from '../services/principal.js';
+import { ClientConnection, DEFAULT_FLOW, type FlowLimits, type SocketLike } from './client-connection.js';
+import { Subscriptions } from './subscriptions.js';
 
-export interface SocketLike {
-  send(data: string): void;
-  close(code: number, reason: string): void;
-}
+export { ClientConnection, type SocketLike } from './client-connection.js';
 
-interface Subscription {
-  lastSentSeq: number;
-  syncing: boolean;
-  buffered: SequencedEvent[];
-}
-
-export class ClientConnection {
-  readonly subs = new Map<string, Subscription>();
-  constructor(
-    readonly id: number,
-    readonly principal: Principal,
-    private readonly socket: SocketLike,
-  ) {}
-  send(msg: ServerMessage): void {
-    this.socket.send(JSON.stringify(msg));
-  }
-  close(code: number, reason: string): void {
-    this.socket.close(code, reason);
-  }
-}
+/** Close code for the sockets of an agent whose access changed (deactivated, role changed). */
+export const ACCESS_CHANGED_CLOSE = { code: 4003, reason: 'access changed' } as const;
 
 /**
- * This node's sockets and what each subscribed to. Bus events are routed to connections here;
- * each subscription tracks the last seq it sent, so a client gets every event exactly once and
- * in order: backlog first (read from the store), live events buffered meanwhile, gaps refilled.
+ * This node's sockets and what each follows. Bus events are routed to connections here, each
+ * push only to connections allowed it now: conversation events and typing through live
+ * subscriptions (re-checked after every access-changing event, see subscriptions.ts), inbox,
+ * offers and call pushes by the addressee the service read from the database when it published,
+ * and every socket of an agent whose access changed is closed.
  */
 export class Hub {
   private readonly conns = new Set<ClientConnection>();
   private nextId = 1;
   private readonly unsubscribers: (() => void)[] = [];
+  private readonly subscriptions: Subscriptions;
 
   constructor(
     bus: EventBus,
-    private readonly conversations: ConversationService,
-    private readonly urls: BlobUrls,
-    private readonly onError: (e: unknown) => void,
+    conversations: ConversationService,
+    urls: BlobUrls,
+    onError: (e: unknown) => void,
+    private readonly flow: FlowLimits = DEFAULT_FLOW,
   ) {
+    this.subscriptions = new Subscriptions(conversations, urls, onError);
     this.unsubscribers.push(
-      bus.subscribe('conversation.event', ({ orgId: _o, ...e }) => {
-        for (const c of this.conns) {
-          const sub = c.subs.get(e.conversationId);
-          if (sub) this.deliver(c, sub, e);
-        }
-      }),
+      bus.subscribe('conversation.event', ({ orgId, ...e }) => this.subscriptions.event(this.conns, e, orgId)),
       bus.subscribe('conversation.typing', (t) => {
         for (const c of this.conns) {
-          if (c.subs.has(t.conversationId) && c.principal.kind !== t.by) {
+          if (c.principal.kind !== t.by && this.subscriptions.following(c, t.conversationId)) {
             c.send({ type: 'typing', conversationId: t.conversationId, by: t.by, typing: t.typing });
           }
         }
@@ -99,6 +78,8 @@ export class Hub {
           }
         }
       }),
+      // The addressee is the conversation's agent as read when the push was made: an agent
+      // transferred away is no longer addressed.
       bus.subscribe('call.push', (m) => {
         for (const c of this.conns) {
           const p = c.principal;
@@ -127,16 +108,24 @@ export class Hub {
           if (c.principal.kind === 'visitor' && c.principal.sessionId === m.sessionId) c.close(4001, 'session revoked');
         }
       }),
+      // A socket's principal (role included) is fixed when it authenticates: after a role change
+      // or deactivation it is closed, and a reconnect authenticates with what holds now.
+      bus.subscribe('agent.access_changed', (m) => {
+        for (const c of this.conns) {
+          if (c.principal.kind === 'agent' && c.principal.agentId === m.agentId) c.close(ACCESS_CHANGED_CLOSE.code, ACCESS_CHANGED_CLOSE.reason);
+        }
+      }),
     );
   }
 
   add(principal: Principal, socket: SocketLike): ClientConnection {
-    const c = new ClientConnection(this.nextId++, principal, socket);
+    const c = new ClientConnection(this.nextId++, principal, socket, this.flow);
     this.conns.add(c);
     return c;
   }
 
   remove(c: ClientConnection): void {
+    c.markClosed();
     this.conns.delete(c);
   }
 
@@ -151,23 +140,13 @@ export class Hub {
     return [...ids];
   }
 
-  /** Authorizes, then sends everything after `afterSeq` and keeps the subscription live. */
-  async subscribe(c: ClientConnection, conversationId: string, afterSeq: number): Promise<void> {
-    // Throws NOT_FOUND if this principal may not read the conversation.
-    const first = await this.conversations.eventsAfter(c.principal, conversationId, afterSeq, 1);
-    let sub = c.subs.get(conversationId);
-    if (sub && sub.syncing) return; // a sync in progress will catch up
-    if (!sub) {
-      sub = { lastSentSeq: afterSeq, syncing: false, buffered: [] };
-      c.subs.set(conversationId, sub);
-    } else {
-      sub.lastSentSeq = afterSeq; // the client says what it has; resend from there
-    }
-    if (first.length > 0) await this.sync(c, conversationId, sub);
+  /** Authorizes, then sends everything after `afterSeq` (paged, at the reader's pace) and keeps it live. */
+  subscribe(c: ClientConnection, conversationId: string, afterSeq: number): Promise<void> {
+    return this.subscriptions.subscribe(c, conversationId, afterSeq);
   }
 
   unsubscribe(c: ClientConnection, conversationId: string): void {
-    c.subs.delete(conversationId);
+    this.subscriptions.unsubscribe(c, conversationId);
   }
 
   closeAll(code: number, reason: string): void {
@@ -176,50 +155,5 @@ export class Hub {
 
   dispose(): void {
     for (const u of this.unsubscribers) u();
-  }
-
-  private deliver(c: ClientConnection, sub: Subscription, e: SequencedEvent): void {
-    if (sub.syncing) {
-      sub.buffered.push(e);
-    } else if (e.seq === sub.lastSentSeq + 1) {
-      this.send(c, sub, e);
-    } else if (e.seq > sub.lastSentSeq + 1) {
-      sub.buffered.push(e);
-      void this.sync(c, e.conversationId, sub);
-    }
-  }
-
-  private send(c: ClientConnection, sub: Subscription, e: SequencedEvent): void {
-    c.send({ type: 'conversation.event', ...this.urls.present(forReader(c.principal, e)) });
-    sub.lastSentSeq = e.seq;
-  }
-
-  private async sync(c: ClientConnection, conversationId: string, sub: Subscription): Promise<void> {
-    if (sub.syncing) return;
-    sub.syncing = true;
-    try {
-      for (;;) {
-        const page = await this.conversations.eventsAfter(c.principal, conversationId, sub.lastSentSeq);
-        for (const e of page) if (e.seq === sub.lastSentSeq + 1) this.send(c, sub, e);
-        if (page.length > 0) continue;
-        // Caught up with the store: send what arrived live meanwhile, if it follows on.
-        const pending = sub.buffered.sort((a, b) => a.seq - b.seq);
-        sub.buffered = [];
-        let gap = false;
-        for (const e of pending) {
-          if (e.seq <= sub.lastSentSeq) continue;
-          if (e.seq !== sub.lastSentSeq + 1) {
-            gap = true;
-            break;
-          }
-          this.send(c, sub, e);
-        }
-        if (!gap) break;
-      }
-    } catch (e) {
-      this.onError(e);
-    } finally {
-      sub.syncing = false;
-    }
   }
 }
