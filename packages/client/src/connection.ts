@@ -61,7 +61,6 @@ export type ConnectionEvents = {
   unsubscribed: Extract<ServerMessage, { type: 'conversation.unsubscribed' }>;
 };
 
-
 /**
  * One realtime connection: authenticates, reconnects with back-off, and on every (re)connect
  * re-subscribes each conversation from the last sequence number it delivered, so the caller

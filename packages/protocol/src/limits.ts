@@ -34,3 +34,4 @@ export const CALL_PROFILES: Record<'360p' | '720p' | '1080p', { width: number; h
   '720p': { width: 1280, height: 720, frameRate: 30, maxBitrate: 2_000_000 },
   '1080p': { width: 1920, height: 1080, frameRate: 30, maxBitrate: 4_000_000 },
 };
+

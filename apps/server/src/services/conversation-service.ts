@@ -190,3 +190,9 @@ export class ConversationService {
   async readableVisitorId(p: Principal, conversationId: string): Promise<string> {
     return (await readableConversation(this.db, p, conversationId)).visitor_id;
   }
+
+  /** The visitor a conversation belongs to, unchecked (for routing pushes, never shown to a client). */
+  async visitorIdOf(conversationId: string): Promise<string | null> {
+    return (await ConversationStore.byId(this.db, conversationId))?.visitor_id ?? null;
+  }
+}
