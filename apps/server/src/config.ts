@@ -26,6 +26,16 @@ const Env = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   DEMO_PASSWORD: z.string().min(8).default('visavis-demo'),
   /**
+   * Production mode (also NODE_ENV=production): the demo organisation is never seeded and the
+   * server refuses to start while a demo account still has DEMO_PASSWORD.
+   */
+  VISAVIS_PRODUCTION: z.enum(['true', 'false']).default('false'),
+  NODE_ENV: z.string().optional(),
+  /** An agent session unused for this long ends, within its 12-hour lifetime. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(720).default(60),
+  /** How long invite and password-reset links stay valid. */
+  PASSWORD_LINK_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  /**
    * The session cookie's Secure flag. auto: Secure whenever PUBLIC_URL is https (TLS may end at
    * a proxy this server cannot see), otherwise when the request itself came over https.
    */
@@ -153,7 +163,7 @@ const Env = z.object({
   }
 });
 
-export type Config = z.infer<typeof Env> & { dataDir: string; recordingRawDir: string; publicUrl: string; trustProxy: boolean | string };
+export type Config = z.infer<typeof Env> & { production: boolean; dataDir: string; recordingRawDir: string; publicUrl: string; trustProxy: boolean | string };
 
 export class ConfigError extends Error {}
 
@@ -168,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
   return {
     ...c,
+    production: c.VISAVIS_PRODUCTION === 'true' || c.NODE_ENV === 'production',
     trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY,
     dataDir: path.resolve(c.DATA_DIR),
     recordingRawDir: path.resolve(c.RECORDING_RAW_DIR ?? path.join(c.DATA_DIR, 'recordings-raw')),

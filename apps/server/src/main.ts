@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     `  Mobile H5 chat:    ${url}/w/?siteKey=demo-bank`,
     `  Database:          ${server.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
   ];
-  if (config.SEED_DEMO === 'true') {
+  if (server.demoSeeded || (config.SEED_DEMO === 'true' && !config.production)) {
     lines.push(`  Demo accounts (password "${config.DEMO_PASSWORD}"):`);
     for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.role.padEnd(10)} ${a.email}`);
   }
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  // A refusal to start (production with demo passwords) is a message for the operator, not a stack.
+  console.error(e instanceof ConfigError ? e.message : e);
   process.exit(1);
 });

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@visavis/protocol';
 import type { Database, SqlExecutor } from './ports/database.js';
-import { hashPassword } from './security/passwords.js';
+import { hashPassword, verifyPassword } from './security/passwords.js';
 import { defaultRoutingConfig, RoutingConfigs } from './routing/routing-configs.js';
 import { AgentStore } from './stores/agent-store.js';
 import { OrgStore, type OrgRow } from './stores/org-store.js';
+import { ConfigError } from './config.js';
 
 export const DEMO_SITE_KEY = 'demo-bank';
 
@@ -14,6 +15,44 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: Role }[] = [
   { email: 'agent1@demo.visavis.local', name: 'Li Na 李娜', role: 'agent' },
   { email: 'agent2@demo.visavis.local', name: 'Chen Wei 陈伟', role: 'agent' },
 ];
+
+/** The documented default; checked in production even when DEMO_PASSWORD was changed. */
+const DEFAULT_DEMO_PASSWORD = 'visavis-demo';
+
+/** The demo runs on a plain `npm start`; never in production, and not when SEED_DEMO=false. */
+export function wantsDemoSeed(config: { SEED_DEMO: string; production: boolean }): boolean {
+  return config.SEED_DEMO === 'true' && !config.production;
+}
+
+/**
+ * Production refuses to start while any account of the demo organisation (seeded by an earlier
+ * non-production start of the same database) still signs in with the demo password, which is
+ * printed in the README and on every demo start.
+ */
+export async function refuseDemoPasswords(db: SqlExecutor, demoPassword: string): Promise<void> {
+  const accounts = await db.query<{ email: string; password_hash: string }>(
+    `select a.email, a.password_hash from agents a join orgs o on o.id = a.org_id
+     where o.site_key = $1 and a.active and a.password_hash <> '' order by a.email`,
+    [DEMO_SITE_KEY],
+  );
+  const candidates = [...new Set([demoPassword, DEFAULT_DEMO_PASSWORD])];
+  const exposed: string[] = [];
+  for (const a of accounts) {
+    for (const pw of candidates) {
+      if (await verifyPassword(pw, a.password_hash)) {
+        exposed.push(a.email);
+        break;
+      }
+    }
+  }
+  if (exposed.length > 0) {
+    throw new ConfigError(
+      `Refusing to start in production: ${exposed.length} demo account(s) still have the demo password (${exposed.join(', ')}).\n` +
+        '  Change their passwords or deactivate them (start once without VISAVIS_PRODUCTION/NODE_ENV=production, as an admin),\n' +
+        '  or use a fresh database and create the real organisation with: npm run visavis -- init --org "Name" --admin you@example.com',
+    );
+  }
+}
 
 /** First start only: one organisation and the demo accounts. Later starts change nothing. */
 export async function seedDemo(db: Database, password: string): Promise<{ org: OrgRow; created: boolean }> {

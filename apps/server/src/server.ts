@@ -47,7 +47,10 @@ import { UploadQuota } from './services/upload-quota.js';
 import { UploadSweeper } from './jobs/upload-sweeper.js';
 import { VisitorService } from './services/visitor-service.js';
 import { SiteStore, allowedOriginsOf } from './stores/site-store.js';
-import { DEMO_SITE_KEY, seedDemo } from './seed.js';
+import { DEMO_SITE_KEY, refuseDemoPasswords, seedDemo, wantsDemoSeed } from './seed.js';
+import { AccountAdmin } from './services/account-admin.js';
+import { AccountService } from './services/account-service.js';
+import type { AuthService } from './services/auth-service.js';
 import { OrgStore, SettingsStore } from './stores/org-store.js';
 import { Hub } from './ws/hub.js';
 import { AddressConnectionLimit } from './ws/address-limit.js';
@@ -58,6 +61,8 @@ export interface RunningServer {
   db: Database;
   url: string;
   demoSeeded: boolean;
+  /** Agent sessions (tests end idle ones without waiting for the minute sweep). */
+  auth: AuthService;
   /** Video media nodes (Janus); `media.pool` is null when video is unavailable. */
   media: MediaSetup;
   /** Audit log, recordings catalog, evidence packages, retention job (docs/compliance.md). */
@@ -89,6 +94,12 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     ? new PgDatabase(config.DATABASE_URL)
     : await PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
   await migrate(db);
+  if (config.production) {
+    await refuseDemoPasswords(db, config.DEMO_PASSWORD).catch(async (e: unknown) => {
+      await db.close();
+      throw e;
+    });
+  }
 
   const secret = config.SESSION_SECRET ?? (await SettingsStore.getOrInit(db, 'signing_secret', randomBytes(32).toString('hex')));
   const signer = new TokenSigner(secret);
@@ -111,7 +122,14 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     },
   });
   const auditError = (e: unknown) => reportError(e, 'audit append failed');
-  const auth = new AuditedAuthService(db, bus, clock, compliance.audit, auditError);
+  const auth = new AuditedAuthService(db, bus, clock, compliance.audit, auditError, { idleMs: config.SESSION_IDLE_MINUTES * 60_000 });
+  const accounts = new AccountService(db, clock, auth, compliance.audit);
+  const accountAdmin = new AccountAdmin(db, bus, clock, auth, compliance.audit, {
+    publicUrl: config.publicUrl, ttlMs: config.PASSWORD_LINK_HOURS * 3_600_000,
+  });
+  // Idle and expired sessions end on their own, closing the sockets opened with them.
+  const sessionSweep = setInterval(() => void auth.expireStale().catch((e: unknown) => reportError(e, 'session sweep')), 60_000);
+  sessionSweep.unref();
   const visitors = new VisitorService(db, signer, clock, bus, {
     accessTokenTtlMs: config.VISITOR_ACCESS_TOKEN_MINUTES * 60_000,
     sessionIdleMs: config.VISITOR_SESSION_IDLE_DAYS * 86_400_000,
@@ -196,7 +214,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   );
 
   let demoSeeded = false;
-  if (config.SEED_DEMO === 'true') demoSeeded = (await seedDemo(db, config.DEMO_PASSWORD)).created;
+  if (wantsDemoSeed(config)) demoSeeded = (await seedDemo(db, config.DEMO_PASSWORD)).created;
 
   const safetyNet = new RoutingSafetyNet(db, async (orgId) => {
     const n = await routing.drain(orgId);
@@ -221,7 +239,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   let stopping = false;
   const metricsAccess = { token: config.METRICS_TOKEN, port: config.METRICS_PORT, host: config.METRICS_HOST };
   const app = await buildHttpApp({
-    db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots,
+    db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots, accounts, accountAdmin,
     routingRoutes: { clock, offers, transfers, admin: new AuditedRoutingAdmin(db, kick, compliance.audit, auditError), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
     trustProxy: config.trustProxy,
@@ -285,6 +303,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     bus,
     url: config.PUBLIC_URL ?? `http://${host}:${port}`,
     demoSeeded,
+    auth,
     media,
     compliance,
     postProcess,
@@ -296,6 +315,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       sweeper.stop();
       abandon.stop();
       safetyNet.stop();
+      clearInterval(sessionSweep);
       compliance.retention.stop();
       uploadSweeper.stop();
       postProcess.stop();

@@ -6,6 +6,8 @@ import { Language } from './model.js';
 export const LoginRequest = z.object({
   email: z.string().email().max(254),
   password: z.string().min(1).max(256),
+  /** The authenticator code, when the account has a second factor (else TOTP_REQUIRED). */
+  totpCode: z.string().regex(/^\d{6}$/).optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './accounts.js';
 export * from './input-safety.js';
 export * from './limits.js';
 export * from './model.js';

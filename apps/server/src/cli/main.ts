@@ -1,11 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { AUDIT_USAGE, auditVerifyCommand } from './audit-command.js';
+import { INIT_USAGE, initCommand } from './init-command.js';
 import { consoleOutput, EXIT, UsageError, type Output } from './output.js';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
 
 const USAGE = `usage: npm run visavis -- <command> [arguments]
 
 commands:
+${INIT_USAGE}
+
 ${VERIFY_USAGE}
 
 ${AUDIT_USAGE}`;
@@ -15,6 +18,8 @@ export async function run(argv: string[], out: Output = consoleOutput): Promise<
   const [command, ...args] = argv;
   try {
     switch (command) {
+      case 'init':
+        return await initCommand(args, out);
       case 'verify':
         return await verifyCommand(args, out);
       case 'audit-verify':

@@ -2,7 +2,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { RoutingAdmin } from '../routing/routing-admin.js';
-import { AuthService } from '../services/auth-service.js';
+import { AuthService, type AuthSettings } from '../services/auth-service.js';
 import type { AgentPrincipal } from '../services/principal.js';
 import { actorOf, type AuditInput, type AuditLog } from './audit-log.js';
 import type { JsonValue } from './canonical.js';
@@ -20,8 +20,11 @@ async function record(audit: AuditLog, onError: (e: unknown) => void, input: Aud
 /** Successful agent logins. Failed ones are not recorded: looking up the account's organisation
  * only on failure would make response times reveal which emails exist. */
 export class AuditedAuthService extends AuthService {
-  constructor(db: Database, bus: EventBus, clock: Clock, private readonly audit: AuditLog, private readonly onError: (e: unknown) => void) {
-    super(db, bus, clock);
+  constructor(
+    db: Database, bus: EventBus, clock: Clock, private readonly audit: AuditLog, private readonly onError: (e: unknown) => void,
+    settings?: AuthSettings,
+  ) {
+    super(db, bus, clock, settings);
   }
 
   override async login(...args: Parameters<AuthService['login']>): ReturnType<AuthService['login']> {

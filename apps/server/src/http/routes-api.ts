@@ -26,6 +26,9 @@ import { registerRecordingPolicyRoutes } from './routes-recording-policy.js';
 import type { Compliance } from '../compliance/compliance.js';
 import type { SnapshotService } from '../calls/snapshot-service.js';
 import { registerSnapshotRoutes } from './routes-snapshots.js';
+import { registerAccountRoutes } from './routes-accounts.js';
+import type { AccountAdmin } from '../services/account-admin.js';
+import type { AccountService } from '../services/account-service.js';
 import { registerUploadRoutes } from './routes-uploads.js';
 import { registerSiteRoutes, type SiteRouteDeps } from './routes-site.js';
 
@@ -47,6 +50,9 @@ export interface ApiDeps {
   compliance: Compliance;
   clientRecordings: ClientRecordingService;
   snapshots: SnapshotService;
+  /** Own password, sessions and second factor; the admin account lifecycle. */
+  accounts: AccountService;
+  accountAdmin: AccountAdmin;
   /** Site & security settings, visitor session refresh (routes-site.ts). */
   siteRoutes: Pick<SiteRouteDeps, 'clock' | 'serverOrigin'>;
 }
@@ -60,6 +66,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   await registerClientRecordingRoutes(app, { who, clientRecordings: d.clientRecordings });
   await registerSnapshotRoutes(app, { who, snapshots: d.snapshots });
   await registerRecordingPolicyRoutes(app, { db: d.db, who, compliance: d.compliance });
+  await registerAccountRoutes(app, { who, accounts: d.accounts, admin: d.accountAdmin, linkRatePerMinute: d.loginRatePerMinute });
   await registerSiteRoutes(app, { ...d.siteRoutes, db: d.db, who, compliance: d.compliance, visitors: d.visitors });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
@@ -71,7 +78,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   app.post('/api/auth/login', { config: { rateLimit: loginLimit } }, async (req, reply) => {
     const body = LoginRequest.parse(req.body);
     const { token, agent, expiresAt } = await limitedLogin(d.loginAddressLimiter, req.ip, reply, () =>
-      d.auth.login(body.email, body.password),
+      d.auth.login(body.email, body.password, { totpCode: body.totpCode, userAgent: req.headers['user-agent'] ?? null, ip: req.ip }),
     );
     setSessionCookie(reply, token, expiresAt, d.cookieSecure(req));
     const org = (await OrgStore.byId(d.db, agent.org_id))!;

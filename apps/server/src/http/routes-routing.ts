@@ -67,7 +67,7 @@ export async function registerRoutingRoutes(app: FastifyInstance, d: RoutingRout
     const rows = await d.db.query<{ id: string; name: string; presence: string; group_ids: string[] | null }>(
       `select a.id, a.name, a.presence,
               (select array_agg(m.group_id::text order by m.group_id) from skill_group_members m where m.agent_id = a.id) as group_ids
-       from agents a where a.org_id = $1 order by a.name, a.id`,
+       from agents a where a.org_id = $1 and a.active order by a.name, a.id`,
       [p.orgId],
     );
     return { agents: rows.map((r) => ({ id: r.id, name: r.name, presence: r.presence, groupIds: r.group_ids ?? [] })) };

@@ -156,6 +156,7 @@ export class WsGateway {
     let conn: ClientConnection | null = null;
     const rate = { perSecond: this.d.messagesPerSecond, burst: this.d.messagesPerSecond * 3 };
     const tokens = { level: rate.burst, at: Date.now() };
+    let sessionTouchedAt = Date.now();
     const authTimer = setTimeout(() => {
       if (!conn) ws.close(4401, 'authentication timeout');
     }, AUTH_TIMEOUT_MS);
@@ -232,6 +233,12 @@ export class WsGateway {
           return;
         }
         const result = await handleCommand(this.d, conn, msg);
+        // What the person does (not the client's keep-alive pings) keeps an agent session from idling out; one write a minute.
+        const cp = conn.principal;
+        if (cp.kind === 'agent' && msg.type !== 'ping' && Date.now() - sessionTouchedAt >= 60_000) {
+          sessionTouchedAt = Date.now();
+          void this.d.auth.touch(cp.sessionId).catch(() => {});
+        }
         if (msg.type === 'ping') send(ws, { type: 'pong', rid });
         else send(ws, { type: 'ack', rid, result });
       } catch (e) {
