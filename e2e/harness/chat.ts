@@ -74,9 +74,18 @@ export type PrepareContext = (context: BrowserContext) => Promise<void>;
 
 async function newSide(browser: Browser, options: BrowserContextOptions, prepare?: PrepareContext): Promise<Omit<Side, 'scope'>> {
   const context = await browser.newContext(options);
+  const errors: string[] = [];
+  // Content-Security-Policy violations (in any frame) count as errors too: a UI that needs
+  // something its policy forbids is broken for real users even when no exception is thrown.
+  await context.exposeBinding('__vvCspViolation', (_source, text: string) => void errors.push(`CSP violation: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __vvCspViolation?: (t: string) => void }).__vvCspViolation;
+      report?.(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} in ${e.documentURI} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   await prepare?.(context);
   const page = await context.newPage();
-  const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
   return { context, page, errors };
 }
