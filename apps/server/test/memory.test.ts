@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Connection, type WebSocketLike } from '@visavis/client';
-import { assignedConversation, Recorder, startTestServer, waitFor, type TestServer } from './support.js';
+import { assignedConversation, rawSocket, Recorder, startTestServer, waitFor, type TestServer } from './support.js';
 
 const HISTORY = 600;
 const SUBSCRIBES = 40;
@@ -107,4 +107,19 @@ describe('a slow reader repeating subscribes', () => {
     console.log(`event frames on the slow socket: ${rawEventFrames[0]}, on the next: ${rawEventFrames[1]}`);
     expect(rawEventFrames[0]!).toBeLessThan(HISTORY * 5);
   }, 90_000);
+
+  it('refuses connections over WS_MAX_CONNECTIONS_PER_IP with 4029 TOO_MANY_CONNECTIONS, and admits again after one closes', async () => {
+    t = await startTestServer({ WS_MAX_CONNECTIONS_PER_IP: '3' });
+    const open = await Promise.all([rawSocket(t), rawSocket(t), rawSocket(t)]);
+    closers.push(() => open.forEach((s) => s.ws.terminate()));
+    const refused = await rawSocket(t);
+    expect(await refused.closed).toBe(4029);
+    expect(refused.received).toEqual([expect.objectContaining({ type: 'error', code: 'TOO_MANY_CONNECTIONS' })]);
+    open[0]!.ws.close();
+    await open[0]!.closed;
+    const again = await rawSocket(t);
+    closers.push(() => again.ws.terminate());
+    again.ws.send(JSON.stringify({ type: 'ping', rid: 'p' }));
+    await waitFor(() => again.received.find((m) => m.code === 'UNAUTHENTICATED'), 'an answer on the admitted socket');
+  });
 });
