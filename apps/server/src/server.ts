@@ -249,6 +249,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     securityHeaders: { publicUrl: config.PUBLIC_URL, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS },
     visitorSessionRatePerMinute: config.VISITOR_SESSION_RATE_PER_MINUTE,
     uploadRatePerMinute: config.UPLOAD_RATE_PER_MINUTE,
+    uploadSweeper,
     isReady: async () => !stopping && (await db.query('select 1')).length === 1,
     metricsAccess,
     logStream: overrides.logStream,

@@ -9,7 +9,7 @@ import type { Attachment, ConversationSummary, SequencedEvent } from '@visavis/p
 import { FsBlobStore } from '../src/adapters/fs/fs-blob-store.js';
 import { UploadSweeper } from '../src/jobs/upload-sweeper.js';
 import { cleanFileName } from '../src/services/file-names.js';
-import { startTestServer, visitorConnection, visitorSession, type TestServer } from './support.js';
+import { agentLogin, startTestServer, visitorConnection, visitorSession, type TestServer } from './support.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -277,6 +277,55 @@ describe('upload limits, orphans and retention', () => {
       expect(await deletedAt()).not.toBeNull();
     } finally {
       await t.server.db.query('update skill_groups set attachment_retention_days = null where id = $1', [groupId]);
+    }
+    v.conn.close();
+  });
+  it('lets admins set attachment retention per organisation and skill group (audited) and run the sweep on demand', async () => {
+    const admin = await agentLogin(t, 'admin@demo.visavis.local');
+    const agent = await agentLogin(t, 'agent1@demo.visavis.local');
+    const api = (cookie: string, method: string, url: string, body?: unknown) =>
+      fetch(`${t.url}${url}`, {
+        method,
+        headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect((await api(agent, 'PUT', '/api/admin/attachment-retention', { days: 1 })).status).toBe(403);
+    const bad = await api(admin, 'PUT', '/api/admin/attachment-retention', { days: 0 });
+    expect(bad.status).toBe(422);
+    expect(await errorCode(bad)).toBe('VALIDATION_FAILED');
+    const before = (await (await api(admin, 'GET', '/api/admin/attachment-retention')).json()) as { defaultDays: number; orgDays: number | null; groups: { id: string }[] };
+    expect(before).toMatchObject({ defaultDays: 180, orgDays: null });
+    expect(before.groups.length).toBeGreaterThan(0);
+    expect((await api(admin, 'PUT', `/api/admin/skill-groups/${randomUUID()}/attachment-retention`, { days: 5 })).status).toBe(404);
+    const groupId = before.groups[0]!.id;
+    expect((await api(admin, 'PUT', `/api/admin/skill-groups/${groupId}/attachment-retention`, { days: 3 })).status).toBe(204);
+    const withGroup = (await (await api(admin, 'GET', '/api/admin/attachment-retention')).json()) as { groups: { id: string; days: number | null }[] };
+    expect(withGroup.groups.find((g) => g.id === groupId)?.days).toBe(3);
+    expect((await api(admin, 'PUT', `/api/admin/skill-groups/${groupId}/attachment-retention`, { days: null })).status).toBe(204);
+
+    const { token, v, conversationId } = await visitorWithConversation(t);
+    const { attachment } = (await (await upload(t, token, conversationId, PNG)).json()) as { attachment: Attachment };
+    await v.conn.request({ type: 'message.send', conversationId, clientMsgId: newClientMsgId(), text: '', blobId: attachment.blobId });
+    expect((await api(admin, 'PUT', '/api/admin/attachment-retention', { days: 1 })).status).toBe(204);
+    try {
+      const after = (await (await api(admin, 'GET', '/api/admin/attachment-retention')).json()) as { orgDays: number | null };
+      expect(after.orgDays).toBe(1);
+      // Run now: nothing is a day old yet.
+      const run = await api(admin, 'POST', '/api/admin/attachment-retention/run');
+      expect(run.status).toBe(200);
+      expect(await run.json()).toMatchObject({ result: { expired: 0 } });
+      // Two days on, the organisation's one day (set through the API) applies, not the 180.
+      const sweeper = new UploadSweeper(
+        t.server.db, new FsBlobStore(path.join(t.dataDir, 'blobs')), t.server.compliance.audit, { now: () => new Date(Date.now() + 2 * DAY) },
+        { orphanAfterMs: 60 * MINUTE, defaultRetentionDays: 180 }, (e) => { throw e; },
+      );
+      await sweeper.run();
+      const [row] = await t.server.db.query<{ deleted_reason: string | null; org_id: string }>('select deleted_reason, org_id from blobs where id = $1', [attachment.blobId]);
+      expect(row!.deleted_reason).toBe('retention');
+      const changes = (await t.server.compliance.audit.list(row!.org_id)).filter((e) => e.action === 'retention.policy_changed');
+      expect(changes.at(-1)?.details).toMatchObject({ of: 'attachments', from: null, to: 1 });
+    } finally {
+      expect((await api(admin, 'PUT', '/api/admin/attachment-retention', { days: null })).status).toBe(204);
     }
     v.conn.close();
   });

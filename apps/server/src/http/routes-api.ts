@@ -30,6 +30,7 @@ import { registerAccountRoutes } from './routes-accounts.js';
 import type { AccountAdmin } from '../services/account-admin.js';
 import type { AccountService } from '../services/account-service.js';
 import { registerUploadRoutes } from './routes-uploads.js';
+import type { UploadSweeper } from '../jobs/upload-sweeper.js';
 import { registerSiteRoutes, type SiteRouteDeps } from './routes-site.js';
 
 export interface ApiDeps {
@@ -47,6 +48,7 @@ export interface ApiDeps {
   loginAddressLimiter: AddressLoginLimiter;
   visitorSessionRatePerMinute: number;
   uploadRatePerMinute: number;
+  uploadSweeper: UploadSweeper;
   compliance: Compliance;
   clientRecordings: ClientRecordingService;
   snapshots: SnapshotService;
@@ -154,7 +156,9 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
     return { conversations: await ConversationStore.listForVisitor(d.db, p.visitorId) };
   });
 
-  await registerUploadRoutes(app, { who, uploads: d.uploads, ratePerMinute: d.uploadRatePerMinute });
+  await registerUploadRoutes(app, {
+    db: d.db, who, audit: d.compliance.audit, uploads: d.uploads, sweeper: d.uploadSweeper, ratePerMinute: d.uploadRatePerMinute,
+  });
 
   app.get('/api/blobs/:id', async (req, reply) => {
     const { id } = IdParam.parse(req.params);

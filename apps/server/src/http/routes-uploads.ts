@@ -5,7 +5,7 @@ import { LIMITS } from '@visavis/protocol';
 import { AppError } from '../errors.js';
 import { BlobTooLargeError } from '../ports/blob-store.js';
 import type { UploadService } from '../services/upload-service.js';
-import type { RequestAuth } from './context.js';
+import { registerAttachmentRetentionRoutes, type AttachmentRetentionRouteDeps } from './routes-attachment-retention.js';
 
 /**
  * What a multipart upload may contain: one file and at most a few small fields. Everything else
@@ -34,13 +34,13 @@ function multipartError(e: unknown): unknown {
   return new AppError('MALFORMED_MULTIPART');
 }
 
-export interface UploadRouteDeps {
-  who: RequestAuth;
+export interface UploadRouteDeps extends AttachmentRetentionRouteDeps {
   uploads: UploadService;
   ratePerMinute: number;
 }
 
 export async function registerUploadRoutes(app: FastifyInstance, d: UploadRouteDeps): Promise<void> {
+  await registerAttachmentRetentionRoutes(app, d);
   const rateLimit = { max: d.ratePerMinute, timeWindow: 60_000 };
   app.post('/api/uploads', { config: { rateLimit } }, async (req, reply) => {
     try {

@@ -42,6 +42,10 @@ export class UploadSweeper extends PeriodicJob {
     super(onError);
   }
 
+  get defaultRetentionDays(): number {
+    return this.settings.defaultRetentionDays;
+  }
+
   start(everyMs = 5 * 60_000): void {
     this.startEvery(everyMs);
   }
