@@ -17,6 +17,8 @@ export function describeFailure(e: unknown, t: Translate, context: 'send' | 'upl
       return t('fileTooLarge', { max: MAX_UPLOAD_MB });
     case 'UNSUPPORTED_MEDIA_TYPE':
       return t('fileTypeNotAllowed');
+    case 'QUOTA_EXCEEDED':
+      return t('uploadQuota');
     default:
       return context === 'upload' ? t('uploadFailed') : t('failed');
   }

@@ -269,6 +269,7 @@ function pendingError(code: string | undefined): { key: MessageKey; code?: strin
   if (code === 'CONVERSATION_CLOSED') return { key: 'chat.closedError' };
   if (code === 'PAYLOAD_TOO_LARGE') return { key: 'chat.fileTooLarge' };
   if (code === 'UNSUPPORTED_MEDIA_TYPE') return { key: 'chat.fileType' };
+  if (code === 'QUOTA_EXCEEDED') return { key: 'chat.uploadQuota' };
   return { key: 'chat.sendError', code: code ?? 'INTERNAL' };
 }
 

@@ -79,6 +79,7 @@ export const enCore = {
   'chat.tooLong': 'The message is too long ({n} of {max} characters).',
   'chat.fileTooLarge': 'The file is larger than {max}.',
   'chat.fileType': 'This file type is not allowed.',
+  'chat.uploadQuota': 'The upload quota is used up; try again later.',
   'chat.closedError': 'The conversation is closed.',
   'chat.sendError': 'Could not send ({code}).',
   'chat.closeError': 'Could not close the conversation ({code}).',

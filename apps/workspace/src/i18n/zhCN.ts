@@ -75,6 +75,7 @@ const core: CoreDictionary = {
   'chat.tooLong': '消息过长（{n}/{max} 字）。',
   'chat.fileTooLarge': '文件超过 {max}。',
   'chat.fileType': '不支持该文件类型。',
+  'chat.uploadQuota': '上传配额已用完，请稍后再试。',
   'chat.closedError': '该会话已结束。',
   'chat.sendError': '发送失败（{code}）。',
   'chat.closeError': '无法结束会话（{code}）。',

@@ -75,6 +75,7 @@ const core: CoreDictionary = {
   'chat.tooLong': '訊息過長（{n}/{max} 字）。',
   'chat.fileTooLarge': '檔案超過 {max}。',
   'chat.fileType': '不支援此檔案類型。',
+  'chat.uploadQuota': '上傳配額已用完，請稍後再試。',
   'chat.closedError': '此對話已結束。',
   'chat.sendError': '傳送失敗（{code}）。',
   'chat.closeError': '無法結束對話（{code}）。',
