@@ -1,6 +1,6 @@
 // One visitor's token cannot read or write another visitor's conversation, over HTTP or over
-// the WebSocket. The requests are made from inside visitor B's real page with the token its
-// chat app stored, as a curious visitor with the browser's devtools would.
+// the WebSocket. The requests are made from inside visitor B's real page with the access token its
+// chat app holds, as a curious visitor with the browser's devtools would.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './harness/browser.js';
@@ -8,7 +8,6 @@ import { startServer, type RunningServer } from './harness/server.js';
 import {
   DESKTOP,
   PHONE,
-  SITE_KEY,
   closeSide,
   expectTranscript,
   openH5,
@@ -60,8 +59,8 @@ test("a visitor token cannot read or write another visitor's conversation", asyn
 
   // ---- HTTP, with Bob's token, from Bob's page -----------------------------------------------
   const http = await bob.page.evaluate(
-    async ({ siteKey, victim, own, png }) => {
-      const token = localStorage.getItem(`visavis.visitorToken.${siteKey}`) ?? '';
+    async ({ victim, own, png }) => {
+      const token = ((window as unknown as { __visavisChat?: { accessToken: () => string | null } }).__visavisChat?.accessToken() ?? '');
       const auth = { authorization: `Bearer ${token}` };
       const call = async (path: string, init: RequestInit = {}) => {
         const res = await fetch(path, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
@@ -83,7 +82,6 @@ test("a visitor token cannot read or write another visitor's conversation", asyn
       };
     },
     {
-      siteKey: SITE_KEY,
       victim: aliceConv,
       own: bobConv,
       png: Array.from(gradientPng(8, 8, [0, 0, 0], [255, 255, 255])),
@@ -108,8 +106,8 @@ test("a visitor token cannot read or write another visitor's conversation", asyn
 
   // ---- WebSocket, authenticated with Bob's token -----------------------------------------------
   const ws = await bob.page.evaluate(
-    async ({ siteKey, victim, own }) => {
-      const token = localStorage.getItem(`visavis.visitorToken.${siteKey}`) ?? '';
+    async ({ victim, own }) => {
+      const token = ((window as unknown as { __visavisChat?: { accessToken: () => string | null } }).__visavisChat?.accessToken() ?? '');
       const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
       const frames: { type: string; rid?: string; code?: string; conversationId?: string }[] = [];
       const waiting = new Map<string, (f: (typeof frames)[number]) => void>();
@@ -159,7 +157,7 @@ test("a visitor token cannot read or write another visitor's conversation", asyn
       socket.close();
       return { answers, frames, raw: JSON.stringify(frames) };
     },
-    { siteKey: SITE_KEY, victim: aliceConv, own: bobConv },
+    { victim: aliceConv, own: bobConv },
   );
   for (const name of ['subscribe', 'send', 'typing', 'receipt', 'close'] as const) {
     const answer = ws.answers[name];

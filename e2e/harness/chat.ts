@@ -314,16 +314,16 @@ export async function expectImagesRendered(scope: Scope, count: number): Promise
   );
 }
 
-/** The visitor's live conversation id, asked from the server with the token the chat app stored. */
+/** The visitor's live conversation id, asked from the server with the chat app's access token. */
 export function visitorConversationId(scope: Scope): Promise<string> {
-  return scope.evaluate(async (siteKey) => {
-    const token = localStorage.getItem(`visavis.visitorToken.${siteKey}`);
+  return scope.evaluate(async () => {
+    const token = ((window as unknown as { __visavisChat?: { accessToken: () => string | null } }).__visavisChat?.accessToken() ?? null);
     const res = await fetch('/api/visitor/conversations', { headers: { authorization: `Bearer ${token}` } });
     const body = (await res.json()) as { conversations: { id: string; status: string }[] };
     const live = body.conversations.find((c) => c.status !== 'closed');
     if (!live) throw new Error(`no live conversation (HTTP ${res.status})`);
     return live.id;
-  }, SITE_KEY);
+  });
 }
 
 /** In the workspace: waits for the conversation to appear in the live list and opens it. */

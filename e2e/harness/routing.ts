@@ -107,11 +107,11 @@ export async function openH5With(
   return { context, page, scope: page, errors };
 }
 
-/** The visitor id inside the token the chat app stored (`v.<base64url {org, vis, exp}>.<sig>`). */
+/** The visitor id inside the chat app's access token (`v.<base64url {org, vis, sid, exp}>.<sig>`). */
 export async function visitorIdOf(scope: Scope): Promise<string> {
   const token = await waitFor(
     'the chat app to store its visitor token',
-    () => scope.evaluate((k) => localStorage.getItem(`visavis.visitorToken.${k}`), SITE_KEY),
+    () => scope.evaluate(() => ((window as unknown as { __visavisChat?: { accessToken: () => string | null } }).__visavisChat?.accessToken() ?? null)),
     (v) => typeof v === 'string' && v.startsWith('v.'),
   );
   const payload = JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString('utf8')) as {

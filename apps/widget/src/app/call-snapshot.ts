@@ -239,7 +239,8 @@ export class CallSnapshots {
   private async upload(callId: string, requestId: string, blob: Blob): Promise<string> {
     const path = `/api/calls/${encodeURIComponent(callId)}/snapshots?requestId=${encodeURIComponent(requestId)}`;
     const headers: Record<string, string> = { 'content-type': blob.type || 'image/jpeg' };
-    if (this.d.api.token) headers.authorization = `Bearer ${this.d.api.token}`;
+    const token = await this.d.api.freshToken().catch(() => this.d.api.token);
+    if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetchWithTimeout(UPLOAD_TIMEOUT_MS)(path, { method: 'POST', headers, body: blob });
     const body = (await res.json().catch(() => null)) as { snapshot?: { recordingId?: string }; error?: { code?: string; message?: string } } | null;
     if (!res.ok || !body?.snapshot?.recordingId) {

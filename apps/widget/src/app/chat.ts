@@ -250,7 +250,8 @@ export class ChatController {
 
   private connect(): void {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const conn = new Connection({ url: `${proto}//${location.host}/ws`, token: this.api.token ?? '' });
+    // The access token lives an hour: every (re)connect asks for a fresh one.
+    const conn = new Connection({ url: `${proto}//${location.host}/ws`, token: this.api.token ?? '', getToken: () => this.api.freshToken() });
     this.conn = conn;
     this.connection = conn.status;
     this.connOff = [
@@ -413,12 +414,16 @@ export class ChatController {
         this.onChange();
         return;
       case 'error':
-        // An error without rid on an unauthenticated socket means our token was refused: get a
-        // fresh session rather than letting the SDK reconnect with the same token forever.
+        // An error without rid on an unauthenticated socket means our token was refused: renew it
+        // (the SDK then reconnects with the new one), or, when the session is over (revoked,
+        // idle), start a fresh one rather than reconnecting with the same token forever.
         if (!msg.rid && (msg.code === 'INVALID_TOKEN' || msg.code === 'UNAUTHENTICATED') && this.authRetries < 2) {
           this.authRetries++;
-          this.api.dropToken();
-          void this.start(this.identity, this.pageUrl);
+          void this.api.renew().then((renewed) => {
+            if (renewed) return;
+            this.api.dropToken();
+            return this.start(this.identity, this.pageUrl);
+          });
         }
         return;
       default:

@@ -4,24 +4,55 @@ type AppToHostBody = AppToHost extends infer M ? (M extends { ns: string } ? Omi
 
 /**
  * The chat app's side of the postMessage bridge with the loader on the host page.
- * Messages are accepted only from our parent window AND from the host origin the loader
- * declared; messages are posted only to that origin. In full-page mode this is inert.
+ *
+ * The partner is never taken from the URL (`?host=` could name any site): the first `init` from
+ * our parent window pins it, and only when its origin is one of the organisation's allowed sites
+ * (GET /api/visitor/site, the same list the server puts in /w/'s frame-ancestors) or our own.
+ * From then on only that window and origin are heard, and messages go only to that origin.
+ * In full-page mode this is inert.
  */
 export class HostBridge {
   private readonly listeners = new Set<(msg: HostToApp) => void>();
   private lastUnread = -1;
+  private hostOrigin: string | null = null;
+  private allowed: ReadonlySet<string> | null = null;
 
-  constructor(private readonly hostOrigin: string | null, readonly embedded: boolean) {
-    if (!this.active) return;
-    window.addEventListener('message', (event) => {
-      if (event.source !== window.parent || event.origin !== this.hostOrigin) return;
-      const msg = parseHostToApp(event.data);
-      if (msg) for (const fn of this.listeners) fn(msg);
-    });
+  constructor(
+    readonly embedded: boolean,
+    private readonly allowedOrigins: () => Promise<readonly string[]>,
+  ) {
+    if (!this.inFrame) return;
+    window.addEventListener('message', (event) => this.onWindowMessage(event));
   }
 
-  private get active(): boolean {
-    return this.embedded && this.hostOrigin !== null && window.parent !== window;
+  private get inFrame(): boolean {
+    return this.embedded && window.parent !== window;
+  }
+
+  /** The verified origin of the host page, once the loader's init arrived from it. */
+  get partner(): string | null {
+    return this.hostOrigin;
+  }
+
+  private onWindowMessage(event: MessageEvent): void {
+    if (event.source !== window.parent) return;
+    if (this.hostOrigin === null) {
+      const msg = parseHostToApp(event.data);
+      if (msg?.kind !== 'init' || !this.mayPartner(event.origin)) return;
+      this.hostOrigin = event.origin;
+      for (const fn of this.listeners) fn(msg);
+      return;
+    }
+    if (event.origin !== this.hostOrigin) return;
+    const msg = parseHostToApp(event.data);
+    if (msg) for (const fn of this.listeners) fn(msg);
+  }
+
+  private mayPartner(origin: string): boolean {
+    // Where the browser tells us who framed us (Chromium, Safari), it must be that page.
+    const ancestors = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
+    if (ancestors && ancestors.length > 0 && ancestors[0] !== origin) return false;
+    return origin === location.origin || (this.allowed?.has(origin) ?? false);
   }
 
   onMessage(fn: (msg: HostToApp) => void): () => void {
@@ -30,8 +61,8 @@ export class HostBridge {
   }
 
   post(body: AppToHostBody): void {
-    if (!this.active) return;
-    window.parent.postMessage({ ns: BRIDGE_NS, ...body }, this.hostOrigin!);
+    if (!this.inFrame || this.hostOrigin === null) return;
+    window.parent.postMessage({ ns: BRIDGE_NS, ...body }, this.hostOrigin);
   }
 
   emit(name: HostEventName, data?: unknown): void {
@@ -46,11 +77,13 @@ export class HostBridge {
   }
 
   /**
-   * Say hello and wait for the loader's `init` (identity, page URL, open state). A page whose
-   * loader never answers (or full-page mode) proceeds anonymously after the timeout.
+   * Learn the allowed sites, say hello and wait for the loader's `init` (identity, page URL, open
+   * state, the visitor's first-party refresh token). A page whose loader never answers (or
+   * full-page mode) proceeds without after the timeout.
    */
-  handshake(timeoutMs: number): Promise<Extract<HostToApp, { kind: 'init' }> | null> {
-    if (!this.active) return Promise.resolve(null);
+  async handshake(timeoutMs: number): Promise<Extract<HostToApp, { kind: 'init' }> | null> {
+    if (!this.inFrame) return null;
+    this.allowed = new Set(await this.allowedOrigins().catch(() => []));
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         off();
@@ -62,7 +95,8 @@ export class HostBridge {
         off();
         resolve(msg);
       });
-      this.post({ kind: 'hello' });
+      // "hello" carries nothing, so it may go out before we know the partner's origin.
+      window.parent.postMessage({ ns: BRIDGE_NS, kind: 'hello' }, '*');
     });
   }
 }

@@ -5,38 +5,37 @@ import { parseAppToHost, parseHostToApp, parseIdentity, parseRouting, BRIDGE_NS 
 const hash = 'a'.repeat(64);
 
 describe('parseParams', () => {
-  it('reads embed mode, host origin and language', () => {
-    const p = parseParams('?siteKey=k1&lang=zh-TW&embed=1&host=https%3A%2F%2Fbank.example', 'en-US', '');
-    expect(p).toMatchObject({ siteKey: 'k1', lang: 'zh-TW', embed: true, hostOrigin: 'https://bank.example', identity: null });
+  it('reads embed mode and language, and never takes a postMessage partner from ?host=', () => {
+    const p = parseParams('?siteKey=k1&lang=zh-TW&embed=1&host=https%3A%2F%2Fevil.example', 'en-US');
+    expect(p).toEqual({ siteKey: 'k1', lang: 'zh-TW', embed: true, identity: null, routing: {}, channel: 'web' });
   });
 
   it('is full-page without the embed param and takes identity from the query', () => {
-    const p = parseParams(`?siteKey=k1&userId=u1&hash=${hash}&name=Ann`, 'zh-HK', '');
+    const p = parseParams(`?siteKey=k1&userId=u1&ts=1765000000&hash=${hash}&name=Ann`, 'zh-HK');
     expect(p.embed).toBe(false);
-    expect(p.hostOrigin).toBeNull();
     expect(p.lang).toBe('zh-TW');
-    expect(p.identity).toEqual({ userId: 'u1', hash, name: 'Ann' });
+    expect(p.identity).toEqual({ userId: 'u1', ts: 1765000000, hash, name: 'Ann' });
+    expect(parseParams(`?siteKey=k1&userId=u1&ts=soon&hash=${hash}`, 'en').identity).toBeNull();
   });
 
-  it('ignores a malformed identity and non-http host origins', () => {
-    const p = parseParams('?siteKey=k&embed=1&host=javascript:alert(1)&userId=u&hash=nothex', 'en', 'https://shop.example/page');
+  it('ignores a malformed identity', () => {
+    const p = parseParams('?siteKey=k&embed=1&userId=u&hash=nothex', 'en');
     expect(p.identity).toBeNull();
-    expect(p.hostOrigin).toBe('https://shop.example');
   });
 });
 
 describe('routing hints and signed facts', () => {
   it('reads entryPoint and a designated agent, and the channel from the mode', () => {
-    const h5 = parseParams('?siteKey=demo-bank&agent=5f0c-Ab_9&entryPoint=%20mortgage%20', 'en', '');
+    const h5 = parseParams('?siteKey=demo-bank&agent=5f0c-Ab_9&entryPoint=%20mortgage%20', 'en');
     expect(h5.routing).toEqual({ entryPoint: 'mortgage', agent: '5f0c-Ab_9' });
     expect(h5.channel).toBe('h5');
-    const embedded = parseParams('?siteKey=k&embed=1&host=https%3A%2F%2Fbank.example', 'en', '');
+    const embedded = parseParams('?siteKey=k&embed=1&host=https%3A%2F%2Fbank.example', 'en');
     expect(embedded.routing).toEqual({});
     expect(embedded.channel).toBe('web');
   });
 
   it('drops hints that cannot be ids or names', () => {
-    const p = parseParams(`?siteKey=k&agent=${encodeURIComponent('<script>')}&entryPoint=${'x'.repeat(101)}`, 'en', '');
+    const p = parseParams(`?siteKey=k&agent=${encodeURIComponent('<script>')}&entryPoint=${'x'.repeat(101)}`, 'en');
     expect(p.routing).toEqual({});
     expect(parseRouting({ agent: 'a'.repeat(65) })).toEqual({});
     expect(parseRouting('agent=1')).toEqual({});
@@ -44,7 +43,7 @@ describe('routing hints and signed facts', () => {
 
   it('passes signed facts through only as a well-formed pair', () => {
     const facts = 'eyJ2aXAiOnRydWV9';
-    const p = parseParams(`?siteKey=k&userId=u1&hash=${hash}&facts=${facts}&factsHash=${'b'.repeat(64)}`, 'en', '');
+    const p = parseParams(`?siteKey=k&userId=u1&hash=${hash}&facts=${facts}&factsHash=${'b'.repeat(64)}`, 'en');
     expect(p.identity).toEqual({ userId: 'u1', hash, facts, factsHash: 'b'.repeat(64) });
     expect(parseIdentity({ userId: 'u1', hash, facts })).toEqual({ userId: 'u1', hash });
     expect(parseIdentity({ userId: 'u1', hash, facts: 'not base64url!', factsHash: 'b'.repeat(64) })).toEqual({ userId: 'u1', hash });

@@ -1,36 +1,32 @@
 import type { Language } from '@visavis/protocol';
 import { chooseLanguage } from '../shared/lang.js';
-import { originOf, parseIdentity, parseRouting, type BridgeIdentity, type RoutingHints } from '../shared/bridge.js';
+import { parseIdentity, parseRouting, type BridgeIdentity, type RoutingHints } from '../shared/bridge.js';
 
 /**
- * What the chat app learns from its URL. In the loader's iframe: `?siteKey=..&lang=..&embed=1
- * &host=<host page origin>`. As a full-page H5 link: `?siteKey=..&lang=..` and optionally the
- * identity as `userId`, `hash`, `name`, `email` (the business's backend signs userId), with signed
- * routing facts as `facts` + `factsHash`. Either way `entryPoint` and `agent` (a designated agent's
+ * What the chat app learns from its URL. In the loader's iframe: `?siteKey=..&lang=..&embed=1`
+ * (the host page's origin is learnt from the loader's verified init, never from the URL). As a
+ * full-page H5 link: `?siteKey=..&lang=..` and optionally a short-lived signed identity as
+ * `userId`, `ts`, `hash`, `name`, `email`, with signed routing facts as `facts` + `factsHash`. Either way `entryPoint` and `agent` (a designated agent's
  * id, e.g. an account manager's link `/w/?siteKey=KEY&agent=ID`) are routing hints.
  */
 export interface AppParams {
   siteKey: string | null;
   lang: Language;
   embed: boolean;
-  /** Origin of the page embedding us; the only origin we talk postMessage with. */
-  hostOrigin: string | null;
   identity: BridgeIdentity | null;
   routing: RoutingHints;
   /** Where the conversation comes from: the website's embedded widget, or the mobile H5 page. */
   channel: 'web' | 'h5';
 }
 
-export function parseParams(search: string, browserLanguage: string | undefined, referrer: string): AppParams {
+export function parseParams(search: string, browserLanguage: string | undefined): AppParams {
   const q = new URLSearchParams(search);
   const siteKey = q.get('siteKey');
   const embed = q.has('embed') && q.get('embed') !== '0';
-  // The loader passes the host origin; the referrer is the fallback (it carries at least the
-  // origin under the default referrer policy). Either way event.source is checked as well.
-  const hostOrigin = embed ? (originOf(q.get('host')) ?? originOf(referrer)) : null;
   const identity = parseIdentity({
     userId: q.get('userId') ?? undefined,
     hash: q.get('hash') ?? undefined,
+    ts: q.get('ts') ?? undefined,
     name: q.get('name') ?? undefined,
     email: q.get('email') ?? undefined,
     facts: q.get('facts') ?? undefined,
@@ -40,7 +36,6 @@ export function parseParams(search: string, browserLanguage: string | undefined,
     siteKey: siteKey && siteKey.length <= 64 ? siteKey : null,
     lang: chooseLanguage(q.get('lang'), browserLanguage),
     embed,
-    hostOrigin,
     identity,
     routing: parseRouting({ entryPoint: q.get('entryPoint') ?? undefined, agent: q.get('agent') ?? undefined }),
     channel: embed ? 'web' : 'h5',

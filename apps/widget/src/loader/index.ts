@@ -5,7 +5,7 @@ import { Widget } from './widget.js';
 /**
  * widget.js — the embed loader. A business adds
  *   <script src="https://chat.example/widget.js" data-site-key="KEY" async></script>
- * optionally with data-lang, data-user-id / data-user-hash / data-user-name / data-user-email
+ * optionally with data-lang, data-user-id / data-user-ts / data-user-hash / data-user-name / data-user-email
  * (and signed routing facts: data-user-facts / data-user-facts-hash), routing hints
  * data-entry-point and data-agent, and the queue stub (so calls made before the script loads work):
  *   <script>window.Visavis=window.Visavis||function(){(Visavis.q=Visavis.q||[]).push(arguments)}</script>
@@ -31,7 +31,7 @@ function start(): void {
   }
   const d = script.dataset;
   const identity = d.userId
-    ? parseIdentity({ userId: d.userId, hash: d.userHash, name: d.userName, email: d.userEmail, facts: d.userFacts, factsHash: d.userFactsHash })
+    ? parseIdentity({ userId: d.userId, hash: d.userHash, ts: d.userTs, name: d.userName, email: d.userEmail, facts: d.userFacts, factsHash: d.userFactsHash })
     : null;
   if (d.userId && !identity) console.warn('[visavis] ignoring data-user-id: data-user-hash is missing or malformed');
 

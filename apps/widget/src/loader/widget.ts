@@ -60,6 +60,8 @@ export class Widget {
   private readonly fired = new Set<HostEventName>();
   private readonly strings;
   private readonly activeKey: string;
+  /** The visitor's refresh token, kept here in the host page's own (first-party) storage. */
+  private readonly sessionKey: string;
   private readonly phoneQuery: MediaQueryList | null;
 
   constructor(private readonly opts: WidgetOptions) {
@@ -67,6 +69,7 @@ export class Widget {
     this.routing = opts.routing;
     this.strings = LOADER_STRINGS[opts.lang];
     this.activeKey = `visavis.active.${opts.siteKey}`;
+    this.sessionKey = `visavis.session.${opts.siteKey}`;
     this.phoneQuery = typeof matchMedia === 'function' ? matchMedia('(max-width: 600px)') : null;
 
     this.root = document.createElement('div');
@@ -94,6 +97,11 @@ export class Widget {
     this.root.append(style, this.launcher, this.panel);
 
     window.addEventListener('message', (e) => this.onMessage(e));
+    // Another tab of this site renewed the shared refresh token: tell our frame, so it never
+    // renews with the old one (a second use would end the session).
+    window.addEventListener('storage', (e) => {
+      if (e.key === this.sessionKey && this.frameReady) this.post({ kind: 'session', refreshToken: e.newValue });
+    });
     this.phoneQuery?.addEventListener?.('change', () => this.layout());
   }
 
@@ -183,7 +191,8 @@ export class Widget {
 
   private ensureFrame(): void {
     if (this.frame) return;
-    const q = new URLSearchParams({ siteKey: this.opts.siteKey, lang: this.opts.lang, embed: '1', host: location.origin });
+    // No host origin in the URL: the frame learns ours from our verified messages.
+    const q = new URLSearchParams({ siteKey: this.opts.siteKey, lang: this.opts.lang, embed: '1' });
     if (this.routing.entryPoint) q.set('entryPoint', this.routing.entryPoint);
     if (this.routing.agent) q.set('agent', this.routing.agent);
     const frame = document.createElement('iframe');
@@ -216,7 +225,10 @@ export class Widget {
     switch (msg.kind) {
       case 'hello':
         this.frameReady = true;
-        this.post({ kind: 'init', identity: this.identity, pageUrl: location.href, open: this.isOpen });
+        this.post({ kind: 'init', identity: this.identity, pageUrl: location.href, open: this.isOpen, refreshToken: this.readStored(this.sessionKey) });
+        return;
+      case 'session':
+        this.writeStored(this.sessionKey, msg.refreshToken);
         return;
       case 'unread':
         this.setBadge(msg.count);
@@ -263,19 +275,28 @@ export class Widget {
   }
 
   private readActive(): boolean {
-    try {
-      return window.localStorage.getItem(this.activeKey) === '1';
-    } catch {
-      return false;
-    }
+    return this.readStored(this.activeKey) === '1';
   }
 
   private writeActive(active: boolean): void {
+    // Storage blocked: the frame then loads on first open only.
+    this.writeStored(this.activeKey, active ? '1' : null);
+  }
+
+  private readStored(key: string): string | null {
     try {
-      if (active) window.localStorage.setItem(this.activeKey, '1');
-      else window.localStorage.removeItem(this.activeKey);
+      return window.localStorage.getItem(key);
     } catch {
-      /* storage blocked: the frame then loads on first open only */
+      return null;
+    }
+  }
+
+  private writeStored(key: string, value: string | null): void {
+    try {
+      if (value) window.localStorage.setItem(key, value);
+      else window.localStorage.removeItem(key);
+    } catch {
+      /* storage blocked on the host page too: the visitor is remembered for this page view only */
     }
   }
 }

@@ -8,12 +8,14 @@
 export const BRIDGE_NS = 'visavis.widget.v1';
 
 /**
- * Identity the host page hands over; the server verifies `hash` (HMAC of userId), and `factsHash`
- * (HMAC of userId + "." + facts) over the routing facts (VIP, tags, attributes as base64url JSON).
+ * Identity the host page hands over; the server verifies `hash` (the v2 HMAC over userId, ts, name
+ * and email; README "Identified visitors"), and `factsHash` over the routing facts (VIP, tags,
+ * attributes as base64url JSON). `ts` is when the business signed it (Unix seconds).
  */
 export interface BridgeIdentity {
   userId: string;
   hash: string;
+  ts?: number;
   name?: string;
   email?: string;
   facts?: string;
@@ -53,7 +55,9 @@ export type HostEventName = (typeof HOST_EVENTS)[number];
 
 /** Host -> app. */
 export type HostToApp =
-  | { ns: typeof BRIDGE_NS; kind: 'init'; identity: BridgeIdentity | null; pageUrl: string; open: boolean }
+  | { ns: typeof BRIDGE_NS; kind: 'init'; identity: BridgeIdentity | null; pageUrl: string; open: boolean; refreshToken: string | null }
+  /** The visitor's refresh token changed in another tab of the host site (first-party storage event). */
+  | { ns: typeof BRIDGE_NS; kind: 'session'; refreshToken: string | null }
   | { ns: typeof BRIDGE_NS; kind: 'identify'; identity: BridgeIdentity }
   | { ns: typeof BRIDGE_NS; kind: 'routing'; routing: RoutingHints }
   | { ns: typeof BRIDGE_NS; kind: 'visibility'; open: boolean };
@@ -63,6 +67,8 @@ export type AppToHost =
   | { ns: typeof BRIDGE_NS; kind: 'hello' }
   | { ns: typeof BRIDGE_NS; kind: 'event'; name: HostEventName; data?: unknown }
   | { ns: typeof BRIDGE_NS; kind: 'unread'; count: number }
+  /** A new refresh token (or none: forget it) for the loader to keep in the host page's storage. */
+  | { ns: typeof BRIDGE_NS; kind: 'session'; refreshToken: string | null }
   | { ns: typeof BRIDGE_NS; kind: 'close-request' };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -80,7 +86,10 @@ export function parseIdentity(v: unknown): BridgeIdentity | null {
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 128) return null;
   if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return null;
   if (!optionalString(name, 120) || !optionalString(email, 254)) return null;
+  const ts = parseTimestamp(v.ts);
+  if (ts === null) return null;
   const out: BridgeIdentity = { userId, hash };
+  if (ts !== undefined) out.ts = ts;
   if (typeof name === 'string' && name) out.name = name;
   if (typeof email === 'string' && email) out.email = email;
   // Signed routing facts travel only as a pair; the server refuses unsigned or mismatched ones.
@@ -91,14 +100,28 @@ export function parseIdentity(v: unknown): BridgeIdentity | null {
   return out;
 }
 
+/** Unix seconds, as a number or (from data- attributes and query strings) a decimal string. */
+function parseTimestamp(v: unknown): number | undefined | null {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** Refresh tokens are opaque base64url strings; anything else is dropped. */
+export function parseRefreshToken(v: unknown): string | null {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(v) ? v : null;
+}
+
 export function parseHostToApp(data: unknown): HostToApp | null {
   if (!isRecord(data) || data.ns !== BRIDGE_NS) return null;
   switch (data.kind) {
     case 'init': {
       const identity = data.identity === null || data.identity === undefined ? null : parseIdentity(data.identity);
       const pageUrl = typeof data.pageUrl === 'string' ? data.pageUrl.slice(0, 2048) : '';
-      return { ns: BRIDGE_NS, kind: 'init', identity, pageUrl, open: data.open === true };
+      return { ns: BRIDGE_NS, kind: 'init', identity, pageUrl, open: data.open === true, refreshToken: parseRefreshToken(data.refreshToken) };
     }
+    case 'session':
+      return { ns: BRIDGE_NS, kind: 'session', refreshToken: parseRefreshToken(data.refreshToken) };
     case 'identify': {
       const identity = parseIdentity(data.identity);
       return identity ? { ns: BRIDGE_NS, kind: 'identify', identity } : null;
@@ -118,6 +141,8 @@ export function parseAppToHost(data: unknown): AppToHost | null {
     case 'hello':
     case 'close-request':
       return { ns: BRIDGE_NS, kind: data.kind };
+    case 'session':
+      return { ns: BRIDGE_NS, kind: 'session', refreshToken: parseRefreshToken(data.refreshToken) };
     case 'unread': {
       const n = typeof data.count === 'number' && Number.isFinite(data.count) ? Math.max(0, Math.floor(data.count)) : 0;
       return { ns: BRIDGE_NS, kind: 'unread', count: n };

@@ -4,10 +4,11 @@ import { AgentsAdmin } from './AgentsAdmin.js';
 import { RoutingConfigEditor } from './RoutingConfigEditor.js';
 import { SkillGroupsAdmin } from './SkillGroupsAdmin.js';
 import { RecordingPolicyAdmin } from './RecordingPolicyAdmin.js';
+import { SiteSecurityAdmin } from './SiteSecurityAdmin.js';
 
-type Tab = 'routing' | 'groups' | 'agents' | 'recording';
+type Tab = 'routing' | 'groups' | 'agents' | 'recording' | 'site';
 
-/** Admins: the routing chain and its settings, skill groups with hours and overflow, agents, recording policies. */
+/** Admins: the routing chain and its settings, skill groups with hours and overflow, agents, recording policies, site & security. */
 export function AdminView() {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('routing');
@@ -16,7 +17,7 @@ export function AdminView() {
       <header className="view-head">
         <h2>{t('admin.title')}</h2>
         <div className="seg" role="tablist">
-          {(['routing', 'groups', 'agents', 'recording'] as const).map((k) => (
+          {(['routing', 'groups', 'agents', 'recording', 'site'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -35,6 +36,7 @@ export function AdminView() {
       {tab === 'groups' && <SkillGroupsAdmin />}
       {tab === 'agents' && <AgentsAdmin />}
       {tab === 'recording' && <RecordingPolicyAdmin />}
+      {tab === 'site' && <SiteSecurityAdmin />}
     </main>
   );
 }

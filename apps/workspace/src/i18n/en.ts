@@ -6,6 +6,7 @@
 import { enRouting } from './enRouting.js';
 import { enCall } from './enCall.js';
 import { enRecording } from './enRecording.js';
+import { enSite } from './enSite.js';
 
 export const enCore = {
   'app.name': 'Visavis',
@@ -121,7 +122,7 @@ export const enCore = {
   'unit.h': 'h',
 } as const;
 
-export const en = { ...enCore, ...enRouting, ...enCall, ...enRecording } as const;
+export const en = { ...enCore, ...enRouting, ...enCall, ...enRecording, ...enSite } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
@@ -129,3 +130,4 @@ export type CoreDictionary = Record<keyof typeof enCore, string>;
 export type RoutingDictionary = Record<keyof typeof enRouting, string>;
 export type CallDictionary = Record<keyof typeof enCall, string>;
 export type RecordingDictionary = Record<keyof typeof enRecording, string>;
+export type SiteDictionary = Record<keyof typeof enSite, string>;
