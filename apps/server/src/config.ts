@@ -84,7 +84,7 @@ const Env = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
-  // Uploads (docs/security.md): rate per client address, quotas per visitor and organisation.
+  // Uploads (docs/api.md): rate per client address, quotas per visitor and organisation.
   UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
   UPLOAD_VISITOR_FILES_PER_HOUR: z.coerce.number().int().positive().default(20),
   UPLOAD_VISITOR_MB_PER_HOUR: z.coerce.number().int().positive().default(50),
