@@ -4,6 +4,9 @@ import { useI18n } from '../i18n/react.js';
 import type { MessageKey } from '../i18n/index.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import { errorText } from '../routing/hooks.js';
+import { visitorLabel } from '../lib/visitorName.js';
+import { useWorkspace } from '../store/context.js';
+import { summaryOf } from '../store/state.js';
 import { recordingsApi, type CallMark, type RecordingView, type SignedUrl } from './api.js';
 import {
   buildTimeline,
@@ -38,6 +41,9 @@ interface Resume {
  */
 export function RecordingPlayer({ recording, call, events }: Props) {
   const { t, lang } = useI18n();
+  // The visitor's lines carry their name, as in the inbox (the role word when it is not loaded).
+  const summary = summaryOf(useWorkspace(), recording.conversationId);
+  const visitorName = summary ? visitorLabel(summary, t) : null;
   const video = useRef<HTMLVideoElement | null>(null);
   const [link, setLink] = useState<SignedUrl | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -286,7 +292,7 @@ export function RecordingPlayer({ recording, call, events }: Props) {
           </p>
         )}
       </div>
-      <Timeline items={items} current={current} noOrigin={origin === null} onSeek={seek} />
+      <Timeline items={items} current={current} noOrigin={origin === null} onSeek={seek} visitorName={visitorName} />
     </div>
   );
 }
@@ -318,11 +324,13 @@ function Timeline({
   current,
   noOrigin,
   onSeek,
+  visitorName,
 }: {
   items: readonly TimelineItem[];
   current: number;
   noOrigin: boolean;
   onSeek: (ms: number) => void;
+  visitorName: string | null;
 }) {
   const { t } = useI18n();
   const list = useRef<HTMLOListElement | null>(null);
@@ -344,7 +352,7 @@ function Timeline({
       {noOrigin && <p className="panel-note">{t('rec.noOrigin')}</p>}
       <ol className="rec-items" ref={list}>
         {items.map((item, i) => {
-          const who = t(`rec.who.${item.who}`);
+          const who = item.who === 'visitor' && visitorName ? visitorName : t(`rec.who.${item.who}`);
           return (
             <li key={item.key}>
               <button
