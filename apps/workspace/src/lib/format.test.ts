@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatUnread, formatWait, safeUrl, shortId, splitLinks } from './format.js';
+import { formatBytes, formatUnread, formatWait, safeUrl, splitLinks } from './format.js';
 
 describe('format', () => {
   it('formats unread badges', () => {
@@ -19,8 +19,7 @@ describe('format', () => {
     expect(formatWait((2 * 24 + 3) * 3_600_000, { d: '天', h: '小时' })).toBe('2天 3小时');
   });
 
-  it('shortens ids and sizes', () => {
-    expect(shortId('3f2a9c1e-77aa-4b5c')).toBe('3F2A9C');
+  it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(2048)).toBe('2.0 KB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');

@@ -28,14 +28,6 @@ export function formatWait(ms: number, units: { d: string; h: string } = { d: 'd
 /** Waits this long or more are highlighted; a visitor unanswered for 2 minutes is worth a look. */
 export const WAIT_WARN_MS = 2 * 60_000;
 
-/** A short, stable label for an id the visitor never named: first six alphanumerics, upper-case. */
-export function shortId(id: string): string {
-  return id
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(0, 6)
-    .toUpperCase();
-}
-
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
