@@ -261,6 +261,13 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     },
   });
   log = app.log;
+  // Listening on loopback for a public PUBLIC_URL means a proxy in front; without TRUST_PROXY
+  // every client then has the proxy's address and the per-address sign-in limits hit everyone.
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
+  const publicName = config.PUBLIC_URL && !/^https?:\/\/(localhost|127\.|\[::1\])/.test(config.PUBLIC_URL);
+  if (loopback && publicName && !config.trustProxy) {
+    app.log.warn('PUBLIC_URL is public but HOST is loopback and TRUST_PROXY is off: all clients share the proxy address, so per-address sign-in limits apply to everyone at once. Set TRUST_PROXY to the proxy address (deploy/README.md).');
+  }
   // Video: external Janus nodes or an embedded one; without either the server runs, video off.
   const media = await startMedia(config, app.log, overrides.mediaPlacement);
   mediaPool = media.pool;
