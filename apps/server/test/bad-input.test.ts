@@ -126,6 +126,35 @@ describe('bad input at every boundary', () => {
     await assertHealthy('raw upgrades', mark);
   }, 60_000);
 
+  it('answers the known crash and 500 inputs over HTTP with their catalog codes', async () => {
+    const mark = errors.lines.length;
+    const { visitorToken } = await visitorSession(t);
+    const json = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const expectCode = async (res: Response, status: number, code: string, what: string) => {
+      expect(res.status, what).toBe(status);
+      expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe(code);
+    };
+    await expectCode(await json('/api/visitor/session', '{"siteKey":"demo-bank","pageUrl":"https://x/\\u0000"}'), 422, 'INVALID_TEXT', 'NUL in page URL');
+    await expectCode(await json('/api/visitor/session', '{"siteKey":"demo\\ud800"}'), 422, 'INVALID_TEXT', 'lone surrogate in site key');
+    await expectCode(await json('/api/visitor/session', `${'{"a":'.repeat(33)}1${'}'.repeat(33)}`), 400, 'JSON_TOO_DEEP', 'deep JSON');
+    await expectCode(await json('/api/visitor/session', '['.repeat(60_000)), 400, 'JSON_TOO_DEEP', 'very deep JSON');
+    await expectCode(await json('/api/visitor/session', '{"__proto__":{"admin":true},"siteKey":"demo-bank"}'), 400, 'BAD_REQUEST', 'prototype key');
+    await expectCode(await json('/api/visitor/offline-messages', '{"text":"hi\\u0000"}', { authorization: `Bearer ${visitorToken}` }), 422, 'INVALID_TEXT', 'NUL in offline message');
+    await expectCode(await fetch(`${t.url}/api/me`, { headers: { cookie: 'vv_session=%E0%A4%A' } }), 401, 'UNAUTHENTICATED', 'broken cookie');
+    await expectCode(await fetch(`${t.url}/api/calls/not-a-uuid/marks`, { headers: { cookie: await agentLogin(t, 'agent2@demo.visavis.local') } }), 422, 'VALIDATION_FAILED', 'non-UUID id');
+    await expectCode(await fetch(`${t.url}/api/calls/%00/marks`), 422, 'INVALID_TEXT', 'NUL in a path parameter');
+    await expectCode(await fetch(`${t.url}/api/agent/conversations?__proto__=1`), 400, 'BAD_REQUEST', 'prototype key in the query');
+    const noBoundary = await fetch(`${t.url}/api/uploads?conversationId=${honest.conversation.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data', authorization: `Bearer ${visitorToken}` },
+      body: 'no boundary',
+    });
+    expect(noBoundary.status, 'multipart without a boundary').toBe(400);
+    expect(((await noBoundary.json()) as { error: { code: string } }).error.code).toMatch(/^(MALFORMED_MULTIPART|BAD_REQUEST)$/);
+    await assertHealthy('HTTP known inputs', mark);
+  }, 60_000);
+
   it(`processes a generated corpus of ${FRAME_CASES} WebSocket frames from visitors and an agent without a crash or INTERNAL`, async () => {
     const started = Date.now();
     const cookie = await agentLogin(t, 'agent2@demo.visavis.local');

@@ -219,6 +219,8 @@ export class WsGateway {
           const shown = typeof type === 'string' ? type.slice(0, 40) : typeof type;
           throw new AppError('UNKNOWN_MESSAGE_TYPE', `Unknown message type: ${shown}`);
         }
+        // Before authentication only `auth` is looked at: nothing else is validated or answered.
+        if (!conn && type !== 'auth') throw new AppError('UNAUTHENTICATED');
         const msg = ClientMessage.parse(json);
         this.d.metrics.wsMessages.inc({ type: msg.type });
         if (!conn) {
