@@ -30,6 +30,8 @@ export class WorkspaceStore {
   private readonly listeners = new Set<() => void>();
   private conn: Connection | null = null;
   private readonly subscribed = new Set<string>();
+  /** Conversations the server stopped sending us (`conversation.unsubscribed`): not followed again until assigned to me. */
+  private readonly accessLost = new Set<string>();
   private readonly offs: (() => void)[] = [];
   private readySeen = false;
   private lastAuthCheck = 0;
@@ -114,6 +116,7 @@ export class WorkspaceStore {
     // start() may run again on the same store (React StrictMode mounts effects twice), and a
     // new Connection starts with no subscriptions and no cursors.
     this.subscribed.clear();
+    this.accessLost.clear();
     this.readySeen = false;
   }
 
@@ -212,6 +215,11 @@ export class WorkspaceStore {
         if (next !== s) this.patch({ summaries: { ...this.state.summaries, [s.id]: next } });
         return;
       }
+      case 'conversation.unsubscribed':
+        // Transferred away or unassigned: the SDK dropped it; follow it again only once it is ours.
+        this.subscribed.delete(m.conversationId);
+        this.accessLost.add(m.conversationId);
+        return this.setVisitorTyping(m.conversationId, false);
       case 'typing':
         if (m.by !== 'visitor') return;
         return this.setVisitorTyping(m.conversationId, m.typing);
@@ -252,6 +260,11 @@ export class WorkspaceStore {
       if (s.status !== 'closed' && s.agentId === this.state.me.id) want.add(s.id);
     }
     if (this.state.selectedId) want.add(this.state.selectedId);
+    for (const id of this.accessLost) {
+      const s = this.state.summaries[id];
+      if (s && s.status !== 'closed' && s.agentId === this.state.me.id) this.accessLost.delete(id);
+      else want.delete(id);
+    }
     for (const id of want) {
       if (this.subscribed.has(id)) continue;
       this.subscribed.add(id);
