@@ -74,6 +74,27 @@ describe('Connection: subscriptions', () => {
     await waitFor(() => o.events.length === 1, 'the c2 event');
     expect(o.events.map((e) => e.conversationId)).toEqual(['c2']);
   });
+
+  it('a conversation.unsubscribed push (access lost) is reported, and a reconnect does not subscribe it again', async () => {
+    const o = connectTo(server);
+    const dropped: string[] = [];
+    o.c.on('unsubscribed', (m) => dropped.push(m.conversationId));
+    o.c.subscribe('c1');
+    o.c.subscribe('c2');
+    await o.open();
+    await waitFor(() => server.last.subs.size === 2, 'both subscriptions');
+    server.append('c1');
+    await waitFor(() => o.events.length === 1, 'the c1 event');
+    server.last.subs.delete('c1');
+    server.last.send({ type: 'conversation.unsubscribed', conversationId: 'c1', reason: 'access_lost' });
+    await waitFor(() => dropped.length === 1, 'the unsubscribed event');
+    expect(dropped).toEqual(['c1']);
+    expect(o.c.lastSeq('c1')).toBe(0);
+    server.dropAll();
+    await waitFor(() => server.connections.length === 2 && o.c.status === 'open', 'the reconnect');
+    await waitFor(() => server.last.subs.size === 1, 'the resubscription');
+    expect(subscribesOn(1)).toEqual([{ id: 'c2', afterSeq: 0 }]);
+  });
 });
 
 describe('Connection: reconnect and resume', () => {
