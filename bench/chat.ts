@@ -139,7 +139,8 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
       'prepare database (migrate, seed, agents)',
       provision({ agents: m, capacity, ...(dbUrl ? { postgresUrl: dbUrl } : {}) }),
     );
-    const env = { ...prov.env, LOG_LEVEL: 'warn', DEMO_PASSWORD: BENCH_PASSWORD, INACTIVITY_MINUTES: '60' };
+    // Every simulated visitor and agent connects from 127.0.0.1: lift the per-address socket cap.
+    const env = { ...prov.env, LOG_LEVEL: 'warn', DEMO_PASSWORD: BENCH_PASSWORD, INACTIVITY_MINUTES: '60', WS_MAX_CONNECTIONS_PER_IP: '100000' };
     server = await stamp(
       'start server (until /readyz)',
       startServer({ dataDir: prov.dataDir, env, readyTimeoutMs: setupMs }),

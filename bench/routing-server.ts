@@ -83,6 +83,8 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
       env: {
         ...(db.url ? { DATABASE_URL: db.url } : {}),
         DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', VISITOR_SESSION_RATE_PER_MINUTE: '1000000', LOGIN_RATE_PER_MINUTE: '100000',
+        // Every simulated visitor and agent connects from 127.0.0.1.
+        WS_MAX_CONNECTIONS_PER_IP: '100000',
       },
     });
     const base = server.url;
