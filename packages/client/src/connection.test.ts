@@ -30,6 +30,26 @@ describe('Connection: authentication', () => {
     expect(readyPrincipal).toBe('visitor-1');
   });
 
+  it('asks getToken on every (re)connect, so a renewed visitor token is used after a drop', async () => {
+    const asked: number[] = [];
+    const o = connectTo(server, {
+      token: 'stale-token',
+      getToken: async () => {
+        asked.push(asked.length);
+        await sleep(5);
+        return 'good-token';
+      },
+    });
+    await o.open();
+    server.dropAll();
+    await waitFor(() => server.connections.length === 2 && o.c.status === 'open', 'the reconnect to be open');
+    expect(asked.length).toBe(2);
+    expect(server.connections.map((c) => c.frames[0])).toEqual([
+      { type: 'auth', token: 'good-token' },
+      { type: 'auth', token: 'good-token' },
+    ]);
+  });
+
   it('sends no auth frame without a token (agents authenticate by cookie at the upgrade)', async () => {
     server.cookieAuth = true;
     const o = connectTo(server, { token: undefined });

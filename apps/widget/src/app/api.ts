@@ -108,8 +108,10 @@ export class VisitorApi {
       } catch (e) {
         const code = e instanceof VisavisError ? e.code : null;
         if (code === 'IDENTITY_EXPIRED' && identity && stored) {
+          // Only an identified session may stand in for an identity that merely expired.
           const resumed = await this.resume(stored);
-          if (resumed) return resumed;
+          if (resumed?.identified) return resumed;
+          stored = this.tokens.get();
         }
         if ((code === 'INVALID_IDENTITY' || code === 'IDENTITY_EXPIRED' || code === 'IDENTITY_SCHEME_OUTDATED') && identity) {
           console.warn(`[visavis] identity rejected by the server (${code}); continuing as an anonymous visitor`);

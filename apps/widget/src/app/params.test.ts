@@ -65,4 +65,22 @@ describe('bridge message parsing', () => {
       routing: { entryPoint: 'loans', agent: 'a1' },
     });
   });
+
+  it('carries the first-party refresh token only in its opaque shape', () => {
+    const token = 'Ab_-'.repeat(10);
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'init', identity: null, pageUrl: 'https://shop.example/', open: false, refreshToken: token })).toMatchObject({
+      kind: 'init',
+      refreshToken: token,
+    });
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'init', identity: null, pageUrl: '', refreshToken: '<img onerror=x>' })).toMatchObject({ refreshToken: null });
+    expect(parseHostToApp({ ns: BRIDGE_NS, kind: 'session', refreshToken: 42 })).toEqual({ ns: BRIDGE_NS, kind: 'session', refreshToken: null });
+    expect(parseAppToHost({ ns: BRIDGE_NS, kind: 'session', refreshToken: token })).toEqual({ ns: BRIDGE_NS, kind: 'session', refreshToken: token });
+  });
+
+  it('takes the identity timestamp as a number or a decimal string, and refuses anything else', () => {
+    expect(parseIdentity({ userId: 'u', hash, ts: '1765100000' })).toEqual({ userId: 'u', hash, ts: 1765100000 });
+    expect(parseIdentity({ userId: 'u', hash, ts: 1765100000 })).toEqual({ userId: 'u', hash, ts: 1765100000 });
+    expect(parseIdentity({ userId: 'u', hash, ts: -1 })).toBeNull();
+    expect(parseIdentity({ userId: 'u', hash, ts: '17e8' })).toBeNull();
+  });
 });
