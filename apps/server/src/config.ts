@@ -84,6 +84,14 @@ const Env = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** New visitor sessions per minute per client address. */
   VISITOR_SESSION_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Visitor access tokens live this long; the widget renews them with its refresh token. */
+  VISITOR_ACCESS_TOKEN_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  /** A visitor session (refresh token) unused for this long ends. */
+  VISITOR_SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long a signed identity (its `ts`) is accepted, in seconds. */
+  IDENTITY_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+  /** Accept the retired v1 identity HMAC (userId only, no expiry). Off: such identities get IDENTITY_SCHEME_OUTDATED. */
+  IDENTITY_ACCEPT_V1: z.enum(['true', 'false']).default('false'),
   // Uploads (docs/api.md): rate per client address, quotas per visitor and organisation.
   UPLOAD_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
   UPLOAD_VISITOR_FILES_PER_HOUR: z.coerce.number().int().positive().default(20),
@@ -94,14 +102,6 @@ const Env = z.object({
   UPLOAD_ORPHAN_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
   /** Days chat attachments are kept when neither their skill group nor organisation sets it. */
   ATTACHMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
-  /** Visitor access tokens live this long; the widget renews them with its refresh token. */
-  VISITOR_ACCESS_TOKEN_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
-  /** A visitor session (refresh token) unused for this long ends. */
-  VISITOR_SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  /** How long a signed identity (its `ts`) is accepted, in seconds. */
-  IDENTITY_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
-  /** Accept the retired v1 identity HMAC (userId only, no expiry). Off: such identities get IDENTITY_SCHEME_OUTDATED. */
-  IDENTITY_ACCEPT_V1: z.enum(['true', 'false']).default('false'),
   // Video (docs/media.md). No JANUS_URL = embedded mode: spawn JANUS_BIN if it is installed.
   JANUS_URL: urlList(/^wss?:\/\/\S+$/, 'ws:// or wss://'),
   /** Admin API of each node, in JANUS_URL's order (leak checks, diagnostics). */

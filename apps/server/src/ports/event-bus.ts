@@ -37,8 +37,6 @@ export interface BusTopics {
   'agent.access_changed': { agentId: string };
   /** A visitor session ended (replaced, refresh token reused, admin): every node drops its sockets and access tokens. */
   'visitor.session_revoked': { orgId: string; visitorId: string; sessionId: string };
-  /** A visitor session ended (replaced, refresh token reused, admin): every node drops its sockets and access tokens. */
-  'visitor.session_revoked': { orgId: string; visitorId: string; sessionId: string };
 }
 
 export type BusTopic = keyof BusTopics;

@@ -274,8 +274,8 @@ export class ChatController {
     this.conn = null;
     this.starting = null;
     this.resetConversation();
-  }
     this.earlier.reset();
+  }
 
   private openConversation(summary: ConversationSummary): void {
     this.conversationId = summary.id;
@@ -321,8 +321,8 @@ export class ChatController {
     this.timeline = new Timeline();
     this.timeline.items.push(...pending);
     this.receipts.reset();
-  }
     void this.earlier.refresh(null);
+  }
 
   private async deliver(clientMsgId: string, text: string, blobId: string | undefined): Promise<void> {
     try {

@@ -138,8 +138,8 @@ const en = {
   callCancelled: 'Call cancelled',
   poweredBy: 'Powered by Visavis',
   ...recordingEn,
-};
   ...historyEn,
+};
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
@@ -274,9 +274,9 @@ const zhCN: Dictionary = {
   callCancelled: '通话已取消',
   poweredBy: '由 Visavis 提供技术支持',
   ...recordingZhCN,
+  ...historyZhCN,
 };
 
-  ...historyZhCN,
 const zhTW: Dictionary = {
   title: '線上客服',
   statusConnecting: '正在連線…',
@@ -407,10 +407,10 @@ const zhTW: Dictionary = {
   callCancelled: '通話已取消',
   poweredBy: '由 Visavis 提供技術支援',
   ...recordingZhTW,
+  ...historyZhTW,
 };
 
 export const DICTIONARIES: Record<Language, Dictionary> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
-  ...historyZhTW,
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
