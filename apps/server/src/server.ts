@@ -137,6 +137,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     acceptV1: config.IDENTITY_ACCEPT_V1 === 'true',
   });
   await visitors.start();
+  const visitorSweep = setInterval(() => void visitors.sweep().catch((e: unknown) => reportError(e, 'visitor session sweep')), 3_600_000);
+  visitorSweep.unref();
   const conversations = new ConversationService(db, uow, bus, clock);
   const queue = new QueuePublisher(db, bus, clock);
   const routing = new RoutingService(db, uow, bus, clock, queue);
@@ -324,6 +326,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       abandon.stop();
       safetyNet.stop();
       clearInterval(sessionSweep);
+      clearInterval(visitorSweep);
       compliance.retention.stop();
       uploadSweeper.stop();
       postProcess.stop();

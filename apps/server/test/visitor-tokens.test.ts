@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DEMO_SITE_KEY } from '../src/seed.js';
 import { signIdentity, TokenSigner } from '../src/security/tokens.js';
+import { VisitorSessionStore } from '../src/stores/visitor-session-store.js';
 import { agentLogin, DEMO_PASSWORD, visitorConnection, waitFor, type Recorder, type TestServer } from './support.js';
 
 /** A clock the test moves forward: token lifetimes and the reuse grace are real durations. */
@@ -211,5 +212,22 @@ describe('visitor tokens, signed identity and framing', () => {
     // The iframe's own check list (postMessage partners) is the same set.
     const list = (await (await fetch(`${t.url}/api/visitor/site?siteKey=${DEMO_SITE_KEY}`)).json()) as { allowedOrigins: string[] };
     expect(list.allowedOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+  });
+
+  it('forgets ended sessions and their refresh tokens in the sweep', async () => {
+    const live = await session();
+    const stale = await session();
+    await post(`/api/admin/visitors/${stale.visitorId}/revoke-sessions`, {}, { cookie: await agentLogin(t, 'admin@demo.visavis.local') });
+    clock.offsetMs += 2 * 60 * 60_000;
+    await refresh(live.refreshToken).then((r) => expect(r.status).toBe(200));
+    const now = clock.now().getTime();
+    const count = async (id: string) => (await server.db.query('select 1 from visitor_refresh_tokens t join visitor_sessions s on s.id = t.session_id where s.visitor_id = $1', [id])).length;
+    expect(await count(stale.visitorId)).toBe(1);
+    // The live session keeps its new token and the used one (a reuse of it must still be caught).
+    const liveTokens = await count(live.visitorId);
+    expect(liveTokens).toBe(2);
+    await VisitorSessionStore.sweep(server.db, new Date(now - 61 * 60_000), new Date(now - 30 * 86_400_000));
+    expect(await count(stale.visitorId)).toBe(0);
+    expect(await count(live.visitorId)).toBe(liveTokens);
   });
 });

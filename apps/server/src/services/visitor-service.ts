@@ -62,6 +62,13 @@ export class VisitorService {
     await this.revocations.load(this.db, this.clock.now());
   }
 
+  /** Deletes ended sessions and old used refresh tokens (hourly, from the composition root). */
+  async sweep(): Promise<number> {
+    const now = this.clock.now().getTime();
+    this.revocations.prune(now);
+    return VisitorSessionStore.sweep(this.db, new Date(now - this.settings.accessTokenTtlMs - 60_000), new Date(now - this.settings.sessionIdleMs));
+  }
+
   async session(req: VisitorSessionRequest, userAgent: string | null): Promise<VisitorSessionResponse> {
     const site = await SiteStore.bySiteKey(this.db, req.siteKey);
     if (!site) throw new AppError('UNKNOWN_SITE');

@@ -53,6 +53,16 @@ export const VisitorSessionStore = {
   async refreshToken(db: SqlExecutor, hash: string): Promise<RefreshTokenRow | undefined> {
     return (await db.query<RefreshTokenRow>('select * from visitor_refresh_tokens where token_hash = $1', [hash]))[0];
   },
+  /**
+   * Forgets what can no longer matter: sessions revoked before `revokedBefore` (their access tokens
+   * have expired) or unused since `idleBefore` (they ended), with their refresh tokens, and used
+   * refresh tokens of live sessions older than `idleBefore`.
+   */
+  async sweep(db: SqlExecutor, revokedBefore: Date, idleBefore: Date): Promise<number> {
+    const gone = await db.query('delete from visitor_sessions where revoked_at < $1 or last_used_at < $2 returning id', [revokedBefore, idleBefore]);
+    await db.query('delete from visitor_refresh_tokens where used_at < $1', [idleBefore]);
+    return gone.length;
+  },
   /** Marks a refresh token used; false when another request used it first. */
   async useRefreshToken(db: SqlExecutor, hash: string, now: Date): Promise<boolean> {
     const rows = await db.query('update visitor_refresh_tokens set used_at = $2 where token_hash = $1 and used_at is null returning token_hash', [hash, now]);
