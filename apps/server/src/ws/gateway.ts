@@ -183,10 +183,14 @@ export class WsGateway {
 
     ws.on('close', () => {
       clearTimeout(authTimer);
-      if (conn) {
+      if (!conn) return;
+      // A throw inside an event listener would be an uncaught exception: log it, never crash.
+      try {
         this.d.hub.remove(conn);
-        this.d.metrics.wsConnections.dec();
+      } catch (e) {
+        this.d.log.error({ err: e, address: req.socket.remoteAddress }, 'ws close clean-up failed');
       }
+      this.d.metrics.wsConnections.dec();
     });
 
     // Commands of one connection run in arrival order (two quick sends keep their order).

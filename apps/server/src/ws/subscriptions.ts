@@ -62,8 +62,15 @@ export class Subscriptions {
 
   /** Authorizes, then sends everything after `afterSeq` and keeps the subscription live. */
   async subscribe(c: ClientConnection, conversationId: string, afterSeq: number): Promise<void> {
-    // Throws NOT_FOUND if this principal may not read the conversation.
-    const visitorId = await this.conversations.readableVisitorId(c.principal, conversationId);
+    let visitorId: string;
+    try {
+      visitorId = await this.conversations.readableVisitorId(c.principal, conversationId);
+    } catch (err) {
+      // NOT_FOUND to the client; a subscription it still held from before is dropped too.
+      const held = c.subs.get(conversationId);
+      if (held && lostAccess(err)) this.revoke(c, held);
+      throw err;
+    }
     let sub = c.subs.get(conversationId);
     if (!sub) {
       if (c.subs.size >= LIMITS.wsSubscriptionsPerConnection) throw new AppError('TOO_MANY_SUBSCRIPTIONS');

@@ -160,6 +160,16 @@ describe('Subscriptions: access re-checked after an access-changing event', () =
     expect(socket.sent.at(-1)).toMatchObject({ type: 'conversation.unsubscribed' });
   });
 
+  it('a subscribe refused for lost access also drops the subscription held from before', async () => {
+    const { store, socket, conn, subs } = setup();
+    store.events = [message(1)];
+    await subs.subscribe(conn, CONV, 0);
+    store.readable = false;
+    await expect(subs.subscribe(conn, CONV, 1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(conn.subs.has(CONV)).toBe(false);
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'conversation.unsubscribed', conversationId: CONV });
+  });
+
   it('keeps a reader who still has access and delivers what waited, in order', async () => {
     const { store, socket, conn, subs } = setup();
     store.events = [message(1)];
