@@ -89,6 +89,11 @@ export class VisitorApi {
   async startSession(input: SessionInput): Promise<VisitorSessionResponse> {
     let stored = this.tokens.get();
     let identity = input.identity;
+    // A widget from before visitor sessions kept a 180-day token here; the server resumes its
+    // anonymous visitor once in exchange, so an upgrade does not forget returning visitors.
+    const legacy = new TokenStore(`visavis.visitorToken.${this.siteKey}`);
+    const legacyToken = stored ? null : legacy.get();
+    legacy.set(null);
     if (!identity && stored && this.resumeWithoutIdentity) {
       const resumed = await this.resume(stored);
       if (resumed) return resumed;
@@ -98,7 +103,7 @@ export class VisitorApi {
       try {
         const res = await requestJson<VisitorSessionResponse>({ baseUrl: this.baseUrl, fetchImpl: fetchWithTimeout(API_TIMEOUT_MS) }, 'POST', '/api/visitor/session', {
           siteKey: this.siteKey,
-          ...(stored ? { refreshToken: stored } : {}),
+          ...(stored ? { refreshToken: stored } : legacyToken && attempt === 0 ? { visitorToken: legacyToken } : {}),
           ...(identity ? { identity } : {}),
           ...(input.pageUrl ? { pageUrl: input.pageUrl.slice(0, 2048) } : {}),
           language: input.language,
