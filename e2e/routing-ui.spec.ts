@@ -212,16 +212,16 @@ describe('routing screens in the browser', () => {
       holidays: [],
     });
 
-    // Agents: add one (the form refuses a short password first), then change their capacity.
+    // Agents: invite one (the form asks for a name first; the person sets their own password
+    // with the one-time link shown), then change their capacity.
     await page.getByTestId('admin-tab-agents').click();
-    const create = page.getByTestId('create-agent');
-    await create.getByTestId('new-agent-email').fill('zhao.lei@demo.visavis.local');
-    await create.getByTestId('new-agent-name').fill('Zhao Lei 赵磊');
-    await create.getByTestId('new-agent-password').fill('short');
-    await create.getByTestId('new-agent-submit').click();
-    await page.getByText('The password needs at least 10 characters.').waitFor();
-    await create.getByTestId('new-agent-password').fill('a-long-enough-password');
-    await create.getByTestId('new-agent-submit').click();
+    const invite = page.getByTestId('invite-agent');
+    await invite.getByTestId('invite-email').fill('zhao.lei@demo.visavis.local');
+    await invite.getByTestId('invite-submit').click();
+    await page.getByText('Enter a name.').waitFor();
+    await invite.getByTestId('invite-name').fill('Zhao Lei 赵磊');
+    await invite.getByTestId('invite-submit').click();
+    await page.getByTestId('one-time-link').waitFor();
     const row = page.locator('[data-testid=admin-agent-row]', { hasText: 'Zhao Lei 赵磊' });
     await row.waitFor();
     await row.getByTestId('agent-capacity').fill('3');

@@ -3,6 +3,8 @@ import { api, type Session } from './api.js';
 import { LoginPage } from './components/LoginPage.js';
 import { Workspace } from './components/Workspace.js';
 import { useI18n } from './i18n/react.js';
+import { SetPasswordPage } from './account/SetPasswordPage.js';
+import { setPasswordTokenFromHash } from './account/accountApi.js';
 
 /**
  * Auth gate: ask the server who we are (the session cookie is HttpOnly, so JS cannot tell),
@@ -24,6 +26,15 @@ export function App() {
   }, []);
 
   const onLoggedOut = useCallback(() => setSession(null), []);
+  // Invite and reset links open /app/#/set-password?token=…, whoever is signed in on this browser.
+  const [linkToken, setLinkToken] = useState(() => setPasswordTokenFromHash(location.hash));
+  useEffect(() => {
+    const onHash = () => setLinkToken(setPasswordTokenFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  if (linkToken) return <SetPasswordPage token={linkToken} onDone={() => setLinkToken(null)} />;
 
   if (session === undefined) return <div className="splash">{t('app.loading')}</div>;
   if (!session) return <LoginPage onLoggedIn={setSession} />;

@@ -35,8 +35,9 @@ export interface ConversationDetails {
 }
 
 export const api = {
-  login: (email: string, password: string) =>
-    requestJson<Session>(http, 'POST', '/api/auth/login', { email, password }),
+  /** With two-factor sign-in on, the first try answers TOTP_REQUIRED and the code comes second. */
+  login: (email: string, password: string, totpCode?: string) =>
+    requestJson<Session>(http, 'POST', '/api/auth/login', { email, password, totpCode }),
   logout: () => requestJson<void>(http, 'POST', '/api/auth/logout'),
   me: () => requestJson<Session>(http, 'GET', '/api/me'),
   setPresence: (presence: Presence) =>

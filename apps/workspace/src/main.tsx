@@ -12,6 +12,7 @@ import './styles/calls.css';
 import './styles/recordings.css';
 import './styles/call-recording.css';
 import './styles/panel.css';
+import './styles/account.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');

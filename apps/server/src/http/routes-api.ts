@@ -68,8 +68,8 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   await registerClientRecordingRoutes(app, { who, clientRecordings: d.clientRecordings });
   await registerSnapshotRoutes(app, { who, snapshots: d.snapshots });
   await registerRecordingPolicyRoutes(app, { db: d.db, who, compliance: d.compliance });
-  await registerAccountRoutes(app, { who, accounts: d.accounts, admin: d.accountAdmin, linkRatePerMinute: d.loginRatePerMinute });
   await registerSiteRoutes(app, { ...d.siteRoutes, db: d.db, who, compliance: d.compliance, visitors: d.visitors });
+  await registerAccountRoutes(app, { who, accounts: d.accounts, admin: d.accountAdmin, linkRatePerMinute: d.loginRatePerMinute });
 
   // Keyed by address and account: hammering one account is stopped without locking out a
   // whole office behind one NAT address. Spraying many accounts from one address is stopped by

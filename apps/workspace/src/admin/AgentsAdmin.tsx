@@ -5,7 +5,8 @@ import { errorText } from '../routing/hooks.js';
 import { useRefs, useRefsStore } from '../routing/refs.js';
 import type { AgentStateView } from '../routing/types.js';
 import { LoadBar, PresenceBadge } from '../components/RoutingBits.js';
-import { CreateAgentForm } from './CreateAgentForm.js';
+import { AccountsAdmin } from './AccountsAdmin.js';
+import { InviteAgentForm } from './InviteAgentForm.js';
 
 interface RowDraft {
   capacity: string;
@@ -19,7 +20,7 @@ const draftOf = (a: AgentStateView): RowDraft => ({
   groupIds: [...a.groupIds].sort(),
 });
 
-/** Agents' routing settings (capacity, auto-accept, groups), saved per row; and adding an agent. */
+/** Accounts (lifecycle), agents' routing settings (capacity, auto-accept, groups) saved per row, and inviting people. */
 export function AgentsAdmin() {
   const { t } = useI18n();
   const refs = useRefs();
@@ -28,6 +29,8 @@ export function AgentsAdmin() {
   const [drafts, setDrafts] = useState<Record<string, RowDraft>>({});
   const [status, setStatus] = useState<Record<string, { ok: boolean; text: string }>>({});
   const [error, setError] = useState<string | null>(null);
+  // Bumped when an invitation adds an account, so the accounts table reloads.
+  const [accountsVersion, setAccountsVersion] = useState(0);
 
   const load = async () => {
     try {
@@ -67,6 +70,7 @@ export function AgentsAdmin() {
 
   return (
     <div className="admin-stack">
+      <AccountsAdmin version={accountsVersion} onChanged={() => void load()} />
       <section className="card">
         <h3 className="card-title">{t('agents.title')}</h3>
         {error && <p className="form-error">{error}</p>}
@@ -166,7 +170,12 @@ export function AgentsAdmin() {
           </tbody>
         </table>
       </section>
-      <CreateAgentForm onCreated={() => void Promise.all([load(), refsStore.reload()])} />
+      <InviteAgentForm
+        onInvited={() => {
+          setAccountsVersion((v) => v + 1);
+          void Promise.all([load(), refsStore.reload()]);
+        }}
+      />
     </div>
   );
 }

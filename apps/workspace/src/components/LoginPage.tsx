@@ -5,12 +5,15 @@ import { useI18n } from '../i18n/react.js';
 import type { MessageKey } from '../i18n/index.js';
 import { requestNotificationPermission, unlockAudio } from '../lib/notify.js';
 import { LanguageSelect } from './LanguageSelect.js';
+import { LoginBrand } from './LoginBrand.js';
 
 function errorKey(e: unknown): { key: MessageKey; code?: string } {
   if (e instanceof VisavisError) {
     if (e.code === 'INVALID_CREDENTIALS' || e.code === 'VALIDATION_FAILED')
       return { key: 'login.error.credentials' };
     if (e.code === 'RATE_LIMITED') return { key: 'login.error.rateLimited' };
+    if (e.code === 'TOTP_INVALID') return { key: 'login.error.totp' };
+    if (e.code === 'ACCOUNT_DEACTIVATED') return { key: 'login.error.deactivated' };
     if (e.code === 'NETWORK') return { key: 'login.error.network' };
     return { key: 'login.error.generic', code: e.code };
   }
@@ -21,6 +24,8 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (s: Session) => void }) 
   const { t } = useI18n();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Shown once the server asked for the second factor (TOTP_REQUIRED).
+  const [totpCode, setTotpCode] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ key: MessageKey; code?: string } | null>(null);
 
@@ -34,8 +39,13 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (s: Session) => void }) 
     setBusy(true);
     setError(null);
     try {
-      onLoggedIn(await api.login(email.trim(), password));
+      onLoggedIn(await api.login(email.trim(), password, totpCode || undefined));
     } catch (err) {
+      if (err instanceof VisavisError && err.code === 'TOTP_REQUIRED') {
+        setTotpCode('');
+        setBusy(false);
+        return;
+      }
       setError(errorKey(err));
       setBusy(false);
     }
@@ -44,15 +54,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (s: Session) => void }) 
   return (
     <div className="login-page">
       <form className="login-card" onSubmit={submit} noValidate>
-        <div className="login-brand">
-          <span className="brand-mark" aria-hidden="true">
-            V
-          </span>
-          <div>
-            <h1>{t('app.name')}</h1>
-            <p>{t('login.subtitle')}</p>
-          </div>
-        </div>
+        <LoginBrand />
         <h2>{t('login.title')}</h2>
         <label className="field">
           <span>{t('login.email')}</span>
@@ -77,6 +79,25 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (s: Session) => void }) 
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {totpCode !== null && (
+          <label className="field">
+            <span>{t('login.totp')}</span>
+            <input
+              data-testid="login-totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]*"
+              maxLength={6}
+              autoFocus
+              aria-describedby="login-totp-hint"
+              value={totpCode}
+              onChange={(e) => setTotpCode(e.target.value.replace(/\D/g, ''))}
+            />
+            <small id="login-totp-hint" className="muted">
+              {t('login.totpHint')}
+            </small>
+          </label>
+        )}
         {error && (
           <div className="login-error" role="alert" data-testid="login-error">
             {t(error.key, error.code ? { code: error.code } : undefined)}

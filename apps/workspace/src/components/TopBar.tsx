@@ -3,6 +3,7 @@ import type { Presence } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import { useStore, useWorkspace } from '../store/context.js';
 import { LanguageSelect } from './LanguageSelect.js';
+import { AccountMenu } from '../account/AccountMenu.js';
 
 const PRESENCES: Presence[] = ['online', 'busy', 'away', 'offline'];
 
@@ -78,7 +79,7 @@ export function TopBar({ onLogout }: { onLogout: () => void }) {
             </select>
           </label>
           <LanguageSelect />
-          <div className="me" title={me.email}>
+          <AccountMenu title={me.email}>
             <span className="avatar" aria-hidden="true">
               {initials(me.name)}
             </span>
@@ -86,7 +87,7 @@ export function TopBar({ onLogout }: { onLogout: () => void }) {
               <span className="me-name">{me.name}</span>
               <span className="me-role">{t(`role.${me.role}`)}</span>
             </span>
-          </div>
+          </AccountMenu>
           <button className="btn btn-ghost" data-testid="logout" type="button" onClick={onLogout}>
             {t('top.logout')}
           </button>

@@ -6,6 +6,7 @@
 import { enRouting } from './enRouting.js';
 import { enCall } from './enCall.js';
 import { enRecording } from './enRecording.js';
+import { enAccount } from './enAccount.js';
 import { enSite } from './enSite.js';
 
 export const enCore = {
@@ -122,7 +123,7 @@ export const enCore = {
   'unit.h': 'h',
 } as const;
 
-export const en = { ...enCore, ...enRouting, ...enCall, ...enRecording, ...enSite } as const;
+export const en = { ...enCore, ...enRouting, ...enCall, ...enRecording, ...enAccount, ...enSite } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
@@ -130,4 +131,5 @@ export type CoreDictionary = Record<keyof typeof enCore, string>;
 export type RoutingDictionary = Record<keyof typeof enRouting, string>;
 export type CallDictionary = Record<keyof typeof enCall, string>;
 export type RecordingDictionary = Record<keyof typeof enRecording, string>;
+export type AccountDictionary = Record<keyof typeof enAccount, string>;
 export type SiteDictionary = Record<keyof typeof enSite, string>;

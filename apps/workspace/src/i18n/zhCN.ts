@@ -2,6 +2,7 @@ import type { CoreDictionary, Dictionary } from './en.js';
 import { zhCNRouting } from './zhCNRouting.js';
 import { zhCNCall } from './zhCNCall.js';
 import { zhCNRecording } from './zhCNRecording.js';
+import { zhCNAccount } from './zhCNAccount.js';
 import { zhCNSite } from './zhCNSite.js';
 
 /** 简体中文. Typed against the English keys so nothing can go missing. */
@@ -118,4 +119,4 @@ const core: CoreDictionary = {
   'unit.h': '小时',
 };
 
-export const zhCN: Dictionary = { ...core, ...zhCNRouting, ...zhCNCall, ...zhCNRecording, ...zhCNSite };
+export const zhCN: Dictionary = { ...core, ...zhCNRouting, ...zhCNCall, ...zhCNRecording, ...zhCNAccount, ...zhCNSite };

@@ -2,6 +2,7 @@ import type { CoreDictionary, Dictionary } from './en.js';
 import { zhTWRouting } from './zhTWRouting.js';
 import { zhTWCall } from './zhTWCall.js';
 import { zhTWRecording } from './zhTWRecording.js';
+import { zhTWAccount } from './zhTWAccount.js';
 import { zhTWSite } from './zhTWSite.js';
 
 /** 繁體中文. Typed against the English keys so nothing can go missing. */
@@ -118,4 +119,4 @@ const core: CoreDictionary = {
   'unit.h': '小時',
 };
 
-export const zhTW: Dictionary = { ...core, ...zhTWRouting, ...zhTWCall, ...zhTWRecording, ...zhTWSite };
+export const zhTW: Dictionary = { ...core, ...zhTWRouting, ...zhTWCall, ...zhTWRecording, ...zhTWAccount, ...zhTWSite };
