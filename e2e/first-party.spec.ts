@@ -14,7 +14,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './harness/browser.js';
 import { startServer, type RunningServer } from './harness/server.js';
-import { DEMO_PASSWORD, SITE_KEY, WAIT_MS, expectTranscript, sendText, waitConnected, waitFor } from './harness/chat.js';
+import { createHmac } from 'node:crypto';
+import { launchBrowser } from './harness/browser.js';
+import { DEMO_PASSWORD, SITE_KEY, WAIT_MS, closeSide, expectTranscript, loginAgent, sendText, waitConnected, waitFor } from './harness/chat.js';
 
 let server: RunningServer;
 let shop: Server;
@@ -157,4 +159,33 @@ test('a site the organisation did not allow cannot frame the chat', async () => 
   const url = frame ? await frame.evaluate(() => location.href).catch(() => 'unreachable') : 'none';
   expect(url).not.toContain('/w/');
   await page.close();
+});
+
+test('an admin finds the site key and the identity secret, and the revealed secret signs a valid identity', async () => {
+  const browser = await launchBrowser();
+  const admin = await loginAgent(browser, server.url, { email: 'admin@demo.visavis.local' });
+  try {
+    const { page } = admin;
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin-tab-site').click();
+    await waitFor('the site key', () => page.getByTestId('site-key').textContent(), (v) => v === SITE_KEY);
+    expect(await page.getByTestId('site-snippet').textContent()).toContain(`data-site-key="${SITE_KEY}"`);
+    expect(await page.getByTestId('allowed-origins').inputValue()).toBe(`http://localhost:${shopPort}`);
+    expect(await page.getByTestId('identity-secret').textContent()).toContain('•');
+    await page.getByTestId('reveal-secret').click();
+    const secret = await waitFor('the revealed secret', () => page.getByTestId('identity-secret').textContent(), (v) => /^[0-9a-f]{64}$/.test(v ?? ''));
+    // What the integrator's backend then does (README "Identified visitors").
+    const ts = Math.floor(Date.now() / 1000);
+    const hash = createHmac('sha256', secret!).update(['visavis-identity-v2', 'customer-1', ts, '', ''].join('\n')).digest('hex');
+    const res = await fetch(`${server.url}/api/visitor/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ siteKey: SITE_KEY, identity: { userId: 'customer-1', ts, hash } }),
+    });
+    expect(((await res.json()) as { identified?: boolean }).identified).toBe(true);
+    expect(admin.errors).toEqual([]);
+  } finally {
+    await closeSide(admin);
+    await browser.close();
+  }
 });

@@ -48,6 +48,8 @@ describe.runIf(baseUrl || process.env.CI)('routing under concurrency on PostgreS
     const env = {
       DATABASE_URL: url.toString(), DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn',
       VISITOR_SESSION_RATE_PER_MINUTE: '100000', LOGIN_RATE_PER_MINUTE: '10000',
+      // Every simulated visitor and agent comes from 127.0.0.1: lift the per-address limits.
+      LOGIN_RATE_PER_ADDRESS_PER_MINUTE: '10000', LOGIN_MAX_QUEUED_HASHES: '1000', WS_MAX_CONNECTIONS_PER_IP: '10000',
     };
     // One after the other: the first migrates and seeds, the second finds it done.
     nodes.push(await startServer({ env }));

@@ -67,7 +67,7 @@ export type VisitorRefreshRequest = z.infer<typeof VisitorRefreshRequest>;
 export const SiteOrigin = z
   .string()
   .max(200)
-  .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/, 'must be an origin like https://www.example.com');
+  .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'must be an origin like https://www.example.com');
 export const SiteOriginsRequest = z.object({ allowedOrigins: z.array(SiteOrigin).max(50) });
 
 /** GET /api/admin/site: what an integrator needs, with the identity secret masked. */
