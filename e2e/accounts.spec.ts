@@ -23,12 +23,18 @@ let browser: Browser | undefined;
 const pages: Page[] = [];
 const pageErrors: string[] = [];
 
+/** The CLI on this test's embedded database, whatever DATABASE_URL the test run has. */
+function embeddedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _unused, ...rest } = process.env;
+  return { ...rest, DATA_DIR: dataDir };
+}
+
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'apps/server/src/cli/main.ts', ...args],
-      { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } },
+      { cwd: REPO_ROOT, timeout: 60_000, env: embeddedEnv() },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { PASSWORD_RULES } from './limits.js';
 import { Presence, Role } from './model.js';
 
 /**
  * Agent accounts: one-time password links (invite, reset), own password and sessions, the
  * admin lifecycle (deactivate, role, sessions) and the optional TOTP second factor.
  */
-
-/** The password rules, shown next to every password field and enforced by the server. */
-export const PASSWORD_RULES = { minLength: 10, maxLength: 256 } as const;
 
 export const NewPassword = z.string().min(PASSWORD_RULES.minLength).max(PASSWORD_RULES.maxLength);
 

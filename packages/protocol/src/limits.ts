@@ -26,6 +26,13 @@ export const LIMITS = {
 export const ALLOWED_UPLOAD_TYPES: readonly string[] = [...LIMITS.imageTypes, ...LIMITS.fileTypes];
 
 /**
+ * The password rules, shown next to every password field and enforced by the server (accounts.ts).
+ * Here (zod-free) so the workspace can show them without bundling the account schemas, whose
+ * construction at load runs zod's eval probe, a CSP violation under `script-src 'self'`.
+ */
+export const PASSWORD_RULES = { minLength: 10, maxLength: 256 } as const;
+
+/**
  * Call profiles: capture constraints and bitrate cap; the publisher sends simulcast below it.
  * Here (zod-free) because the widget bundles only this file of the protocol package.
  */
