@@ -4,11 +4,12 @@ import { AgentsAdmin } from './AgentsAdmin.js';
 import { RoutingConfigEditor } from './RoutingConfigEditor.js';
 import { SkillGroupsAdmin } from './SkillGroupsAdmin.js';
 import { RecordingPolicyAdmin } from './RecordingPolicyAdmin.js';
+import { AttachmentRetentionAdmin } from './AttachmentRetentionAdmin.js';
 import { SiteSecurityAdmin } from './SiteSecurityAdmin.js';
 
 type Tab = 'routing' | 'groups' | 'agents' | 'recording' | 'site';
 
-/** Admins: the routing chain and its settings, skill groups with hours and overflow, agents, recording policies, site & security. */
+/** Admins: the routing chain and its settings, skill groups with hours and overflow, agents, recording policies and chat attachments' retention, site & security. */
 export function AdminView() {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('routing');
@@ -35,7 +36,12 @@ export function AdminView() {
       {tab === 'routing' && <RoutingConfigEditor />}
       {tab === 'groups' && <SkillGroupsAdmin />}
       {tab === 'agents' && <AgentsAdmin />}
-      {tab === 'recording' && <RecordingPolicyAdmin />}
+      {tab === 'recording' && (
+        <div className="admin-stack">
+          <RecordingPolicyAdmin />
+          <AttachmentRetentionAdmin />
+        </div>
+      )}
       {tab === 'site' && <SiteSecurityAdmin />}
     </main>
   );

@@ -95,4 +95,27 @@ export const enRecording = {
   'recPolicy.chip.dual': 'Dual',
   'recPolicy.chip.local': 'Local copy',
   'recPolicy.chip.days': '{days} days',
+  // Admin → Recording: the chat attachments' retention card (AttachmentRetentionAdmin.tsx).
+  'attRet.title': 'Chat attachments',
+  'attRet.help':
+    'Files sent in chats are deleted after this many days; the message stays and shows the file as expired. A skill group’s days win over the organisation’s. Leave a box empty to inherit.',
+  'attRet.serverDefault': 'Server default: {days} days',
+  'attRet.loading': 'Loading…',
+  'attRet.col.scope': 'Applies to',
+  'attRet.col.days': 'Keep files for',
+  'attRet.col.inEffect': 'In effect',
+  'attRet.org': 'Organisation (all groups)',
+  'attRet.days': 'days',
+  'attRet.inherit': 'inherit',
+  'attRet.effective.own': '{days} days',
+  'attRet.effective.org': '{days} days (organisation)',
+  'attRet.effective.default': '{days} days (server default)',
+  'attRet.invalid': 'A whole number of days from 1 to 36500, or empty.',
+  'attRet.noGroups': 'No skill groups yet.',
+  'attRet.run': 'Run clean-up now',
+  'attRet.running': 'Cleaning up…',
+  'attRet.runHint':
+    'Deletes now what the scheduled clean-up would: attachments past their retention and uploads never sent in a message.',
+  'attRet.runResult': 'Clean-up at {time}: {expired} expired attachments and {orphans} unsent uploads removed.',
+  'attRet.runNothing': 'Clean-up at {time}: nothing was due.',
 } as const;

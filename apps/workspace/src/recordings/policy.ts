@@ -66,12 +66,16 @@ export function editScript(script: readonly string[], e: StepEdit): string[] {
   }
 }
 
+/** Retention days typed in a box: a whole number 1–36500 (what the server accepts), else NaN. */
+export function parseRetentionDays(text: string): number {
+  const t = text.trim();
+  const n = /^\d+$/.test(t) ? Number(t) : Number.NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 36_500 ? n : Number.NaN;
+}
+
 /** The retention the draft asks for: null = default, a number of days, or NaN when the box is invalid. */
 export function retentionOf(d: PolicyDraft): number | null {
-  if (d.retentionDays === null) return null;
-  const text = d.retentionDays.trim();
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  return Number.isInteger(n) && n >= 1 && n <= 36_500 ? n : Number.NaN;
+  return d.retentionDays === null ? null : parseRetentionDays(d.retentionDays);
 }
 
 /** What stops the draft from being saved, as dictionary keys (empty: it can be saved). */

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { VisavisError } from '@visavis/client';
 import type { MessageKey, Params } from '../i18n/index.js';
 import { ApiError } from './api.js';
@@ -54,4 +54,27 @@ export function errorText(e: unknown, t: T): string {
     default:
       return t('err.generic', { code });
   }
+}
+
+/**
+ * An admin screen's data: `load` runs on mount and on `reload()` (the latest `load` each time);
+ * answers the last value loaded and, while the last try failed, its sentence (errorText).
+ */
+export function useLoaded<V>(load: () => Promise<V>, t: T): { value: V | null; error: string | null; reload: () => Promise<void> } {
+  const [value, setValue] = useState<V | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const ref = useRef(load);
+  ref.current = load;
+  const reload = useCallback(async () => {
+    try {
+      setValue(await ref.current());
+      setError(null);
+    } catch (e) {
+      setError(errorText(e, t));
+    }
+  }, [t]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { value, error, reload };
 }
