@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -200,6 +200,9 @@ describe('upload limits, orphans and retention', () => {
     const orphanFile = (await fileOf(orphan.blobId))!;
     const attachedFile = (await fileOf(attached.blobId))!;
     expect(await exists(orphanFile)).toBe(true);
+    // What a process killed mid-upload leaves: a half-written file without a row.
+    const halfWritten = path.join(path.dirname(orphanFile), 'crashed.partial');
+    await writeFile(halfWritten, Buffer.alloc(1000));
 
     let now = Date.now();
     const sweeper = new UploadSweeper(
@@ -210,12 +213,14 @@ describe('upload limits, orphans and retention', () => {
     now += 30 * MINUTE;
     await sweeper.run();
     expect(await fileOf(orphan.blobId)).not.toBeNull();
+    expect(await exists(halfWritten)).toBe(true);
     now += 31 * MINUTE;
     const swept = await sweeper.run();
     expect(swept.orphans).toBeGreaterThanOrEqual(1);
     expect(swept.expired).toBe(0);
     expect(await fileOf(orphan.blobId)).toBeNull();
     expect(await exists(orphanFile)).toBe(false);
+    expect(await exists(halfWritten)).toBe(false);
     expect(await exists(attachedFile)).toBe(true);
     const served = await fetch(`${t.url}${attached.url}`);
     expect(served.status).toBe(200);

@@ -9,6 +9,8 @@ import { PeriodicJob } from './periodic-job.js';
 /** Rows per transaction: bounds the audit entry's size and how long row locks are held. */
 const BATCH = 200;
 const DAY_MS = 86_400_000;
+/** A half-written file untouched this long belongs to no live upload (writes touch it constantly). */
+const INCOMPLETE_AFTER_MS = 3_600_000;
 
 export interface UploadSweepSettings {
   /** An upload no message refers to after this long is an orphan. */
@@ -24,7 +26,7 @@ export interface UploadSweepResult {
 
 /**
  * Keeps uploaded files from piling up: removes orphans (uploaded, never sent in a message: file
- * and row) and deletes attachments whose retention ended (file deleted; row kept and marked, the
+ * and row; and files left half-written by a killed process) and deletes attachments whose retention ended (file deleted; row kept and marked, the
  * message marked expired, one audit entry per organisation). As in the recordings' retention job,
  * files are deleted inside the transaction that locked their rows (SKIP LOCKED: nodes split the
  * work) and before it commits: a crash in between leaves rows the next run finishes, never files
@@ -67,7 +69,12 @@ export class UploadSweeper extends PeriodicJob {
       n = await this.expire(opts?.actor ?? SYSTEM_ACTOR, orgId);
       result.expired += n;
     }
-    if (!opts) await UploadQuota.prune(this.db, this.clock.now());
+    if (!opts) {
+      await UploadQuota.prune(this.db, this.clock.now());
+      // Files a killed process was still writing have no row at all; they count as orphans.
+      const quiet = Math.max(this.settings.orphanAfterMs, INCOMPLETE_AFTER_MS);
+      result.orphans += await this.blobs.removeIncomplete(new Date(this.clock.now().getTime() - quiet));
+    }
     return result;
   }
 

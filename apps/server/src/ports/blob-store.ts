@@ -8,6 +8,11 @@ export interface BlobStore {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   /** Removes the blob; deleting a missing key is not an error (retention may run twice). */
   delete(key: string): Promise<void>;
+  /**
+   * Removes writes that never finished (a process killed mid-upload) and were last touched before
+   * `olderThan`; answers how many. A write still in progress is younger and is left alone.
+   */
+  removeIncomplete(olderThan: Date): Promise<number>;
 }
 
 export class BlobTooLargeError extends Error {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobTooLargeError, type BlobStore } from '../../ports/blob-store.js';
+
+/** Suffix of a blob being written; blob keys cannot contain a dot, so no key ends with it. */
+const PARTIAL = '.partial';
 
 /** Blobs as files under a root directory; written to a temp name and renamed when complete. */
 export class FsBlobStore implements BlobStore {
@@ -18,7 +21,7 @@ export class FsBlobStore implements BlobStore {
   async put(key: string, data: Readable, maxBytes: number): Promise<{ size: number; sha256: string }> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.partial`;
+    const temp = `${target}${PARTIAL}`;
     const hash = createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -50,5 +53,25 @@ export class FsBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.file(key), { force: true });
+  }
+
+  async removeIncomplete(olderThan: Date): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.root, { recursive: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw e;
+    }
+    let removed = 0;
+    for (const name of names.filter((n) => n.endsWith(PARTIAL))) {
+      const file = path.join(this.root, name);
+      // Gone meanwhile (finished or refused): nothing to do.
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile() || info.mtime >= olderThan) continue;
+      await rm(file, { force: true });
+      removed++;
+    }
+    return removed;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -54,6 +54,12 @@ function blobStoreContract(name: string, make: () => Promise<{ store: BlobStore;
       await expect(store.delete('never/stored')).resolves.toBeUndefined();
     });
 
+    it('removes only writes that never finished and are older than asked', async () => {
+      await store.put('k/done', Readable.from([Buffer.from('kept')]), 10);
+      expect(await store.removeIncomplete(new Date(Date.now() + 60_000))).toBe(0);
+      expect((await bytes(await store.get('k/done'))).toString()).toBe('kept');
+    });
+
     it('refuses keys that could leave the store', async () => {
       for (const key of ['../x', 'a/../../b', '..', 'a b', 'a.b', 'a\\b']) {
         await expect(store.put(key, Readable.from([Buffer.from('x')]), 10)).rejects.toThrow(/invalid blob key/);
@@ -69,6 +75,25 @@ blobStoreContract('FsBlobStore', async () => {
 });
 
 describe('FsBlobStore', () => {
+  it('removes the stale half-written files a killed process left, not a younger one being written', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vv-blobs-'));
+    const store = new FsBlobStore(dir);
+    await mkdir(path.join(dir, 'org', 'conv'), { recursive: true });
+    const stale = path.join(dir, 'org', 'conv', 'a.partial');
+    await writeFile(stale, randomBytes(100));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(stale, hourAgo, hourAgo);
+    await writeFile(path.join(dir, 'org', 'conv', 'b.partial'), randomBytes(100));
+    await store.put('org/conv/c', Readable.from([Buffer.from('c')]), 10);
+    expect(await store.removeIncomplete(new Date(Date.now() - 600_000))).toBe(1);
+    expect((await readdir(path.join(dir, 'org', 'conv'))).sort()).toEqual(['b.partial', 'c']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds nothing to remove in a store never written to', async () => {
+    expect(await new FsBlobStore(path.join(os.tmpdir(), `vv-none-${Date.now()}`)).removeIncomplete(new Date())).toBe(0);
+  });
+
   it('leaves no partial file behind after a refused upload', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vv-blobs-'));
     const store = new FsBlobStore(dir);
