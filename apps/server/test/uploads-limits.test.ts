@@ -64,7 +64,7 @@ function fieldFlood(t: TestServer, token: string, conversationId: string, fields
       part++;
     },
   });
-  return new Promise<{ status: number; code: string; produced: number; connection: string | undefined }>((resolve, reject) => {
+  return new Promise<{ status: number; code: string; produced: number }>((resolve, reject) => {
     const req = http.request(`${t.url}/api/uploads?conversationId=${conversationId}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -79,7 +79,7 @@ function fieldFlood(t: TestServer, token: string, conversationId: string, fields
         body.destroy();
         req.destroy();
         const parsed = JSON.parse(Buffer.concat(chunks).toString()) as { error?: { code: string } };
-        resolve({ status: res.statusCode ?? 0, code: parsed.error?.code ?? 'none', produced, connection: res.headers.connection });
+        resolve({ status: res.statusCode ?? 0, code: parsed.error?.code ?? 'none', produced });
       });
     });
     // The server closes the connection while we are still sending: expected, not a failure.
@@ -148,9 +148,8 @@ describe('upload limits, orphans and retention', () => {
     sample();
     expect(r.status).toBe(413);
     expect(r.code).toBe('MULTIPART_LIMIT_EXCEEDED');
-    // The rest of the body is not drained for keep-alive: the server closes the connection.
-    expect(r.connection).toBe('close');
-    // Refused after the fifth field arrives: far less than the 300 MiB offered was ever read.
+    // Refused after the fifth field arrives, then at most 8 MiB more are read and thrown away so
+    // the answer reaches the client before the connection is cut: far less than the 300 MiB offered.
     expect(r.produced).toBeLessThan(32 * MiB);
     // Stated bound: the whole request (server and client share this process) grows RSS and the
     // JS heap + external buffers by less than 16 MiB each. Measured here: ~0.2 and ~6 MiB; with

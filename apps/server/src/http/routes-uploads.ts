@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { z } from 'zod';
@@ -24,6 +25,33 @@ export const MULTIPART_LIMITS = {
 };
 
 const BOUNDARY = /;\s*boundary=("?)[^";\s]{1,70}\1/i;
+
+/**
+ * A refused upload's remaining body is read and thrown away up to these bounds, then the
+ * connection is cut (a "lingering close", as web servers do). Cutting at once would reset the
+ * connection while the client is still sending, and many clients (Node 24's fetch, browsers on a
+ * slow link) then lose the answer and its code; reading all of it would let one request make the
+ * server read hundreds of MiB. Nothing read here is kept.
+ */
+const REFUSED_BODY_DRAIN_BYTES = 8 * 1024 * 1024;
+const REFUSED_BODY_DRAIN_MS = 5_000;
+
+function drainRefusedBody(raw: IncomingMessage): void {
+  if (raw.complete) return;
+  let read = 0;
+  const cut = () => raw.socket?.destroy();
+  const timer = setTimeout(cut, REFUSED_BODY_DRAIN_MS);
+  timer.unref();
+  const onData = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > REFUSED_BODY_DRAIN_BYTES) cut();
+  };
+  raw.on('data', onData);
+  raw.once('close', () => {
+    clearTimeout(timer);
+    raw.off('data', onData);
+  });
+}
 
 /** A parser error of the multipart body -> a stable code; anything else is passed through. */
 function multipartError(e: unknown): unknown {
@@ -66,9 +94,7 @@ export async function registerUploadRoutes(app: FastifyInstance, d: UploadRouteD
         throw streamFailed ? multipartError(e) : e;
       }
     } catch (e) {
-      // The rest of a refused body is not worth reading (it may be hundreds of MiB): answer and
-      // close the connection instead of draining it for keep-alive.
-      void reply.header('connection', 'close');
+      drainRefusedBody(req.raw);
       throw e;
     }
   });
