@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import jsQR from 'jsqr';
 import { base32Decode, totpAt } from '../apps/server/src/security/totp.js';
 import { launchBrowser } from './harness/browser.js';
 import { REPO_ROOT, startServer, type RunningServer } from './harness/server.js';
@@ -38,6 +39,19 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** Decodes the QR code's SVG path (one unit square per dark module) the way a camera would see it. */
+function decodeQrPath(d: string, extent: number): string | null {
+  const scale = 4;
+  const side = extent * scale;
+  const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+  for (const [, x, y] of d.matchAll(/M(\d+) (\d+)h1v1h-1z/g)) {
+    for (let py = Number(y) * scale; py < (Number(y) + 1) * scale; py++) {
+      for (let px = Number(x) * scale; px < (Number(x) + 1) * scale; px++) rgba.fill(0, (py * side + px) * 4, (py * side + px) * 4 + 3);
+    }
+  }
+  return jsQR(rgba, side, side)?.data ?? null;
 }
 
 async function newPage(): Promise<Page> {
@@ -116,6 +130,11 @@ test('init → set password → sign in (with two-factor) → invite → the age
   await admin.getByTestId('account-menu-totp').click();
   await admin.getByTestId('totp-start').click();
   const secret = (await admin.getByTestId('totp-secret').textContent())!;
+  // The QR code an authenticator app scans carries exactly the set-up link.
+  const qr = admin.getByTestId('totp-qr');
+  const scanned = decodeQrPath((await qr.locator('path').getAttribute('d'))!, Number((await qr.getAttribute('viewBox'))!.split(' ')[2]));
+  expect(scanned).toBe(await admin.getByTestId('totp-uri').getAttribute('href'));
+  expect(scanned).toContain(`secret=${secret.replace(/ /g, '')}`);
   await shot(admin, 'two-factor-setup');
   const key = base32Decode(secret)!;
   await admin.getByTestId('totp-code').fill(totpAt(key, Date.now()));

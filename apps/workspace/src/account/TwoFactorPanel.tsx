@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/react.js';
 import { ApiError } from '../routing/api.js';
 import { errorText } from '../routing/hooks.js';
 import { accountApi } from './accountApi.js';
+import { QrCode } from './QrCode.js';
 
 /** Turns the TOTP second factor on (key + set-up link, then a code) or off (a current code). */
 export function TwoFactorPanel() {
@@ -77,6 +78,7 @@ export function TwoFactorPanel() {
       {enrolment && (
         <div className="totp-enrol">
           <p className="muted">{t('totp.step1')}</p>
+          <QrCode text={enrolment.uri} label={t('totp.qr')} />
           <dl className="totp-secret">
             <dt>{t('totp.secret')}</dt>
             <dd>

@@ -55,7 +55,7 @@ export function InviteAgentForm({ onInvited }: { onInvited: () => void }) {
       <h3 className="card-title">{t('invite.title')}</h3>
       <p className="muted">{t('invite.hint')}</p>
       <form
-        className="form form-grid"
+        className="form form-grid invite-form"
         data-testid="invite-agent"
         onSubmit={(e) => {
           e.preventDefault();
