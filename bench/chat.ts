@@ -21,6 +21,7 @@ import { childCpuMs, machineCpuMs, pool, redact, waitFor } from './lib/system.js
 import { wsEchoBaseline, type EchoResult } from './lib/ws-echo.js';
 import { BenchAgent, BenchVisitor, Setup, Tracker } from './chat/actors.js';
 import { BENCH_PASSWORD, provision, type Provisioned } from './chat/provision.js';
+import { CROWD_FROM_ONE_ADDRESS } from './lib/crowd-env.js';
 
 /** The gateway's per-connection command limit (apps/server/src/ws/gateway.ts, RATE). */
 const SERVER_COMMANDS_PER_SECOND = 20;
@@ -140,7 +141,7 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
       provision({ agents: m, capacity, ...(dbUrl ? { postgresUrl: dbUrl } : {}) }),
     );
     // Every simulated visitor and agent connects from 127.0.0.1: lift the per-address socket cap.
-    const env = { ...prov.env, LOG_LEVEL: 'warn', DEMO_PASSWORD: BENCH_PASSWORD, INACTIVITY_MINUTES: '60', WS_MAX_CONNECTIONS_PER_IP: '100000' };
+    const env = { ...prov.env, ...CROWD_FROM_ONE_ADDRESS, LOG_LEVEL: 'warn', DEMO_PASSWORD: BENCH_PASSWORD, INACTIVITY_MINUTES: '60' };
     server = await stamp(
       'start server (until /readyz)',
       startServer({ dataDir: prov.dataDir, env, readyTimeoutMs: setupMs }),

@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { Connection, type WebSocketLike } from '@visavis/client';
 import type { ConversationSummary, RoutingConfig, ServerMessage } from '@visavis/protocol';
 import { startServer, type RunningServer } from '../e2e/harness/server.js';
+import { CROWD_FROM_ONE_ADDRESS } from './lib/crowd-env.js';
 
 const PASSWORD = 'bench-password-1';
 
@@ -82,9 +83,8 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
     server = await startServer({
       env: {
         ...(db.url ? { DATABASE_URL: db.url } : {}),
-        DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', VISITOR_SESSION_RATE_PER_MINUTE: '1000000', LOGIN_RATE_PER_MINUTE: '100000',
-        // Every simulated visitor and agent connects from 127.0.0.1.
-        WS_MAX_CONNECTIONS_PER_IP: '100000',
+        ...CROWD_FROM_ONE_ADDRESS,
+        DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn',
       },
     });
     const base = server.url;

@@ -17,6 +17,7 @@ import { BENCH_PASSWORD, provision, type Provisioned } from '../chat/provision.j
 import { withTimeout } from '../lib/report.js';
 import { buildTestPage } from './bundle.js';
 import type { CallTimes, DirectSignal, MediaCounters, ReceiverReport } from './page/entry.js';
+import { CROWD_FROM_ONE_ADDRESS } from '../lib/crowd-env.js';
 
 export type Role = 'visitor' | 'agent';
 
@@ -87,9 +88,8 @@ export class VideoEnv {
           env: {
             ...provisioned.env,
             JANUS_URL: janus.url,
+            ...CROWD_FROM_ONE_ADDRESS,
             LOG_LEVEL: 'warn',
-            // Up to 10 agents log in within a second from 127.0.0.1 (default 10 per minute).
-            LOGIN_RATE_PER_MINUTE: '600',
           },
         }),
       );
