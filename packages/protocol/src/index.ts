@@ -8,3 +8,4 @@ export * from './http.js';
 export * from './routing.js';
 export * from './call.js';
 export * from './recording.js';
+export * from './domain-events.js';

@@ -41,8 +41,34 @@ export interface BusTopics {
 
 export type BusTopic = keyof BusTopics;
 
+/**
+ * `id`: the event's id (a `DomainEvent`'s uuid). Delivery is at least once, so an event may be
+ * published again (an outbox row retried after its lease ran out, a Redis redelivery); a bus
+ * hands an id it has already delivered on that topic to no handler again, within a window of at
+ * least its last 10,000 ids. Without an id nothing is deduplicated.
+ */
+export interface PublishOptions {
+  id?: string;
+}
+
+/**
+ * The contract every adapter keeps, stated as tests in `event-bus.contract.ts` (run against
+ * `MemoryEventBus`; the Redis adapter must pass the same suite):
+ * - each handler gets the payload as plain JSON, never the publisher's object;
+ * - ordering: events published by one process on a topic reach each handler in publish order,
+ *   so a conversation's events arrive in seq order (also when a handler publishes meanwhile);
+ * - at-least-once with dedupe by `PublishOptions.id`: a repeated id reaches a handler once;
+ * - handler isolation: a handler that throws, rejects or is slow (returns a promise that takes
+ *   its time) neither stops nor delays delivery to the others; errors go to the bus's error sink;
+ *   handlers are not awaited before the next delivery;
+ * - each `subscribe` is one subscription (the same function twice gets two deliveries); its
+ *   unsubscribe stops delivery and may be called again;
+ * - `close()` runs no handler afterwards and waits (bounded) for handler promises in flight; a
+ *   publish after close delivers nothing and resolves (work in flight at shutdown is not an
+ *   error), a subscribe after close throws.
+ */
 export interface EventBus {
-  publish<T extends BusTopic>(topic: T, payload: BusTopics[T]): Promise<void>;
+  publish<T extends BusTopic>(topic: T, payload: BusTopics[T], opts?: PublishOptions): Promise<void>;
   subscribe<T extends BusTopic>(topic: T, handler: (payload: BusTopics[T]) => void): () => void;
   close(): Promise<void>;
 }
