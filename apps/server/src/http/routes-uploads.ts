@@ -70,7 +70,7 @@ export interface UploadRouteDeps extends AttachmentRetentionRouteDeps {
 export async function registerUploadRoutes(app: FastifyInstance, d: UploadRouteDeps): Promise<void> {
   await registerAttachmentRetentionRoutes(app, d);
   const rateLimit = { max: d.ratePerMinute, timeWindow: 60_000 };
-  app.post('/api/uploads', { config: { rateLimit } }, async (req, reply) => {
+  app.post('/api/uploads', { config: { rateLimit } }, async (req) => {
     try {
       const p = await d.who.any(req);
       const { conversationId } = z.object({ conversationId: z.string().uuid() }).parse(req.query);
