@@ -10,3 +10,4 @@ export * from './call-display.js';
 export * from './call-recorder.js';
 export * from './recording-status.js';
 export * from './visitor-tokens.js';
+export * from './conversation-timeline.js';

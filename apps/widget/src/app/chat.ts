@@ -318,8 +318,7 @@ export class ChatController {
     const pending = this.timeline.pendingItems();
     this.call.reset();
     if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
-    this.timeline = new Timeline();
-    this.timeline.items.push(...pending);
+    this.timeline = new Timeline(pending);
     this.receipts.reset();
     void this.earlier.refresh(null);
   }

@@ -1,10 +1,24 @@
 import type { Attachment, CloseReason, ConversationStatus, SequencedEvent } from '@visavis/protocol';
+import {
+  addPendingMessage,
+  applyTimelineEvent,
+  emptyConversationTimeline,
+  findPending,
+  lastMessageSeqBy,
+  lastTimelineSeq,
+  receiptMark,
+  unreadMessageCount,
+  updatePendingMessage,
+  type ConversationTimeline,
+} from '@visavis/client';
 import { applyCallEvent, type CallNoticeData, type LiveCall } from './call-state.js';
 import type { SnapshotNotice } from './view/snapshot-view.js';
 
 /**
- * The visitor's view of one conversation, built from server events plus the visitor's own
- * optimistic (not yet confirmed) messages. Pure data and logic, no DOM, so it is unit-tested.
+ * The visitor's view of one conversation: the SDK's `ConversationTimeline` (events merged by seq,
+ * optimistic messages keyed by clientMsgId, receipts) folded into the items the widget draws —
+ * messages, notices, one line per call — plus status, agent name, CSAT and the live call.
+ * Pure data and logic, no DOM, so it is unit-tested.
  *
  * Invariants:
  * - a server event is applied at most once (by seq), whatever mix of subscribe replays,
@@ -65,26 +79,52 @@ export interface PendingInput {
   at?: string;
 }
 
+/** An optimistic message: one of the visitor's, not confirmed yet (`seq` null). */
+export type PendingItem = MessageItem & { clientMsgId: string };
+
 export class Timeline {
-  items: TimelineItem[] = [];
+  /** Only the visitor's own messages confirm a pending one (the workspace matches any author). */
+  private core: ConversationTimeline<PendingItem> = emptyConversationTimeline<PendingItem>('visitor');
+  /** Confirmed items, by seq; the pending ones (the core's, in send order) follow them in `items`. */
+  private confirmed: (MessageItem | SystemItem)[] = [];
   status: ConversationStatus | null = null;
   agentName: string | null = null;
-  /** Highest seq the agent has acknowledged, by receipt state. */
-  agentDeliveredUpTo = 0;
-  agentReadUpTo = 0;
-  /** Highest seq the visitor has marked read (from the server's own receipts, so it survives reloads). */
-  visitorReadUpTo = 0;
   csatScore: number | null = null;
   /** The call ringing or live in this conversation now, from its call events. */
   call: LiveCall | null = null;
-  lastSeq = 0;
-  private readonly seen = new Set<number>();
+
+  /** A new conversation's timeline may start with the visitor's unsent messages from the last one. */
+  constructor(pending: readonly PendingItem[] = []) {
+    for (const p of pending) this.core = addPendingMessage(this.core, p);
+  }
+
+  get items(): readonly TimelineItem[] {
+    return this.core.pending.length ? [...this.confirmed, ...this.core.pending] : this.confirmed;
+  }
+
+  get lastSeq(): number {
+    return lastTimelineSeq(this.core);
+  }
+
+  /** Highest seq the agent has acknowledged, by receipt state (read implies delivered). */
+  get agentDeliveredUpTo(): number {
+    return this.core.receipts.agentDelivered;
+  }
+
+  get agentReadUpTo(): number {
+    return this.core.receipts.agentRead;
+  }
+
+  /** Highest seq the visitor has marked read (from the server's own receipts, so it survives reloads). */
+  get visitorReadUpTo(): number {
+    return this.core.receipts.visitorRead;
+  }
 
   /** Show a message the visitor just sent, before the server confirms it. */
   addPending(input: PendingInput): MessageItem {
     const existing = this.findByClientMsgId(input.clientMsgId);
     if (existing) return existing;
-    const item: MessageItem = {
+    const item: PendingItem = {
       type: 'message',
       key: input.clientMsgId,
       seq: null,
@@ -98,34 +138,32 @@ export class Timeline {
       state: 'pending',
     };
     if (input.localPreviewUrl) item.localPreviewUrl = input.localPreviewUrl;
-    this.items.push(item);
+    this.core = addPendingMessage(this.core, item);
     return item;
   }
 
   /** Mark an optimistic message failed (or pending again, for a retry). No-op once confirmed. */
   setPendingState(clientMsgId: string, state: 'pending' | 'failed'): boolean {
-    const item = this.findByClientMsgId(clientMsgId);
-    if (!item || item.seq !== null) return false;
-    item.state = state;
+    if (!findPending(this.core, clientMsgId)) return false;
+    this.core = updatePendingMessage(this.core, clientMsgId, { state });
     return true;
   }
 
   /** Update an optimistic message's attachment after its upload finished. */
   setPendingAttachment(clientMsgId: string, attachment: Attachment): void {
-    const item = this.findByClientMsgId(clientMsgId);
-    if (item && item.seq === null) item.attachment = attachment;
+    this.core = updatePendingMessage(this.core, clientMsgId, { attachment });
   }
 
   findByClientMsgId(clientMsgId: string): MessageItem | undefined {
-    for (const item of this.items) if (item.type === 'message' && item.clientMsgId === clientMsgId) return item;
-    return undefined;
+    for (const item of this.confirmed) if (item.type === 'message' && item.clientMsgId === clientMsgId) return item;
+    return findPending(this.core, clientMsgId);
   }
 
   /** Apply one server event. Returns false when it was a duplicate (already applied). */
   apply(ev: SequencedEvent): boolean {
-    if (this.seen.has(ev.seq)) return false;
-    this.seen.add(ev.seq);
-    if (ev.seq > this.lastSeq) this.lastSeq = ev.seq;
+    const before = this.core;
+    this.core = applyTimelineEvent(before, ev);
+    if (this.core === before) return false;
     const e = ev.event;
     this.call = applyCallEvent(this.call, ev);
     switch (e.type) {
@@ -137,26 +175,18 @@ export class Timeline {
           return true;
         }
         const confirmed = this.messageFrom(ev, e, author);
-        const pending = e.clientMsgId && author === 'visitor' ? this.findByClientMsgId(e.clientMsgId) : undefined;
-        if (pending) {
-          if (pending.seq !== null) return true; // same clientMsgId already confirmed: ignore
-          const at = this.items.indexOf(pending);
-          this.items.splice(at, 1);
-          confirmed.key = pending.key; // keep the DOM node
-          if (!confirmed.attachment?.url && pending.localPreviewUrl) confirmed.localPreviewUrl = pending.localPreviewUrl;
+        if (e.clientMsgId && author === 'visitor') {
+          // Same clientMsgId already confirmed: ignore.
+          if (this.confirmed.some((i) => i.type === 'message' && i.clientMsgId === e.clientMsgId)) return true;
+          const pending = findPending(before, e.clientMsgId);
+          if (pending) {
+            confirmed.key = pending.key; // keep the DOM node
+            if (!confirmed.attachment?.url && pending.localPreviewUrl) confirmed.localPreviewUrl = pending.localPreviewUrl;
+          }
         }
         this.insert(confirmed);
         return true;
       }
-      case 'receipt':
-        if (e.by === 'agent') {
-          if (e.state === 'read') this.agentReadUpTo = Math.max(this.agentReadUpTo, e.upToSeq);
-          // Read implies delivered.
-          this.agentDeliveredUpTo = Math.max(this.agentDeliveredUpTo, e.upToSeq);
-        } else if (e.state === 'read') {
-          this.visitorReadUpTo = Math.max(this.visitorReadUpTo, e.upToSeq);
-        }
-        return true;
       case 'conversation.created':
         if (this.status === null) this.status = 'open';
         return true;
@@ -221,31 +251,22 @@ export class Timeline {
   /** How the agent has acknowledged one of the visitor's confirmed messages. */
   receiptFor(item: MessageItem): 'none' | 'delivered' | 'read' {
     if (item.author !== 'visitor' || item.seq === null) return 'none';
-    if (item.seq <= this.agentReadUpTo) return 'read';
-    if (item.seq <= this.agentDeliveredUpTo) return 'delivered';
-    return 'none';
+    const mark = receiptMark(item.seq, 'visitor', this.core.receipts);
+    return mark === 'sent' ? 'none' : mark;
   }
 
   /** Agent messages the visitor has not marked read yet. */
   unreadCount(): number {
-    let n = 0;
-    for (const item of this.items) {
-      if (item.type === 'message' && item.author === 'agent' && item.seq !== null && item.seq > this.visitorReadUpTo) n++;
-    }
-    return n;
+    return unreadMessageCount(this.core, 'visitor');
   }
 
   /** Highest seq of an agent message, the natural upper bound for a read receipt. */
   lastAgentMessageSeq(): number {
-    for (let i = this.items.length - 1; i >= 0; i--) {
-      const item = this.items[i]!;
-      if (item.type === 'message' && item.author === 'agent' && item.seq !== null) return item.seq;
-    }
-    return 0;
+    return lastMessageSeqBy(this.core, 'agent');
   }
 
-  pendingItems(): MessageItem[] {
-    return this.items.filter((i): i is MessageItem => i.type === 'message' && i.seq === null);
+  pendingItems(): PendingItem[] {
+    return this.core.pending.slice();
   }
 
   private messageFrom(
@@ -270,21 +291,17 @@ export class Timeline {
 
   /** A call's line changes in place (a new object, so the list sees it changed). */
   private updateCall(callId: string, patch: Partial<CallNoticeData>): void {
-    const i = this.items.findIndex((it) => it.type === 'system' && it.key === `call-${callId}`);
-    const item = this.items[i];
+    const i = this.confirmed.findIndex((it) => it.type === 'system' && it.key === `call-${callId}`);
+    const item = this.confirmed[i];
     if (!item || item.type !== 'system' || item.notice.notice !== 'call') return;
-    this.items[i] = { ...item, notice: { ...item.notice, ...patch } };
+    this.confirmed[i] = { ...item, notice: { ...item.notice, ...patch } };
   }
 
-  /** Insert a confirmed item by seq, before every optimistic one. */
+  /** Insert a confirmed item by seq (the optimistic ones stay after all of them). */
   private insert(item: MessageItem | SystemItem): void {
-    const seq = item.seq ?? Number.MAX_SAFE_INTEGER;
-    let i = this.items.length;
-    while (i > 0) {
-      const prev = this.items[i - 1]!;
-      if (prev.seq !== null && prev.seq < seq) break;
-      i--;
-    }
-    this.items.splice(i, 0, item);
+    const seq = item.seq!;
+    let i = this.confirmed.length;
+    while (i > 0 && this.confirmed[i - 1]!.seq! >= seq) i--;
+    this.confirmed.splice(i, 0, item);
   }
 }
