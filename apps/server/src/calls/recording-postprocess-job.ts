@@ -130,10 +130,11 @@ export class RecordingPostProcessJob extends PeriodicJob {
     } catch (e) {
       // No media at all (nobody's media ever flowed): nothing to keep. Anything else keeps the raw
       // files for an operator (and a retry by resetting postprocess_state to 'pending').
+      // The empty directory goes before the state says so: whoever sees 'failed' sees it gone.
       const noMedia = e instanceof PostProcessError && e.code === 'no_media';
-      await this.finish(call.id, 'failed', e instanceof Error ? e.message.slice(0, 2000) : String(e));
       if (noMedia) await this.dirs.remove(call.recording_dir).catch(() => {});
-      else this.onError(e);
+      await this.finish(call.id, 'failed', e instanceof Error ? e.message.slice(0, 2000) : String(e));
+      if (!noMedia) this.onError(e);
     }
   }
 
