@@ -11,3 +11,4 @@ export * from './call-recorder.js';
 export * from './recording-status.js';
 export * from './visitor-tokens.js';
 export * from './conversation-timeline.js';
+export * from './call-state.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SequencedEvent, TimelineEvent } from '@visavis/protocol';
+import type { SequencedEvent } from '@visavis/protocol';
+import { callEventFactory } from '@visavis/client/testing/call-events';
 import {
   applyCallEvent,
   callNoticeText,
@@ -16,13 +17,7 @@ import {
 import { Timeline } from './timeline.js';
 import { translator } from './i18n.js';
 
-let seq = 0;
-const ev = (event: TimelineEvent, at = '2025-05-01T10:00:00.000Z'): SequencedEvent => ({ conversationId: 'c1', seq: ++seq, at, event });
-const ringing = (by: 'visitor' | 'agent' = 'visitor', media: 'video' | 'audio' = 'video', callId = 'k1') =>
-  ev({ type: 'call.ringing', callId, media, by, profile: '720p' });
-const answered = (callId = 'k1') => ev({ type: 'call.answered', callId, by: 'agent' }, '2025-05-01T10:00:05.000Z');
-const ended = (reason: string, by: 'visitor' | 'agent' | 'system', durationMs: number | null, callId = 'k1') =>
-  ev({ type: 'call.ended', callId, by, reason, durationMs });
+const { ev, ringing, answered, ended } = callEventFactory();
 
 describe('formatDuration', () => {
   it('reads like a phone', () => {
@@ -40,25 +35,7 @@ describe('qualityBars', () => {
   });
 });
 
-describe('applyCallEvent', () => {
-  it('follows a call from ringing to active to ended', () => {
-    let live: LiveCall | null = null;
-    live = applyCallEvent(live, ringing('agent', 'audio'));
-    expect(live).toMatchObject({ callId: 'k1', media: 'audio', startedBy: 'agent', status: 'ringing', answeredAt: null });
-    live = applyCallEvent(live, answered());
-    expect(live).toMatchObject({ status: 'active', answeredAt: '2025-05-01T10:00:05.000Z' });
-    live = applyCallEvent(live, ev({ type: 'message', messageId: 'm', clientMsgId: null, author: { kind: 'agent', id: 'a', name: 'A' }, kind: 'text', text: 'hi', attachment: null }));
-    expect(live?.status).toBe('active');
-    expect(applyCallEvent(live, ended('hangup', 'visitor', 3000))).toBeNull();
-  });
-
-  it('ignores events of another call, and a closed conversation ends everything', () => {
-    const live = applyCallEvent(null, ringing());
-    expect(applyCallEvent(live, answered('other'))).toBe(live);
-    expect(applyCallEvent(live, ended('hangup', 'agent', null, 'other'))).toBe(live);
-    expect(applyCallEvent(live, ev({ type: 'conversation.closed', by: 'agent' }))).toBeNull();
-  });
-});
+// The fold itself (applyCallEvent) is tested with the SDK: packages/client/src/call-state.test.ts.
 
 describe('screenOf and callReducer', () => {
   const live = (status: 'ringing' | 'active', startedBy: 'visitor' | 'agent'): LiveCall => ({

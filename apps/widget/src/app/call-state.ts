@@ -1,70 +1,28 @@
-import type { CallMedia, CallProfile, NetworkQuality, SequencedEvent } from '@visavis/protocol';
+import type { CallMedia } from '@visavis/protocol';
 
-// Shared with the other app through the SDK.
-import { formatDuration, recordingOnAnswered, recordingOnRinging, type CallRecordingFields, type RecordingPush } from '@visavis/client';
-export { formatDuration, qualityBars, recordingPush, recordingStatus, type RecordingPush, type RecordingStatus } from '@visavis/client';
+// Shared with the other app through the SDK: the live call folded from the timeline, the media
+// state reducer, what a call.ended says happened, duration and quality bars, recording status.
+import {
+  callMediaReducer, callOutcome, formatDuration, initialCallMediaUi,
+  type CallMediaAction, type CallMediaUi, type CallParty, type LiveCall, type RecordingPush,
+} from '@visavis/client';
+export { applyCallEvent, formatDuration, qualityBars, recordingPush, recordingStatus, type LiveCall, type MediaPhase, type RecordingPush, type RecordingStatus } from '@visavis/client';
 
 /**
  * The visitor's side of a call, as pure data and functions (no DOM, no media), so it is
  * unit-tested in node. Two halves:
- * - `LiveCall`: what the server's timeline says (call.ringing / call.answered / call.ended are
- *   sequenced events, so a reconnecting or reloading visitor learns the state from the replay);
+ * - `LiveCall` (the SDK's `applyCallEvent`): what the server's timeline says;
  * - `CallUi`: what only this browser knows (joined media, mute, camera, minimised, quality…),
- *   changed by `callReducer`.
+ *   changed by `callReducer` (its media part is the SDK's `callMediaReducer`).
  * `screenOf` combines them into the one screen the view shows.
  */
-export type Party = 'visitor' | 'agent';
+export type Party = CallParty;
 
-/** With its recording (its call.ringing says how the call is recorded before anyone answers; see recordingStatus). */
-export interface LiveCall extends CallRecordingFields {
-  callId: string;
-  media: CallMedia;
-  profile: CallProfile;
-  startedBy: Party;
-  status: 'ringing' | 'active';
-  ringingAt: string;
-  answeredAt: string | null;
-}
-
-/** Folds one timeline event into the conversation's live call (null = no call now). */
-export function applyCallEvent(live: LiveCall | null, ev: SequencedEvent): LiveCall | null {
-  const e = ev.event;
-  switch (e.type) {
-    case 'call.ringing':
-      return {
-        callId: e.callId, media: e.media, profile: e.profile, startedBy: e.by, status: 'ringing', ringingAt: ev.at, answeredAt: null,
-        ...recordingOnRinging(e.recording),
-      };
-    case 'call.answered':
-      return live && live.callId === e.callId
-        ? { ...live, status: 'active', answeredAt: ev.at, recordingState: recordingOnAnswered(live) }
-        : live;
-    case 'call.recording':
-      return live && live.callId === e.callId ? { ...live, recordingState: e.state, recordingSeq: ev.seq } : live;
-    case 'call.ended':
-      return live && live.callId === e.callId ? null : live;
-    case 'conversation.closed':
-      // The server ends the call with the conversation; its call.ended follows, but be safe.
-      return null;
-    default:
-      return live;
-  }
-}
-
-export type MediaPhase = 'joining' | 'connected' | 'reconnecting';
-
-export interface CallUi {
+export interface CallUi extends CallMediaUi {
   /** The call whose media this browser has joined (CallSession running), or null. */
   joined: string | null;
-  phase: MediaPhase;
-  muted: boolean;
-  cameraOff: boolean;
   minimised: boolean;
   settingsOpen: boolean;
-  /** How we receive the other side (from the server's layer choice); null until the first report. */
-  quality: NetworkQuality | null;
-  /** The other side's microphone and camera. */
-  peer: { audio: boolean; video: boolean };
   /** A command is on its way (start, accept, decline, hang up): buttons are disabled meanwhile. */
   busy: boolean;
   /** The server's last `call.recording` push (see recordingStatus). */
@@ -74,26 +32,18 @@ export interface CallUi {
 }
 
 export const initialCallUi: CallUi = {
+  ...initialCallMediaUi,
   joined: null,
-  phase: 'joining',
-  muted: false,
-  cameraOff: false,
   minimised: false,
   settingsOpen: false,
-  quality: null,
-  peer: { audio: true, video: true },
   busy: false,
   recording: null,
   notice: null,
 };
 
 export type CallAction =
+  | CallMediaAction
   | { type: 'joined'; callId: string }
-  | { type: 'phase'; phase: MediaPhase }
-  | { type: 'quality'; quality: NetworkQuality }
-  | { type: 'peer'; audio: boolean; video: boolean }
-  | { type: 'muted'; muted: boolean }
-  | { type: 'cameraOff'; cameraOff: boolean }
   | { type: 'minimise'; minimised: boolean }
   | { type: 'settings'; open: boolean }
   | { type: 'busy'; busy: boolean }
@@ -108,15 +58,11 @@ export function callReducer(ui: CallUi, a: CallAction): CallUi {
     case 'joined':
       return { ...initialCallUi, joined: a.callId, recording: ui.recording?.callId === a.callId ? ui.recording : null };
     case 'phase':
-      return ui.phase === a.phase ? ui : { ...ui, phase: a.phase };
     case 'quality':
-      return ui.quality === a.quality ? ui : { ...ui, quality: a.quality };
     case 'peer':
-      return { ...ui, peer: { audio: a.audio, video: a.video } };
     case 'muted':
-      return { ...ui, muted: a.muted };
     case 'cameraOff':
-      return { ...ui, cameraOff: a.cameraOff };
+      return callMediaReducer(ui, a);
     case 'minimise':
       return { ...ui, minimised: a.minimised, settingsOpen: a.minimised ? false : ui.settingsOpen };
     case 'settings':
@@ -194,14 +140,18 @@ function callLine(n: CallNoticeData): { key: CallNoticeKey; params?: { duration:
   const video = n.media === 'video';
   if (n.status === 'ringing') return { key: n.startedBy === 'visitor' ? 'callRingingOut' : 'callRingingIn' };
   if (n.status === 'active') return { key: video ? 'callActiveVideo' : 'callActiveVoice' };
-  // Answered or not, a call that had to be recorded and could not be never connected.
-  if (n.reason === 'recording_failed') return { key: 'callRecordingFailed' };
-  if (n.durationMs !== null && n.durationMs !== undefined) {
-    return { key: video ? 'callEndedVideo' : 'callEndedVoice', params: { duration: formatDuration(n.durationMs) } };
+  const outcome = callOutcome(n);
+  switch (outcome.kind) {
+    case 'recordingFailed':
+      return { key: 'callRecordingFailed' };
+    case 'answered':
+      return { key: video ? 'callEndedVideo' : 'callEndedVoice', params: { duration: formatDuration(outcome.durationMs) } };
+    case 'declined':
+      return { key: outcome.by === 'visitor' ? 'callDeclinedByYou' : 'callDeclinedByAgent' };
+    default:
+      // Never answered: the agent's call is a missed call for the visitor; the visitor's own call
+      // was either cancelled by them or not answered.
+      if (n.startedBy === 'agent') return { key: 'callMissed' };
+      return { key: outcome.kind === 'cancelled' ? 'callCancelled' : 'callNoAnswer' };
   }
-  if (n.reason === 'declined') return { key: n.by === 'visitor' ? 'callDeclinedByYou' : 'callDeclinedByAgent' };
-  // Never answered: the agent's call is a missed call for the visitor; the visitor's own call was
-  // either cancelled by them or not answered.
-  if (n.startedBy === 'agent') return { key: 'callMissed' };
-  return { key: n.reason === 'cancelled' ? 'callCancelled' : 'callNoAnswer' };
 }

@@ -1,62 +1,38 @@
-import type { CallMark, CallMedia, CallProfile, ConversationSummary, NetworkQuality, RecordingState, SequencedEvent } from '@visavis/protocol';
+import type { CallMark, CallMedia, ConversationSummary, RecordingState, SequencedEvent } from '@visavis/protocol';
 import type { Timeline } from '../lib/timeline.js';
 
-// Shared with the other app through the SDK.
-import { formatDuration, recordingOnAnswered, recordingOnRinging, type CallRecordingFields } from '@visavis/client';
-export { formatDuration, qualityBars, recordingPush, recordingStatus, type RecordingPush, type RecordingStatus } from '@visavis/client';
+// Shared with the other app through the SDK: the live call folded from the timeline, the media
+// state reducer, what a call.ended says happened, duration and quality bars, recording status.
+import {
+  callMediaReducer,
+  callOutcome,
+  foldCallEvents,
+  formatDuration,
+  initialCallMediaUi,
+  type CallMediaAction,
+  type CallMediaUi,
+  type CallParty,
+  type LiveCall as SdkLiveCall,
+} from '@visavis/client';
+export { formatDuration, qualityBars, recordingPush, recordingStatus, type MediaPhase, type RecordingPush, type RecordingStatus } from '@visavis/client';
 
 /**
- * The agent's side of calls as pure functions (unit-tested): which call rings or runs in a
- * conversation (from its timeline's call events), whether a call may be started, the local
- * call state reducer, and how call events read in the timeline.
+ * The agent's side of calls as pure functions (unit-tested): which call rings or runs in each
+ * conversation (the SDK's fold of its timeline's call events, tagged with the conversation, since
+ * the agent follows many), whether a call may be started, the local call state reducer, and how
+ * call events read in the timeline.
  */
-export type Party = 'visitor' | 'agent';
+export type Party = CallParty;
 
-/** With its recording (from its call.ringing and call.recording events; see recordingStatus). */
-export interface LiveCall extends CallRecordingFields {
+/** The SDK's live call (with its recording; see recordingStatus), in which conversation it is. */
+export interface LiveCall extends SdkLiveCall {
   conversationId: string;
-  callId: string;
-  media: CallMedia;
-  profile: CallProfile;
-  startedBy: Party;
-  status: 'ringing' | 'active';
-  ringingAt: string;
-  answeredAt: string | null;
 }
 
 /** The call ringing or live in a conversation now, from its events (null = none). */
 export function liveCallOf(conversationId: string, events: readonly SequencedEvent[]): LiveCall | null {
-  let live: LiveCall | null = null;
-  for (const ev of events) {
-    const e = ev.event;
-    if (e.type === 'call.ringing') {
-      live = {
-        conversationId,
-        callId: e.callId,
-        media: e.media,
-        profile: e.profile,
-        startedBy: e.by,
-        status: 'ringing',
-        ringingAt: ev.at,
-        answeredAt: null,
-        ...recordingOnRinging(e.recording),
-      };
-    } else if (e.type === 'call.answered' && live !== null && live.callId === e.callId) {
-      const answered: LiveCall = {
-        ...live,
-        status: 'active',
-        answeredAt: ev.at,
-        recordingState: recordingOnAnswered(live),
-      };
-      live = answered;
-    } else if (e.type === 'call.recording' && live !== null && live.callId === e.callId) {
-      const recording: LiveCall = { ...(live as LiveCall), recordingState: e.state, recordingSeq: ev.seq };
-      live = recording;
-    } else if ((e.type === 'call.ended' && live?.callId === e.callId) || e.type === 'conversation.closed') {
-      live = null;
-    }
-  }
-  return live;
+  const live = foldCallEvents(events);
+  return live && { conversationId, ...live };
 }
 
 const cache = new WeakMap<readonly SequencedEvent[], LiveCall | null>();
@@ -108,49 +84,15 @@ export function callBlock(
 
 // ---------------------------------------------------------------- local state of the live call
 
-export type MediaPhase = 'joining' | 'connected' | 'reconnecting';
+/** This browser's media state of the live call: the SDK's, as is. */
+export type CallUi = CallMediaUi;
 
-export interface CallUi {
-  phase: MediaPhase;
-  muted: boolean;
-  cameraOff: boolean;
-  quality: NetworkQuality | null;
-  peer: { audio: boolean; video: boolean };
-}
+export const initialCallUi: CallUi = initialCallMediaUi;
 
-export const initialCallUi: CallUi = {
-  phase: 'joining',
-  muted: false,
-  cameraOff: false,
-  quality: null,
-  peer: { audio: true, video: true },
-};
-
-export type CallAction =
-  | { type: 'phase'; phase: MediaPhase }
-  | { type: 'quality'; quality: NetworkQuality }
-  | { type: 'peer'; audio: boolean; video: boolean }
-  | { type: 'muted'; muted: boolean }
-  | { type: 'cameraOff'; cameraOff: boolean }
-  | { type: 'reset' };
+export type CallAction = CallMediaAction | { type: 'reset' };
 
 export function callReducer(ui: CallUi, a: CallAction): CallUi {
-  switch (a.type) {
-    case 'phase':
-      return ui.phase === a.phase ? ui : { ...ui, phase: a.phase };
-    case 'quality':
-      return ui.quality === a.quality ? ui : { ...ui, quality: a.quality };
-    case 'peer':
-      return ui.peer.audio === a.audio && ui.peer.video === a.video
-        ? ui
-        : { ...ui, peer: { audio: a.audio, video: a.video } };
-    case 'muted':
-      return { ...ui, muted: a.muted };
-    case 'cameraOff':
-      return { ...ui, cameraOff: a.cameraOff };
-    case 'reset':
-      return initialCallUi;
-  }
+  return a.type === 'reset' ? initialCallUi : callMediaReducer(ui, a);
 }
 
 // ---------------------------------------------------------------- timeline lines
@@ -195,32 +137,35 @@ export function callEndedLine(
   call: { media: CallMedia; startedBy: Party } | undefined,
 ): { key: CallLineKey; duration?: string; reason?: CallReasonKey } {
   const startedBy = call?.startedBy ?? 'visitor';
-  // Answered or not, a call that had to be recorded and could not be never connected.
-  if (e.reason === 'recording_failed') return { key: 'sys.callRecordingFailed' };
-  if (e.durationMs !== null) {
-    const reason: CallReasonKey | undefined =
-      e.reason === 'hangup'
-        ? e.by === 'visitor'
-          ? 'callReason.hangupVisitor'
-          : 'callReason.hangupAgent'
-        : e.reason === 'peer_lost' ||
-            e.reason === 'media_failed' ||
-            e.reason === 'conversation_closed' ||
-            e.reason === 'server_restart'
-          ? (`callReason.${e.reason}` as CallReasonKey)
-          : undefined;
-    return {
-      key: call?.media === 'audio' ? 'sys.callEndedAudio' : 'sys.callEndedVideo',
-      duration: formatDuration(e.durationMs),
-      ...(reason ? { reason } : {}),
-    };
+  const outcome = callOutcome(e);
+  switch (outcome.kind) {
+    case 'recordingFailed':
+      return { key: 'sys.callRecordingFailed' };
+    case 'answered': {
+      const reason: CallReasonKey | undefined =
+        e.reason === 'hangup'
+          ? e.by === 'visitor'
+            ? 'callReason.hangupVisitor'
+            : 'callReason.hangupAgent'
+          : e.reason === 'peer_lost' ||
+              e.reason === 'media_failed' ||
+              e.reason === 'conversation_closed' ||
+              e.reason === 'server_restart'
+            ? (`callReason.${e.reason}` as CallReasonKey)
+            : undefined;
+      return {
+        key: call?.media === 'audio' ? 'sys.callEndedAudio' : 'sys.callEndedVideo',
+        duration: formatDuration(outcome.durationMs),
+        ...(reason ? { reason } : {}),
+      };
+    }
+    case 'declined':
+      return { key: outcome.by === 'visitor' ? 'sys.callDeclinedByVisitor' : 'sys.callDeclinedByAgent' };
+    case 'cancelled':
+      return { key: startedBy === 'visitor' ? 'sys.callCancelledByVisitor' : 'sys.callCancelledByAgent' };
+    case 'unanswered':
+      return { key: startedBy === 'visitor' ? 'sys.callMissedFromVisitor' : 'sys.callUnansweredByVisitor' };
   }
-  if (e.reason === 'declined')
-    return { key: e.by === 'visitor' ? 'sys.callDeclinedByVisitor' : 'sys.callDeclinedByAgent' };
-  if (e.reason === 'cancelled')
-    return { key: startedBy === 'visitor' ? 'sys.callCancelledByVisitor' : 'sys.callCancelledByAgent' };
-  // Not answered in time (or ended by the system before anyone answered).
-  return { key: startedBy === 'visitor' ? 'sys.callMissedFromVisitor' : 'sys.callUnansweredByVisitor' };
 }
 
 // ---------------------------------------------------------------- recorded calls
