@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { factsSigningString, signIdentity } from '../src/security/tokens.js';
 import type { Connection } from '@visavis/client';
-import type { ConversationSummary, OfferView, RoutingConfig, ServerMessage, SkillGroup } from '@visavis/protocol';
+import type {
+  ConversationRouting, ConversationSummary, OfferView, RoutingConfig, ServerMessage, SkillGroup, SupervisorAgentsAnswer, SupervisorQueueAnswer,
+} from '@visavis/protocol';
 import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
 
 const ADMIN = 'admin@demo.visavis.local';
@@ -97,12 +99,32 @@ describe('ACD routing through the real server', () => {
     conns.push(helpV.v.conn, buyV.v.conn);
     await assignedTo(a2.rec, helpV.conversation.id);
     await assignedTo(a1.rec, buyV.conversation.id);
-    const why = await api<{ decision: { strategy: string; groupId: string; reasons: { step: string; note: string }[] }; log: { kind: string }[] }>(
-      c.t, c.admin, 'GET', `/api/conversations/${helpV.conversation.id}/routing`,
-    );
-    expect(why.decision).toMatchObject({ strategy: 'least-loaded', groupId: support.id });
-    expect(why.decision.reasons.some((r) => r.step === 'skill-rules' && r.note.includes('r1'))).toBe(true);
+    const why = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${helpV.conversation.id}/routing`);
+    // The typed explanation, camelCase: the engine's decision as stored, and every load change.
+    expect(Object.keys(why).sort()).toEqual(['decision', 'groupId', 'log']);
+    expect(why.decision).toMatchObject({ kind: 'offer', agentId: a2.id, strategy: 'least-loaded', groupId: support.id });
+    expect(Object.keys(why.decision!).sort()).toEqual(['agentId', 'candidates', 'groupId', 'kind', 'reasons', 'strategy']);
+    expect(why.decision!.reasons.some((r) => r.step === 'skill-rules' && r.note.includes('r1'))).toBe(true);
+    expect(why.decision!.candidates).toContainEqual({ agentId: a2.id, kept: true, why: expect.any(String) });
+    expect(why.groupId).toBe(support.id);
     expect(why.log.map((l) => l.kind)).toEqual(['offer', 'assign']);
+    for (const l of why.log) {
+      expect(Object.keys(l).sort()).toEqual(['agentId', 'at', 'capacity', 'delta', 'detail', 'kind', 'loadAfter']);
+      expect(new Date(l.at).toISOString()).toBe(l.at);
+    }
+    expect(why.log[0]).toMatchObject({ kind: 'offer', agentId: a2.id, delta: 1, loadAfter: 1, capacity: expect.any(Number), detail: null });
+    expect(why.log[1]).toMatchObject({ kind: 'assign', agentId: a2.id, delta: 0, loadAfter: null, detail: { auto: true } });
+    // A decision stored before the explanation was typed (the old explain() JSON, here with
+    // fields missing) still reads, with empty values where fields are missing.
+    await c.t.server.db.query('update conversations set routing = $2 where id = $1', [
+      buyV.conversation.id,
+      JSON.stringify({ kind: 'offer', agentId: a1.id, strategy: 'skill-rules', reasons: [{ step: 'skill-rules', note: 'default group' }, 3] }),
+    ]);
+    const old = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${buyV.conversation.id}/routing`);
+    expect(old.decision).toEqual({
+      kind: 'offer', agentId: a1.id, strategy: 'skill-rules', groupId: null, reasons: [{ step: 'skill-rules', note: 'default group' }], candidates: [],
+    });
+    expect(old.groupId).toBe(sales.id);
     // A visitor cannot read the routing explanation.
     await expect(
       asVisitor(c.t, helpV.token, 'GET', `/api/conversations/${helpV.conversation.id}/routing`),
@@ -139,8 +161,11 @@ describe('ACD routing through the real server', () => {
     const third = await ring(a1.rec, 1);
     await a1.rec.conn.request({ type: 'offer.accept', offerId: third.id });
     await assignedTo(a1.rec, conversation.id);
-    const log = await api<{ log: { kind: string; agent_id: string }[] }>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
+    const log = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
     expect(log.log.map((l) => l.kind)).toEqual(['offer', 'release', 'declined', 'offer', 'release', 'timeout', 'auto-away', 'offer', 'accept']);
+    expect(log.log.map((l) => l.agentId)).toEqual([a1.id, a1.id, a1.id, a2.id, a2.id, a2.id, a2.id, a1.id, a1.id]);
+    expect(log.log.find((l) => l.kind === 'auto-away')?.detail).toEqual({ missed: 1 });
+    expect(log.decision).toMatchObject({ kind: 'offer', agentId: a1.id });
   });
 
   it('routes a returning visitor back to their last agent even when another is less loaded', async () => {
@@ -285,8 +310,24 @@ describe('ACD routing through the real server', () => {
     const { v, conversation } = await visitorStarts(c);
     conns.push(v.conn);
     await waitFor(() => v.pushes.find((m) => m.type === 'queue.position' && m.closed), 'a closed notice with nobody online');
-    const why = await api<{ decision: { kind: string; closed: boolean }; groupId: string }>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
-    expect(why).toMatchObject({ decision: { kind: 'queue', closed: true }, groupId: group.id });
+    const why = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
+    expect(why).toMatchObject({ decision: { kind: 'queue', closed: true, groupId: group.id }, groupId: group.id });
+    expect(Object.keys(why.decision!).sort()).toEqual(['candidates', 'closed', 'groupId', 'kind', 'reasons', 'recheckAt']);
+    // The supervisor's queue carries the same typed explanation, camelCase throughout.
+    const { queue } = await api<SupervisorQueueAnswer>(c.t, c.admin, 'GET', '/api/supervisor/queue');
+    expect(queue).toHaveLength(1);
+    expect(Object.keys(queue[0]!).sort()).toEqual([
+      'conversationId', 'entryPoint', 'etaSeconds', 'groupId', 'media', 'pageUrl', 'position', 'ringing', 'routing', 'vip', 'visitorId',
+      'visitorName', 'waitingMs',
+    ]);
+    expect(queue[0]).toMatchObject({ conversationId: conversation.id, groupId: group.id, media: 'chat', position: 1, ringing: false, routing: why.decision });
+    const { agents } = await api<SupervisorAgentsAnswer>(c.t, c.admin, 'GET', '/api/supervisor/agents');
+    for (const a of agents) {
+      expect(Object.keys(a).sort()).toEqual([
+        'activeConversations', 'autoAccept', 'capacity', 'email', 'groupIds', 'id', 'load', 'missedOffers', 'name', 'presence', 'role', 'wrapUpUntil',
+      ]);
+    }
+    expect(agents.find((a) => a.id === c!.ids[AGENT1])).toMatchObject({ groupIds: expect.arrayContaining([group.id]), wrapUpUntil: null, autoAccept: true });
   });
 
   it('closes a waiting conversation whose visitor left, and moves the next visitor up', async () => {

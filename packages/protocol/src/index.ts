@@ -6,6 +6,7 @@ export * from './model.js';
 export * from './ws.js';
 export * from './http.js';
 export * from './routing.js';
+export type * from './routing-answers.js';
 export * from './call.js';
 export * from './recording.js';
 export * from './domain-events.js';

@@ -1,16 +1,20 @@
 import { z } from 'zod';
 import { Id, Uuid } from './model.js';
+import type * as Engine from '@visavis/routing';
 
 /**
  * Routing configuration as it crosses the wire (admin screens, REST API) and as it is stored.
- * Mirrors the pure engine's types in @visavis/routing; the server checks that they agree.
+ * The types are the pure engine's (`@visavis/routing/src/types.ts` is their one source, plain
+ * data, imported here as types only); the zod schemas below validate them at the boundary, and
+ * the compile-time checks at the end of this file fail when a schema accepts something the
+ * engine's type does not.
  */
 const ms = z.number().int().min(0).max(7 * 24 * 3600_000);
 
 export const Channel = z.enum(['web', 'h5', 'wechat', 'app', 'sip', 'api']);
-export type Channel = z.infer<typeof Channel>;
+export type Channel = Engine.Channel;
 export const Media = z.enum(['chat', 'audio', 'video']);
-export type Media = z.infer<typeof Media>;
+export type Media = Engine.Media;
 
 const Minute = z.number().int().min(0).max(24 * 60);
 export const BusinessHours = z.object({
@@ -20,7 +24,7 @@ export const BusinessHours = z.object({
     .max(50),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400),
 });
-export type BusinessHours = z.infer<typeof BusinessHours>;
+export type BusinessHours = Engine.BusinessHours;
 
 const Scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
 export const RuleCondition = z.discriminatedUnion('field', [
@@ -53,7 +57,7 @@ export const StrategyStep = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('least-loaded') }),
   z.object({ kind: z.literal('random') }),
 ]);
-export type StrategyStep = z.infer<typeof StrategyStep>;
+export type StrategyStep = Engine.StrategyStep;
 
 const Weight = z.number().int().min(1).max(100);
 export const RoutingPolicy = z.object({
@@ -72,7 +76,7 @@ export const RoutingConfig = z.object({
   /** Pause after a conversation closes before the agent gets new ones. */
   wrapUpMs: ms,
 });
-export type RoutingConfig = z.infer<typeof RoutingConfig>;
+export type RoutingConfig = Omit<z.infer<typeof RoutingConfig>, 'policy'> & { policy: Engine.RoutingPolicy };
 
 export const SkillGroupInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -80,10 +84,10 @@ export const SkillGroupInput = z.object({
   overflowAfterMs: z.number().int().min(1000).max(24 * 3600_000).nullable().default(null),
   overflowGroupId: Uuid.nullable().default(null),
 });
-export type SkillGroupInput = z.infer<typeof SkillGroupInput>;
+export type SkillGroupInput = Omit<z.infer<typeof SkillGroupInput>, 'hours'> & { hours: BusinessHours | null };
 
 export const SkillGroup = SkillGroupInput.extend({ id: Id, memberIds: z.array(Id) });
-export type SkillGroup = z.infer<typeof SkillGroup>;
+export type SkillGroup = SkillGroupInput & { id: string; memberIds: string[] };
 
 export const AgentRoutingInput = z.object({
   capacity: z.number().int().min(1).max(100).optional(),
@@ -145,3 +149,18 @@ export interface OfflineMessage {
   createdAt: string;
   handledBy: string | null;
 }
+
+// What a schema accepts must be a value of the engine's type (the server hands validated
+// configuration to decide() as is); literal unions must be the same both ways.
+type Holds<T extends true> = T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type RoutingSchemasAgreeWithEngine = [
+  Holds<Same<z.infer<typeof Channel>, Engine.Channel>>,
+  Holds<Same<z.infer<typeof Media>, Engine.Media>>,
+  Holds<z.infer<typeof BusinessHours> extends Engine.BusinessHours ? true : false>,
+  Holds<z.infer<typeof RuleCondition> extends Engine.RuleCondition ? true : false>,
+  Holds<z.infer<typeof SkillRule> extends Engine.SkillRule ? true : false>,
+  Holds<z.infer<typeof StrategyStep> extends Engine.StrategyStep ? true : false>,
+  Holds<Same<z.infer<typeof StrategyStep>['kind'], Engine.StrategyKind>>,
+  Holds<z.infer<typeof RoutingPolicy> extends Engine.RoutingPolicy ? true : false>,
+];

@@ -1,7 +1,7 @@
 import type { OfferView } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 import type { OfferRow } from '../stores/offer-store.js';
-import { summary } from './routing-service.js';
+import { readExplanation, summary } from './explanation.js';
 
 /** The bus payload for a ringing offer, with what the agent needs to decide. */
 export async function offerPush(db: SqlExecutor, o: OfferRow): Promise<{ orgId: string; agentId: string; offer: OfferView }> {
@@ -24,7 +24,7 @@ export async function offerView(db: SqlExecutor, o: OfferRow): Promise<OfferView
     vip: c?.vip ?? false,
     media: c?.media ?? 'chat',
     groupName: c?.group_name ?? null,
-    reason: summary(o.decision as Parameters<typeof summary>[0]).slice(0, 300),
+    reason: summary(readExplanation(o.decision)).slice(0, 300),
     createdAt: new Date(o.created_at).toISOString(),
     expiresAt: new Date(o.expires_at).toISOString(),
   };

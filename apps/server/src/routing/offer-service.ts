@@ -12,7 +12,7 @@ import { OfferStore, type OfferRow } from '../stores/offer-store.js';
 import { OutboxStore } from '../stores/outbox-store.js';
 import { offerView } from './offer-push.js';
 import { RoutingConfigs } from './routing-configs.js';
-import { summary } from './routing-service.js';
+import { readExplanation, summary } from './explanation.js';
 
 /**
  * The agent's side of an offer: accept, decline, or let it ring out. Each answer is one
@@ -39,12 +39,12 @@ export class OfferService {
       const c = await ConversationStore.lock(tx, o.conversation_id);
       if (!c || c.status !== 'queued') throw new AppError('OFFER_NOT_RINGING', 'The conversation is no longer waiting.');
       await OfferStore.finish(tx, o.id, 'accepted', now);
-      const routing = o.decision as Record<string, unknown> | null;
-      await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: p.agentId, now, routing });
+      const routing = readExplanation(o.decision);
+      await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: p.agentId, now, routing: o.decision });
       await tx.query('update conversations set load_weight = $2, recheck_at = null where id = $1', [c.id, o.weight]);
       await tx.query('update agents set missed_offers = 0 where id = $1', [p.agentId]);
       await CapacityStore.note(tx, { orgId: o.org_id, agentId: p.agentId, conversationId: c.id, kind: 'accept', now });
-      const reason = typeof routing?.strategy === 'string' ? summary(routing) : 'accepted';
+      const reason = routing?.kind === 'offer' ? summary(routing) : 'accepted';
       fx.event(
         o.org_id,
         await EventStore.append(tx, { orgId: o.org_id, conversationId: c.id, now }, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role, RoutingConfig, SkillGroup, SkillGroupInput } from '@visavis/protocol';
+import type { AgentStateView, Presence, Role, RoutingConfig, SkillGroup, SkillGroupInput } from '@visavis/protocol';
 import { hashPassword } from '../security/passwords.js';
 import { AgentStore, toAgentProfile } from '../stores/agent-store.js';
 import { AppError } from '../errors.js';
@@ -112,11 +112,11 @@ export class RoutingAdmin {
     return toAgentProfile(row);
   }
 
-  async agents(p: AgentPrincipal) {
+  async agents(p: AgentPrincipal): Promise<AgentStateView[]> {
     requireSupervisor(p);
     const rows = await this.db.query<{
-      id: string; name: string; email: string; role: string; presence: string; capacity: number; load: number;
-      auto_accept: boolean; wrap_up_until: string | null; missed_offers: number; group_ids: string[] | null; active: number;
+      id: string; name: string; email: string; role: Role; presence: Presence; capacity: number; load: number;
+      auto_accept: boolean; wrap_up_until: string | Date | null; missed_offers: number; group_ids: string[] | null; active: number;
     }>(
       `select a.id, a.name, a.email, a.role, a.presence, a.capacity, a.load, a.auto_accept, a.wrap_up_until, a.missed_offers,
               (select array_agg(m.group_id::text) from skill_group_members m where m.agent_id = a.id) as group_ids,
@@ -126,7 +126,7 @@ export class RoutingAdmin {
     );
     return rows.map((r) => ({
       id: r.id, name: r.name, email: r.email, role: r.role, presence: r.presence, capacity: r.capacity, load: r.load,
-      autoAccept: r.auto_accept, wrapUpUntil: r.wrap_up_until, missedOffers: r.missed_offers, groupIds: r.group_ids ?? [],
+      autoAccept: r.auto_accept, wrapUpUntil: r.wrap_up_until === null ? null : new Date(r.wrap_up_until).toISOString(), missedOffers: r.missed_offers, groupIds: r.group_ids ?? [],
       activeConversations: r.active,
     }));
   }

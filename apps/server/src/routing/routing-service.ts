@@ -13,6 +13,7 @@ import type { UnitOfWork } from '../services/unit-of-work.js';
 import { RoutingConfigs } from './routing-configs.js';
 import type { QueuePublisher } from './queue-publisher.js';
 import { offerPush } from './offer-push.js';
+import { explain, summary } from './explanation.js';
 
 type Offer = Extract<Decision, { kind: 'offer' }>;
 type Outcome = 'assigned' | 'offered' | 'queued' | 'skipped' | 'agent-unavailable';
@@ -186,25 +187,4 @@ export class RoutingService {
       return 'assigned';
     });
   }
-}
-
-/** The decision as stored on the conversation and shown to agents and supervisors. */
-export function explain(d: Decision): Record<string, unknown> {
-  return {
-    kind: d.kind,
-    ...(d.kind === 'offer' ? { agentId: d.agentId, strategy: d.strategy } : { recheckAt: d.recheckAt, closed: d.closed }),
-    groupId: d.groupId,
-    reasons: d.reasons,
-    candidates: d.candidates.slice(0, 200),
-  };
-}
-
-/**
- * One line for the timeline and the offer card: the step that chose, and its own note. Takes the
- * stored form too (`explain()` output read back from the database), hence the loose shape.
- */
-export function summary(d: { strategy?: unknown; reasons?: readonly { step: string; note: string }[] } | null): string {
-  const strategy = typeof d?.strategy === 'string' ? d.strategy : '';
-  const own = [...(d?.reasons ?? [])].reverse().find((r) => r.step === strategy);
-  return `${strategy}${own ? `: ${own.note}` : ''}`.slice(0, 500);
 }

@@ -1,17 +1,19 @@
+import type { Media, QueueEntryView } from '@visavis/protocol';
 import { AppError } from '../errors.js';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { AgentPrincipal } from '../services/principal.js';
+import { readExplanation } from './explanation.js';
 import { queueFigures } from './queue-figures.js';
 
 /** Live queues for supervisors: who waits where, for how long, and why. */
-export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
+export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal): Promise<QueueEntryView[]> {
   if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
   const now = clock.now().getTime();
   const figures = await queueFigures(db, p.orgId, now);
   const details = new Map(
     (
-      await db.query<{ id: string; visitor_id: string; visitor_name: string | null; media: string; entry_point: string | null; routing: unknown; page_url: string | null }>(
+      await db.query<{ id: string; visitor_id: string; visitor_name: string | null; media: Media; entry_point: string | null; routing: unknown; page_url: string | null }>(
         `select c.id, c.visitor_id, v.name as visitor_name, c.media, c.entry_point, c.routing, c.page_url
          from conversations c join visitors v on v.id = c.visitor_id where c.org_id = $1 and c.status = 'queued'`,
         [p.orgId],
@@ -33,7 +35,7 @@ export async function liveQueue(db: Database, clock: Clock, p: AgentPrincipal) {
       waitingMs: Math.max(0, now - e.enqueuedAt),
       position,
       etaSeconds,
-      routing: d?.routing ?? null,
+      routing: readExplanation(d?.routing),
     };
   });
 }

@@ -1,8 +1,31 @@
 import type { AgentSnapshot, BusinessHours, Channel, ConversationFacts, Media, QueueEntry, SkillGroupFacts } from '@visavis/routing';
+import type { RoutingLogEntry } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 
-/** Reads that build the routing engine's snapshot. Plain data out; no decisions here. */
+/** Reads that build the routing engine's snapshot, and what routing left on a conversation. Plain data out; no decisions here. */
 export const RoutingStore = {
+  /** The conversation's stored decision (jsonb as stored: read it with `readExplanation`) and target group. */
+  async decisionOf(db: SqlExecutor, conversationId: string): Promise<{ routing: unknown; groupId: string | null } | undefined> {
+    const [row] = await db.query<{ routing: unknown; group_id: string | null }>('select routing, group_id from conversations where id = $1', [conversationId]);
+    return row && { routing: row.routing, groupId: row.group_id };
+  },
+
+  /** Every load change and routing fact of the conversation (`routing_log`), oldest first. */
+  async log(db: SqlExecutor, conversationId: string): Promise<RoutingLogEntry[]> {
+    const rows = await db.query<{
+      kind: string; agent_id: string | null; delta: number; load_after: number | null; capacity: number | null; detail: unknown; at: string | Date;
+    }>('select kind, agent_id, delta, load_after, capacity, detail, at from routing_log where conversation_id = $1 order by id', [conversationId]);
+    return rows.map((r) => ({
+      kind: r.kind,
+      agentId: r.agent_id,
+      delta: r.delta,
+      loadAfter: r.load_after,
+      capacity: r.capacity,
+      detail: typeof r.detail === 'object' && r.detail !== null && !Array.isArray(r.detail) ? (r.detail as Record<string, unknown>) : null,
+      at: new Date(r.at).toISOString(),
+    }));
+  },
+
   async agents(db: SqlExecutor, orgId: string): Promise<AgentSnapshot[]> {
     const rows = await db.query<{
       id: string; presence: AgentSnapshot['state']; capacity: number; load: number;

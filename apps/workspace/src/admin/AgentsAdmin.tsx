@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/react.js';
 import { routingApi } from '../routing/api.js';
 import { errorText } from '../routing/hooks.js';
 import { useRefs, useRefsStore } from '../routing/refs.js';
-import type { AgentStateView } from '../routing/types.js';
+import type { AgentStateView } from '@visavis/protocol';
 import { LoadBar, PresenceBadge } from '../components/RoutingBits.js';
 import { AccountsAdmin } from './AccountsAdmin.js';
 import { InviteAgentForm } from './InviteAgentForm.js';

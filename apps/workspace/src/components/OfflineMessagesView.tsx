@@ -5,7 +5,7 @@ import { visitorLabel } from '../lib/visitorName.js';
 import { routingApi } from '../routing/api.js';
 import { errorText, usePoll } from '../routing/hooks.js';
 import { useRefs } from '../routing/refs.js';
-import type { OfflineMessage } from '../routing/types.js';
+import type { OfflineMessage } from '@visavis/protocol';
 import { RichText } from './MessageItem.js';
 
 /** Messages visitors left while their group was closed; anyone may handle one and mark it done. */

@@ -6,7 +6,7 @@ import { routingApi } from '../routing/api.js';
 import { nameAgents } from '../routing/format.js';
 import { errorText } from '../routing/hooks.js';
 import { useRefs, useRefsStore } from '../routing/refs.js';
-import { parseDecision, type ConversationRouting } from '../routing/types.js';
+import type { ConversationRouting } from '@visavis/protocol';
 import { StepLabel } from './RoutingBits.js';
 
 const LOG_KEYS: Record<string, MessageKey> = {
@@ -52,7 +52,7 @@ export function RoutingPanel({ conversationId }: { conversationId: string }) {
 
   const agentName = (id: string | null) =>
     id ? (refs.agents.find((a) => a.id === id)?.name ?? id.slice(0, 8)) : '—';
-  const d = data ? parseDecision(data.decision) : null;
+  const d = data?.decision ?? null;
   const groupId = d?.groupId ?? data?.groupId ?? null;
   const group = groupId
     ? (refs.groups.find((g) => g.id === groupId)?.name ?? groupId.slice(0, 8))
@@ -80,13 +80,13 @@ export function RoutingPanel({ conversationId }: { conversationId: string }) {
         <div
           className="why-body"
           data-testid="routing-decision"
-          data-strategy={d.strategy ?? ''}
+          data-strategy={d.kind === 'offer' ? d.strategy : ''}
           data-kind={d.kind}
         >
           <p className="why-head">
             {d.kind === 'offer' ? (
               <>
-                {t('why.chosenBy')} <StepLabel step={d.strategy ?? ''} /> →{' '}
+                {t('why.chosenBy')} <StepLabel step={d.strategy} /> →{' '}
                 <strong>{agentName(d.agentId)}</strong>
               </>
             ) : (
@@ -145,10 +145,10 @@ export function RoutingPanel({ conversationId }: { conversationId: string }) {
                 <tr key={i} data-kind={l.kind}>
                   <td className="muted">{formatTime(l.at, lang)}</td>
                   <td>{LOG_KEYS[l.kind] ? t(LOG_KEYS[l.kind]!) : l.kind}</td>
-                  <td>{l.agent_id ? agentName(l.agent_id) : ''}</td>
+                  <td>{l.agentId ? agentName(l.agentId) : ''}</td>
                   <td className="num">{l.delta ? (l.delta > 0 ? `+${l.delta}` : l.delta) : ''}</td>
                   <td className="num muted">
-                    {l.load_after != null && l.capacity != null ? `${l.load_after}/${l.capacity}` : ''}
+                    {l.loadAfter != null && l.capacity != null ? `${l.loadAfter}/${l.capacity}` : ''}
                   </td>
                 </tr>
               ))}

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/react.js';
 import { routingApi } from '../routing/api.js';
 import { errorText } from '../routing/hooks.js';
 import { useRefs, useRefsStore } from '../routing/refs.js';
-import type { AgentStateView } from '../routing/types.js';
+import type { AgentStateView } from '@visavis/protocol';
 import { useStore, useWorkspace } from '../store/context.js';
 import { LoadBar, PresenceBadge } from './RoutingBits.js';
 

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/react.js';
 import { routingApi } from '../routing/api.js';
 import { parseList } from '../routing/format.js';
 import { errorText } from '../routing/hooks.js';
-import type { VisitorFacts } from '../routing/types.js';
+import type { VisitorRoutingFactsView } from '@visavis/protocol';
 import { StarIcon } from './Icons.js';
 
 /**
@@ -12,7 +12,7 @@ import { StarIcon } from './Icons.js';
  */
 export function VisitorRoutingEditor({ visitorId }: { visitorId: string }) {
   const { t } = useI18n();
-  const [facts, setFacts] = useState<VisitorFacts | null>(null);
+  const [facts, setFacts] = useState<VisitorRoutingFactsView | null>(null);
   const [vip, setVip] = useState(false);
   const [tags, setTags] = useState('');
   const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);

@@ -1,19 +1,19 @@
 import type {
-  AgentProfile,
-  OfferView,
+  AgentDirectoryAnswer,
+  ConversationRouting,
+  CreatedAgentAnswer,
+  OffersAnswer,
+  OfflineMessagesAnswer,
   Role,
   RoutingConfig,
-  SkillGroup,
+  RoutingConfigAnswer,
+  SkillGroupAnswer,
   SkillGroupInput,
+  SkillGroupsAnswer,
+  SupervisorAgentsAnswer,
+  SupervisorQueueAnswer,
+  VisitorRoutingFactsView,
 } from '@visavis/protocol';
-import type {
-  AgentStateView,
-  ConversationRouting,
-  DirectoryAgent,
-  OfflineMessage,
-  QueueEntryView,
-  VisitorFacts,
-} from './types.js';
 
 /** One field the server refused, as its validation error lists them. */
 export interface FieldProblem {
@@ -81,24 +81,24 @@ const id = encodeURIComponent;
 
 /** The routing endpoints (docs/api.md, "Routing (ACD)"). Same origin; the session cookie travels by itself. */
 export const routingApi = {
-  offers: () => call<{ offers: OfferView[] }>('GET', '/api/offers'),
+  offers: () => call<OffersAnswer>('GET', '/api/offers'),
   conversationRouting: (conversationId: string) =>
     call<ConversationRouting>('GET', `/api/conversations/${id(conversationId)}/routing`),
-  directory: () => call<{ agents: DirectoryAgent[] }>('GET', '/api/agents/directory'),
-  groups: () => call<{ groups: SkillGroup[] }>('GET', '/api/admin/skill-groups'),
+  directory: () => call<AgentDirectoryAnswer>('GET', '/api/agents/directory'),
+  groups: () => call<SkillGroupsAnswer>('GET', '/api/admin/skill-groups'),
   saveGroup: (groupId: string | null, input: SkillGroupInput & { memberIds: string[] }) =>
     groupId
-      ? call<{ group: SkillGroup }>('PUT', `/api/admin/skill-groups/${id(groupId)}`, input)
-      : call<{ group: SkillGroup }>('POST', '/api/admin/skill-groups', input),
+      ? call<SkillGroupAnswer>('PUT', `/api/admin/skill-groups/${id(groupId)}`, input)
+      : call<SkillGroupAnswer>('POST', '/api/admin/skill-groups', input),
   deleteGroup: (groupId: string) => call<void>('DELETE', `/api/admin/skill-groups/${id(groupId)}`),
-  queue: () => call<{ queue: QueueEntryView[] }>('GET', '/api/supervisor/queue'),
-  agents: () => call<{ agents: AgentStateView[] }>('GET', '/api/supervisor/agents'),
+  queue: () => call<SupervisorQueueAnswer>('GET', '/api/supervisor/queue'),
+  agents: () => call<SupervisorAgentsAnswer>('GET', '/api/supervisor/agents'),
   createAgent: (a: { email: string; name: string; role: Role; password: string; capacity: number }) =>
-    call<{ agent: AgentProfile }>('POST', '/api/admin/agents', a),
+    call<CreatedAgentAnswer>('POST', '/api/admin/agents', a),
   updateAgent: (agentId: string, patch: { capacity?: number; autoAccept?: boolean; groupIds?: string[] }) =>
     call<void>('PUT', `/api/admin/agents/${id(agentId)}/routing`, patch),
   config: (entryPoint: string | null) =>
-    call<{ config: RoutingConfig }>(
+    call<RoutingConfigAnswer>(
       'GET',
       `/api/admin/routing-config${entryPoint ? `?entryPoint=${id(entryPoint)}` : ''}`,
     ),
@@ -109,10 +109,10 @@ export const routingApi = {
       config,
     ),
   visitorFacts: (visitorId: string) =>
-    call<VisitorFacts>('GET', `/api/admin/visitors/${id(visitorId)}/routing`),
+    call<VisitorRoutingFactsView>('GET', `/api/admin/visitors/${id(visitorId)}/routing`),
   setVisitorFacts: (visitorId: string, facts: { vip: boolean; tags: string[] }) =>
     call<void>('PUT', `/api/admin/visitors/${id(visitorId)}/routing`, facts),
   offlineMessages: (status: 'open' | 'done') =>
-    call<{ messages: OfflineMessage[] }>('GET', `/api/offline-messages?status=${status}`),
+    call<OfflineMessagesAnswer>('GET', `/api/offline-messages?status=${status}`),
   markOfflineDone: (messageId: string) => call<void>('POST', `/api/offline-messages/${id(messageId)}/done`),
 };

@@ -12,7 +12,7 @@ import {
   secondsLeft,
   tickingWait,
 } from './format.js';
-import { parseDecision } from './types.js';
+import type { RoutingExplanation } from '@visavis/protocol';
 
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -96,46 +96,24 @@ describe('parseList', () => {
   });
 });
 
-describe('the stored decision', () => {
-  it('reads what the server stores and picks the choosing step', () => {
-    const d = parseDecision({
+describe('the routing explanation', () => {
+  // Reading the stored JSON (old rows too) is the server's: apps/server/src/routing/explanation.unit.test.ts.
+  it('picks the choosing step', () => {
+    const d: RoutingExplanation = {
       kind: 'offer',
-      agentId: 'a2',
-      strategy: 'returning',
-      groupId: null,
+      agentId: 'a9',
+      strategy: 'designated',
+      groupId: 'g1',
       reasons: [
-        { step: 'eligibility', note: '2 eligible' },
-        { step: 'returning', note: 'served this visitor last' },
+        { step: 'eligibility', note: '3 eligible' },
+        { step: 'designated', note: 'the designated agent' },
+        { step: 'least-loaded', note: 'not needed' },
       ],
-      candidates: [
-        { agentId: 'a1', kept: false, why: 'not the returning agent' },
-        { agentId: 'a2', kept: true, why: '' },
-        7,
-      ],
-    });
-    expect(d).toMatchObject({
-      kind: 'offer',
-      agentId: 'a2',
-      strategy: 'returning',
-      closed: false,
-      recheckAt: null,
-    });
-    expect(d!.candidates).toHaveLength(2);
-    expect(ownReason(d!.reasons, d!.strategy)).toBe('served this visitor last');
-    expect(ownReason(d!.reasons, 'vip')).toBeNull();
-    expect(ownReason([{ step: 'hours', note: 'closed' }], null)).toBe('closed');
-  });
-
-  it('refuses shapes it does not know', () => {
-    expect(parseDecision(null)).toBeNull();
-    expect(parseDecision({ kind: 'maybe' })).toBeNull();
-    expect(parseDecision({ kind: 'queue', closed: true, recheckAt: 5 })).toMatchObject({
-      kind: 'queue',
-      closed: true,
-      recheckAt: 5,
-      reasons: [],
       candidates: [],
-    });
+    };
+    expect(ownReason(d.reasons, d.strategy)).toBe('the designated agent');
+    expect(ownReason(d.reasons, 'vip')).toBeNull();
+    expect(ownReason([{ step: 'hours', note: 'closed' }], null)).toBe('closed');
   });
 });
 

@@ -1,7 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { SkillGroup } from '@visavis/protocol';
+import type { DirectoryAgent, SkillGroup } from '@visavis/protocol';
 import { routingApi } from './api.js';
-import type { DirectoryAgent } from './types.js';
 
 export interface Refs {
   groups: readonly SkillGroup[];

@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/react.js';
 import { formatWait } from '../lib/format.js';
-import type { AgentStateView } from '../routing/types.js';
+import type { AgentStateView } from '@visavis/protocol';
 import { LoadBar, PresenceBadge } from '../components/RoutingBits.js';
 
 /** Every agent: state, load against capacity as a bar, groups, wrap-up countdown, missed offers. */

@@ -3,7 +3,7 @@ import { WAIT_WARN_MS, formatTime, formatWait } from '../lib/format.js';
 import { visitorLabel } from '../lib/visitorName.js';
 import { etaMinutes, nameAgents, tickingWait, waitingReason } from '../routing/format.js';
 import { useRefs } from '../routing/refs.js';
-import { parseDecision, type QueueEntryView } from '../routing/types.js';
+import type { QueueEntryView } from '@visavis/protocol';
 import { StepLabel, VipBadge } from '../components/RoutingBits.js';
 
 /** The waiting visitors, in the order routing serves them within each group (VIPs first). */
@@ -43,7 +43,7 @@ export function QueueTable({
       <tbody>
         {rows.map((q) => {
           const wait = tickingWait(q.waitingMs, fetchedAt, now);
-          const d = parseDecision(q.routing);
+          const d = q.routing;
           const eta = etaMinutes(q.etaSeconds);
           const reason = d ? waitingReason(d.reasons) : null;
           return (
@@ -70,7 +70,7 @@ export function QueueTable({
               <td>
                 {q.ringing ? (
                   <span className="pill pill-ring">{t('sup.ringing')}</span>
-                ) : d?.closed ? (
+                ) : d?.kind === 'queue' && d.closed ? (
                   <span className="pill pill-closed">{t('sup.closedHours')}</span>
                 ) : (
                   <span className="pill">{t('sup.waitingState')}</span>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { routingApi } from '../routing/api.js';
 import { usePoll } from '../routing/hooks.js';
-import type { AgentStateView, QueueEntryView } from '../routing/types.js';
+import type { AgentStateView, QueueEntryView } from '@visavis/protocol';
 import { useStore } from '../store/context.js';
 
 export interface SupervisorData {
