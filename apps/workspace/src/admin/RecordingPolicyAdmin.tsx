@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RecordingMode } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import { ArrowDownIcon, ArrowUpIcon, TrashIcon } from '../components/Icons.js';
-import { errorText } from '../routing/hooks.js';
+import { errorText, useLoaded } from '../routing/hooks.js';
 import { ApiError } from '../routing/api.js';
 import { recordingsApi, type GroupRecordingPolicy, type RecordingPolicies } from '../recordings/api.js';
 import {
@@ -25,24 +25,12 @@ const MODES: readonly RecordingMode[] = ['off', 'on', 'mandatory'];
 /** Admins: how each skill group's calls are recorded — mode, dual recording with its script, visitor's local copy, retention. */
 export function RecordingPolicyAdmin() {
   const { t } = useI18n();
-  const [data, setData] = useState<RecordingPolicies | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: data, error, reload } = useLoaded<RecordingPolicies>(() => recordingsApi.policies(), t);
   const [selected, setSelected] = useState<string | null>(null);
-
-  const reload = useCallback(async () => {
-    try {
-      const d = await recordingsApi.policies();
-      setData(d);
-      setError(null);
-      setSelected((s) => s ?? d.groups[0]?.id ?? null);
-    } catch (e) {
-      setError(errorText(e, t));
-    }
-  }, [t]);
-
+  // The first group is selected once the list arrives; a later reload keeps the choice.
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    if (data) setSelected((s) => s ?? data.groups[0]?.id ?? null);
+  }, [data]);
 
   const group = data?.groups.find((g) => g.id === selected) ?? null;
 
