@@ -12,3 +12,7 @@ export * from './recording-status.js';
 export * from './visitor-tokens.js';
 export * from './conversation-timeline.js';
 export * from './call-state.js';
+export * from './typing.js';
+export * from './receipts.js';
+export * from './conversation.js';
+export * from './conversation-call.js';
