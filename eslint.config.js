@@ -3,6 +3,43 @@ import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+// Server feature modules: each shows the rest of the server one index.ts. Another module (or the
+// platform, the CLI, the composition root) may import only that index; tests may reach inside.
+const FEATURES = ['identity', 'conversations', 'routing', 'calls', 'recording', 'audit'];
+const intoModule = (names) => ({
+  regex: `^(?:\\.\\.?/)+(?:${names.join('|')})/(?!index\\.js$)`,
+  message: 'Import another server module through its index.ts (docs/architecture.md, "Modules").',
+});
+const adapterImport = {
+  regex: '^(?:\\.\\.?/)+adapters/',
+  message: 'Feature modules reach adapters only through ports; the composition root (server.ts) wires adapters.',
+};
+const serverTests = ['apps/server/src/**/*.test.ts', 'apps/server/src/test-support/**'];
+const moduleBoundaries = [
+  ...FEATURES.map((feature) => ({
+    files: [`apps/server/src/${feature}/**/*.ts`],
+    ignores: serverTests,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [intoModule(FEATURES.filter((f) => f !== feature)), adapterImport] }],
+    },
+  })),
+  {
+    files: ['apps/server/src/**/*.ts'],
+    ignores: [...serverTests, ...FEATURES.map((f) => `apps/server/src/${f}/**`)],
+    rules: { 'no-restricted-imports': ['error', { patterns: [intoModule(FEATURES)] }] },
+  },
+  {
+    // The pure cores: decisions over snapshots, no I/O (time and randomness come in as arguments).
+    files: ['packages/routing/src/**/*.ts', 'packages/domain/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?:node:|fs$|net$|http$|https$|child_process$|pg$|ws$|fastify|@electric-sql/|@visavis/(?:client|server))', message: 'packages/routing and packages/domain are pure: no I/O.' }],
+      }],
+    },
+  },
+];
+
 const nodeGlobals = {
   process: 'readonly',
   console: 'readonly',
@@ -23,6 +60,8 @@ export default defineConfig(
     '**/coverage/',
     '**/test-results/',
     '**/*.tsbuildinfo',
+    // Deliberately bad imports, linted by apps/server/src/module-boundaries.unit.test.ts.
+    'apps/server/lint-fixtures/',
   ]),
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -50,6 +89,7 @@ export default defineConfig(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
+  ...moduleBoundaries,
   {
     // Plain JavaScript (config files, scripts) runs in Node.
     files: ['**/*.{js,mjs,cjs}'],

@@ -23,7 +23,7 @@ import { BenchAgent, BenchVisitor, Setup, Tracker } from './chat/actors.js';
 import { BENCH_PASSWORD, provision, type Provisioned } from './chat/provision.js';
 import { CROWD_FROM_ONE_ADDRESS } from './lib/crowd-env.js';
 
-/** The gateway's per-connection command limit (apps/server/src/ws/gateway.ts, RATE). */
+/** The gateway's per-connection command limit (apps/server/src/platform/ws/gateway.ts, RATE). */
 const SERVER_COMMANDS_PER_SECOND = 20;
 /** The event-loop delay histogram samples every 10 ms and records whole intervals: we subtract it. */
 const ELD_RESOLUTION_MS = 10;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import jsQR from 'jsqr';
-import { base32Decode, totpAt } from '../apps/server/src/security/totp.js';
+import { base32Decode, totpAt } from '../apps/server/src/identity/totp.js';
 import { launchBrowser } from './harness/browser.js';
 import { REPO_ROOT, startServer, type RunningServer } from './harness/server.js';
 import { WORKSPACE_SIZE, waitFor } from './harness/chat.js';

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { EventStore } from '../apps/server/src/stores/event-store.js';
+import { EventStore } from '../apps/server/src/conversations/event-store.js';
 import { EMAILS, recordedCall } from '../apps/server/test/compliance-fixtures.js';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../apps/server/test/support.js';
 import { launchBrowser } from './harness/browser.js';

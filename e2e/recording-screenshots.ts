@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ConversationSummary, TimelineEvent } from '@visavis/protocol';
-import { EventStore } from '../apps/server/src/stores/event-store.js';
+import { EventStore } from '../apps/server/src/conversations/event-store.js';
 import {
   agentConnection,
   agentLogin,

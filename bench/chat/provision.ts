@@ -12,9 +12,9 @@ import { migrate } from '../../apps/server/src/adapters/postgres/migrate.js';
 import { PgDatabase } from '../../apps/server/src/adapters/postgres/pg-database.js';
 import { PgliteDatabase } from '../../apps/server/src/adapters/postgres/pglite-database.js';
 import type { Database } from '../../apps/server/src/ports/database.js';
-import { hashPassword } from '../../apps/server/src/security/passwords.js';
+import { hashPassword } from '../../apps/server/src/identity/passwords.js';
 import { DEMO_SITE_KEY, seedDemo } from '../../apps/server/src/seed.js';
-import { AgentStore } from '../../apps/server/src/stores/agent-store.js';
+import { AgentStore } from '../../apps/server/src/identity/agent-store.js';
 
 export const BENCH_PASSWORD = 'bench-password-123';
 

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './platform/config.js';
 import { DEMO_ACCOUNTS } from './seed.js';
-import { consoleLog, installProcessSafety } from './process-safety.js';
+import { consoleLog, installProcessSafety } from './platform/process-safety.js';
 import { startServer, type RunningServer } from './server.js';
 
 let running: RunningServer | null = null;

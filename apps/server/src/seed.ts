@@ -1,11 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@visavis/protocol';
 import type { Database, SqlExecutor } from './ports/database.js';
-import { hashPassword, verifyPassword } from './security/passwords.js';
-import { defaultRoutingConfig, RoutingConfigs } from './routing/routing-configs.js';
-import { AgentStore } from './stores/agent-store.js';
-import { OrgStore, type OrgRow } from './stores/org-store.js';
-import { ConfigError } from './config.js';
+import { hashPassword, verifyPassword, AgentStore, OrgStore, type OrgRow } from './identity/index.js';
+import { defaultRoutingConfig, RoutingConfigs } from './routing/index.js';
+import { ConfigError } from './platform/config.js';
 
 export const DEMO_SITE_KEY = 'demo-bank';
 

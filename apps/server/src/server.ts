@@ -2,59 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import type { Config } from './platform/config.js';
 import { FsBlobStore } from './adapters/fs/fs-blob-store.js';
 import { startMedia, type MediaSetup } from './adapters/janus/media-setup.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { migrate } from './adapters/postgres/migrate.js';
 import { PgDatabase } from './adapters/postgres/pg-database.js';
 import { PgliteDatabase } from './adapters/postgres/pglite-database.js';
-import { buildHttpApp } from './http/app.js';
-import { startMetricsListener } from './http/metrics-endpoint.js';
-import { SESSION_COOKIE } from './http/context.js';
-import { AbandonSweeper } from './jobs/abandon-sweeper.js';
-import { InactivitySweeper } from './jobs/inactivity-sweeper.js';
-import { RoutingSafetyNet } from './jobs/routing-safety-net.js';
-import { OutboxDispatcher } from './jobs/outbox-dispatcher.js';
-import { createMetrics } from './metrics.js';
+import { buildHttpApp } from './platform/http/app.js';
+import { startMetricsListener } from './platform/http/metrics-endpoint.js';
+import { SESSION_COOKIE } from './platform/http/context.js';
+import { AbandonSweeper, InactivitySweeper, BlobUrls, ConversationService, UploadService, UploadQuota, UploadSweeper } from './conversations/index.js';
+import { RoutingSafetyNet, OfferService, OfflineMessages, RoutingAdmin, QueuePublisher, RoutingService, TransferService, PresenceService } from './routing/index.js';
+import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
+import { createMetrics } from './platform/metrics.js';
 import type { Database } from './ports/database.js';
 import type { EventBus } from './ports/event-bus.js';
 import { systemClock, type Clock } from './ports/clock.js';
-import { TokenSigner } from './security/tokens.js';
-import { CallService, type CallRooms } from './calls/call-service.js';
-import { AuditedAuthService, AuditedRoutingAdmin } from './compliance/audit-hooks.js';
-import { createCompliance, type Compliance } from './compliance/compliance.js';
-import { CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings } from './compliance/client-recording-service.js';
-import { lazyPoolRooms, wireCallMedia } from './calls/call-wiring.js';
-import { FsRecordingDirs } from './calls/recording-dirs.js';
-import { RecordingPostProcessJob } from './calls/recording-postprocess-job.js';
-import { SnapshotService } from './calls/snapshot-service.js';
-import { iceServersFor } from './security/turn.js';
-import { hashGate } from './security/passwords.js';
-import { AddressLoginLimiter } from './http/login-limits.js';
-import type { MediaServerPool } from './services/media-pool.js';
-import { OfferService } from './routing/offer-service.js';
-import { OfflineMessages } from './routing/offline-messages.js';
-import { QueuePublisher } from './routing/queue-publisher.js';
-import { RoutingService } from './routing/routing-service.js';
-import { TransferService } from './routing/transfer-service.js';
-import { BlobUrls } from './services/blob-urls.js';
-import { ConversationService } from './services/conversation-service.js';
-import { PresenceService } from './services/presence-service.js';
-import { UnitOfWork } from './services/unit-of-work.js';
-import { UploadService } from './services/upload-service.js';
-import { UploadQuota } from './services/upload-quota.js';
-import { UploadSweeper } from './jobs/upload-sweeper.js';
-import { VisitorService } from './services/visitor-service.js';
-import { SiteStore, allowedOriginsOf } from './stores/site-store.js';
+import { TokenSigner, hashGate, AddressLoginLimiter, VisitorService, SiteStore, allowedOriginsOf, AccountAdmin, AccountService, AuthService, OrgStore, SettingsStore } from './identity/index.js';
+import { CallService, type CallRooms, lazyPoolRooms, wireCallMedia, SnapshotService, iceServersFor, type MediaServerPool } from './calls/index.js';
+import { createCompliance, type Compliance, CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings, FsRecordingDirs, RecordingPostProcessJob } from './recording/index.js';
+import { UnitOfWork } from './platform/outbox/unit-of-work.js';
 import { DEMO_SITE_KEY, refuseDemoPasswords, seedDemo, wantsDemoSeed } from './seed.js';
-import { AccountAdmin } from './services/account-admin.js';
-import { AccountService } from './services/account-service.js';
-import type { AuthService } from './services/auth-service.js';
-import { OrgStore, SettingsStore } from './stores/org-store.js';
-import { Hub } from './ws/hub.js';
-import { AddressConnectionLimit } from './ws/address-limit.js';
-import { WsGateway } from './ws/gateway.js';
+import { Hub } from './platform/ws/hub.js';
+import { AddressConnectionLimit } from './platform/ws/address-limit.js';
+import { WsGateway } from './platform/ws/gateway.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -121,8 +93,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       evidenceKeyFile: config.EVIDENCE_KEY_FILE,
     },
   });
-  const auditError = (e: unknown) => reportError(e, 'audit append failed');
-  const auth = new AuditedAuthService(db, bus, clock, compliance.audit, auditError, { idleMs: config.SESSION_IDLE_MINUTES * 60_000 });
+  const auth = new AuthService(db, bus, clock, compliance.audit, { idleMs: config.SESSION_IDLE_MINUTES * 60_000 });
   const accounts = new AccountService(db, clock, auth, compliance.audit);
   const accountAdmin = new AccountAdmin(db, bus, clock, auth, compliance.audit, {
     publicUrl: config.publicUrl, ttlMs: config.PASSWORD_LINK_HOURS * 3_600_000,
@@ -242,7 +213,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const metricsAccess = { token: config.METRICS_TOKEN, port: config.METRICS_PORT, host: config.METRICS_HOST };
   const app = await buildHttpApp({
     db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots, accounts, accountAdmin,
-    routingRoutes: { clock, offers, transfers, admin: new AuditedRoutingAdmin(db, kick, compliance.audit, auditError), offline: new OfflineMessages(db) },
+    routingRoutes: { clock, offers, transfers, admin: new RoutingAdmin(db, kick, compliance.audit), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
     trustProxy: config.trustProxy,
     cookieSecure: secureCookie,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIdentity } from '../src/security/tokens.js';
+import { signIdentity } from '../src/identity/tokens.js';
 import { agentLogin, rawSocket, startTestServer, visitorSession, waitFor, type TestServer } from './support.js';
 
 /** Bad input at both boundaries: a clear error with a stable code, never a crash. */

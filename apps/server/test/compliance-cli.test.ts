@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listTar } from '../src/compliance/tar.js';
+import { listTar } from '../src/recording/tar.js';
 import { api, recordedCall, whileRecording } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
 

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPackage, verifyPackage } from '../src/compliance/evidence-verify.js';
-import { publicKeyFromPem } from '../src/compliance/evidence-keys.js';
-import type { RecordingView } from '../src/compliance/recording-service.js';
+import { openPackage, verifyPackage } from '../src/recording/evidence-verify.js';
+import { publicKeyFromPem } from '../src/recording/evidence-keys.js';
+import type { RecordingView } from '../src/recording/recording-service.js';
 import { api, recordedCall, whileRecording } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
 

@@ -6,9 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { addressKey } from '../src/http/login-limits.js';
-import { hashGate } from '../src/security/passwords.js';
+import { loadConfig } from '../src/platform/config.js';
+import { addressKey } from '../src/identity/login-limits.js';
+import { hashGate } from '../src/identity/passwords.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DEMO_PASSWORD } from './support.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_RECORDING, type RecordingPolicy } from '@visavis/protocol';
-import { recordingPolicyForConversation } from '../src/compliance/recording-policy.js';
+import { recordingPolicyForConversation } from '../src/recording/recording-policy.js';
 import { api, recordedCall } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { factsSigningString, signIdentity } from '../src/security/tokens.js';
+import { factsSigningString, signIdentity } from '../src/identity/tokens.js';
 import type { Connection } from '@visavis/client';
 import type {
   ConversationRouting, ConversationSummary, OfferView, RoutingConfig, ServerMessage, SkillGroup, SupervisorAgentsAnswer, SupervisorQueueAnswer,

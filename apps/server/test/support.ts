@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { Connection, requestJson, type WebSocketLike } from '@visavis/client';
 import type { CallProfile, ConversationSummary, SequencedEvent, ServerMessage, VisitorSessionResponse } from '@visavis/protocol';
 import type { CallRooms } from '../src/calls/call-service.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/platform/config.js';
 import { DEMO_SITE_KEY } from '../src/seed.js';
 import { startServer, type RunningServer, type ServerOverrides } from '../src/server.js';
 

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientMsgId } from '@visavis/client';
 import type { Attachment, ConversationSummary, SequencedEvent } from '@visavis/protocol';
 import { FsBlobStore } from '../src/adapters/fs/fs-blob-store.js';
-import { UploadSweeper } from '../src/jobs/upload-sweeper.js';
-import { cleanFileName } from '../src/services/file-names.js';
+import { UploadSweeper } from '../src/conversations/upload-sweeper.js';
+import { cleanFileName } from '../src/conversations/file-names.js';
 import { agentLogin, startTestServer, visitorConnection, visitorSession, type TestServer } from './support.js';
 
 const PNG = Buffer.from(

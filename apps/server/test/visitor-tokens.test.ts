@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import type { VisitorSessionResponse } from '@visavis/protocol';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/platform/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DEMO_SITE_KEY } from '../src/seed.js';
-import { signIdentity, TokenSigner } from '../src/security/tokens.js';
-import { VisitorSessionStore } from '../src/stores/visitor-session-store.js';
+import { signIdentity, TokenSigner } from '../src/identity/tokens.js';
+import { VisitorSessionStore } from '../src/identity/visitor-session-store.js';
 import { agentLogin, DEMO_PASSWORD, visitorConnection, waitFor, type Recorder, type TestServer } from './support.js';
 
 /** A clock the test moves forward: token lifetimes and the reuse grace are real durations. */

@@ -1,16 +1,15 @@
 import type { CallLegKind, IceCandidate, Jsep, CallStatsReport } from '@visavis/protocol';
 import { CALL_PROFILES } from '@visavis/protocol';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
 import type { MediaLegEvent, PublisherLeg, SubscriberLeg } from '../ports/media-server.js';
 import { MediaServerError } from '../ports/media-server.js';
-import { readableConversation } from '../services/access.js';
-import type { MediaServerPool } from '../services/media-pool.js';
-import type { Principal } from '../services/principal.js';
+import { readableConversation } from '../conversations/index.js';
+import type { MediaServerPool } from './media-pool.js';
+import type { Principal } from '../identity/index.js';
 import { recordingRequired, type CallService } from './call-service.js';
 import { CallStore, type CallRow, type Party } from './call-store.js';
-import type { RecordingDirs } from './recording-dirs.js';
-import { RecordingMonitor } from './recording-monitor.js';
+import { type RecordingDirs, RecordingMonitor } from '../recording/index.js';
 import { initialLayerState, nextLayer, type LayerState } from './layer-policy.js';
 
 interface PartyLegs {

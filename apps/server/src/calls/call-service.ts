@@ -2,21 +2,18 @@ import type {
   CallEndReason, CallJoinInfo, CallMedia, CallProfile, CallServerMessage, CallView, IceServerConfig, RecordingPolicy, RecordingState,
 } from '@visavis/protocol';
 import { NO_RECORDING } from '@visavis/protocol';
-import { actorOf, SYSTEM_ACTOR, type AuditLog } from '../compliance/audit-log.js';
-import { recordingPolicyForConversation } from '../compliance/recording-policy.js';
-import { AppError } from '../errors.js';
+import { actorOf, SYSTEM_ACTOR, type AuditLog } from '../audit/index.js';
+import { recordingPolicyForConversation, type RecordingDirs } from '../recording/index.js';
+import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { lockWritable, readableConversation } from '../services/access.js';
-import type { Principal } from '../services/principal.js';
-import type { Effects, UnitOfWork } from '../services/unit-of-work.js';
-import { CapacityStore } from '../stores/capacity-store.js';
-import { EventStore } from '../stores/event-store.js';
-import { OutboxStore } from '../stores/outbox-store.js';
-import { RoutingConfigs } from '../routing/routing-configs.js';
+import { lockWritable, readableConversation, EventStore } from '../conversations/index.js';
+import type { Principal } from '../identity/index.js';
+import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
+import { CapacityStore, RoutingConfigs } from '../routing/index.js';
+import { OutboxStore } from '../platform/outbox/outbox-store.js';
 import { CallStore, toCallView, type CallRow, type Party } from './call-store.js';
-import type { RecordingDirs } from './recording-dirs.js';
 
 /** Where a call's media lives; the media pool implements it (and a fake in unit tests). */
 export interface CallRooms {

@@ -1,6 +1,6 @@
 import type { EventBus } from '../ports/event-bus.js';
 import type { Database } from '../ports/database.js';
-import type { MediaServerPool } from '../services/media-pool.js';
+import type { MediaServerPool } from './media-pool.js';
 import { CallMedia, type CallRecordingOptions } from './call-media.js';
 import type { CallRooms, CallService } from './call-service.js';
 import { CallStore } from './call-store.js';

@@ -1,5 +1,5 @@
 import { CALL_PROFILES, type CallProfile } from '@visavis/protocol';
-import type { MediaServerPool } from '../services/media-pool.js';
+import type { MediaServerPool } from './media-pool.js';
 import type { CallRooms } from './call-service.js';
 
 /** Call rooms on the least-loaded healthy media node of the pool. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { PgDatabase } from '../adapters/postgres/pg-database.js';
 import { PgliteDatabase } from '../adapters/postgres/pglite-database.js';
-import { AuditLog } from '../compliance/audit-log.js';
-import { loadConfig } from '../config.js';
+import { AuditLog } from '../audit/index.js';
+import { loadConfig } from '../platform/config.js';
 import type { Database } from '../ports/database.js';
 import { systemClock } from '../ports/clock.js';
 import { EXIT, UsageError, type Output } from './output.js';

@@ -4,14 +4,11 @@ import { z } from 'zod';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { PgDatabase } from '../adapters/postgres/pg-database.js';
 import { PgliteDatabase } from '../adapters/postgres/pglite-database.js';
-import { AuditLog, SYSTEM_ACTOR } from '../compliance/audit-log.js';
-import { loadConfig } from '../config.js';
+import { AuditLog, SYSTEM_ACTOR } from '../audit/index.js';
+import { loadConfig } from '../platform/config.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
-import { issuePasswordLink } from '../services/password-links.js';
-import { AccountStore } from '../stores/account-store.js';
-import { AgentStore } from '../stores/agent-store.js';
-import { OrgStore, type OrgRow } from '../stores/org-store.js';
+import { issuePasswordLink, AccountStore, AgentStore, OrgStore, type OrgRow } from '../identity/index.js';
 import { EXIT, UsageError, type Output } from './output.js';
 
 export const INIT_USAGE = `visavis init --org <name> --admin <e-mail> [--name <admin name>]

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromPem } from '../compliance/evidence-keys.js';
-import { openPackage, verifyPackage, type PackageReport } from '../compliance/evidence-verify.js';
+import { publicKeyFromPem, openPackage, verifyPackage, type PackageReport } from '../recording/index.js';
 import { EXIT, UsageError, type Output } from './output.js';
 
 export const VERIFY_USAGE = `visavis verify <package> [--public-key <file.pem>] [--json]

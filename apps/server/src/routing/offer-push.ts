@@ -1,6 +1,6 @@
 import type { OfferView } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
-import type { OfferRow } from '../stores/offer-store.js';
+import type { OfferRow } from './offer-store.js';
 import { readExplanation, summary } from './explanation.js';
 
 /** The bus payload for a ringing offer, with what the agent needs to decide. */

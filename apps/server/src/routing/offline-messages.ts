@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OfflineMessage } from '@visavis/protocol';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
-import type { Principal } from '../services/principal.js';
+import type { Principal } from '../identity/index.js';
 
 
 /** Leave-a-message outside business hours: visitors write, the workspace lists and closes them. */

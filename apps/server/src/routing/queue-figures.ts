@@ -1,6 +1,6 @@
 import { estimateWaitMs, isOpen, orderQueue, queuePositions } from '@visavis/routing';
 import type { SqlExecutor } from '../ports/database.js';
-import { RoutingStore } from '../stores/routing-store.js';
+import { RoutingStore } from './routing-store.js';
 
 /** Assumed handling time until the organisation has closed conversations to measure. */
 const DEFAULT_HANDLE_MS = 4 * 60_000;

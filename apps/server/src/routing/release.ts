@@ -1,10 +1,10 @@
 import type { EventBus } from '../ports/event-bus.js';
 import type { SqlExecutor } from '../ports/database.js';
-import type { Effects } from '../services/unit-of-work.js';
-import { CapacityStore } from '../stores/capacity-store.js';
-import type { ConversationRow } from '../stores/conversation-store.js';
-import { OfferStore } from '../stores/offer-store.js';
-import { OutboxStore } from '../stores/outbox-store.js';
+import type { Effects } from '../platform/outbox/unit-of-work.js';
+import { CapacityStore } from './capacity-store.js';
+import type { ConversationRow } from '../conversations/index.js';
+import { OfferStore } from './offer-store.js';
+import { OutboxStore } from '../platform/outbox/outbox-store.js';
 import { RoutingConfigs } from './routing-configs.js';
 
 /**

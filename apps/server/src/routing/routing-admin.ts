@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentStateView, Presence, Role, RoutingConfig, SkillGroup, SkillGroupInput } from '@visavis/protocol';
-import { hashPassword } from '../security/passwords.js';
-import { AgentStore, toAgentProfile } from '../stores/agent-store.js';
-import { AppError } from '../errors.js';
+import { hashPassword, AgentStore, toAgentProfile, type AgentPrincipal } from '../identity/index.js';
+import { AppError } from '../platform/errors.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
-import type { AgentPrincipal } from '../services/principal.js';
-import { OutboxStore } from '../stores/outbox-store.js';
+import { actorOf, type AuditLog, type JsonValue } from '../audit/index.js';
+import { OutboxStore } from '../platform/outbox/outbox-store.js';
 import { RoutingConfigs } from './routing-configs.js';
 
 interface GroupRow {
@@ -34,6 +33,13 @@ function requireSupervisor(p: AgentPrincipal): void {
   if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
 }
 
+/** What one change says in the audit log (the same transaction as the change). */
+interface AuditNote {
+  action: string;
+  target: { type: string; id: string | null };
+  details: unknown;
+}
+
 /**
  * Admin side of routing: skill groups and membership, agent capacity and auto-accept, the routing
  * configuration, and visitor facts set from the business's backend. Every change that can give
@@ -43,6 +49,7 @@ export class RoutingAdmin {
   constructor(
     private readonly db: Database,
     private readonly kick: () => void,
+    private readonly audit: AuditLog,
   ) {}
 
   async groups(p: AgentPrincipal): Promise<SkillGroup[]> {
@@ -57,7 +64,8 @@ export class RoutingAdmin {
   async saveGroup(p: AgentPrincipal, id: string | null, input: SkillGroupInput, memberIds?: string[]): Promise<SkillGroup> {
     requireAdmin(p);
     const groupId = id ?? randomUUID();
-    await this.changed(p.orgId, async (tx) => {
+    const note: AuditNote = { action: id ? 'routing.group_updated' : 'routing.group_created', target: { type: 'skill_group', id: groupId }, details: { input, memberIds: memberIds ?? null } };
+    await this.changed(p, note, async (tx) => {
       if (input.overflowGroupId) {
         if (input.overflowGroupId === groupId) throw new AppError('VALIDATION_FAILED', 'A group cannot overflow into itself.');
         await this.ownGroup(tx, p.orgId, input.overflowGroupId);
@@ -74,7 +82,7 @@ export class RoutingAdmin {
 
   async deleteGroup(p: AgentPrincipal, id: string): Promise<void> {
     requireAdmin(p);
-    await this.changed(p.orgId, async (tx) => {
+    await this.changed(p, { action: 'routing.group_deleted', target: { type: 'skill_group', id }, details: {} }, async (tx) => {
       await this.ownGroup(tx, p.orgId, id);
       // Conversations waiting for this group go back to the organisation-wide queue.
       await tx.query('update conversations set group_id = null where group_id = $1', [id]);
@@ -84,7 +92,7 @@ export class RoutingAdmin {
 
   async updateAgent(p: AgentPrincipal, agentId: string, input: { capacity?: number | undefined; autoAccept?: boolean | undefined; groupIds?: string[] | undefined }) {
     requireAdmin(p);
-    await this.changed(p.orgId, async (tx) => {
+    await this.changed(p, { action: 'routing.agent_updated', target: { type: 'agent', id: agentId }, details: input }, async (tx) => {
       const [a] = await tx.query<{ load: number }>('select load from agents where id::text = $1 and org_id = $2 for update', [agentId, p.orgId]);
       if (!a) throw new AppError('NOT_FOUND', 'No such agent.');
       if (input.capacity !== undefined) {
@@ -108,7 +116,13 @@ export class RoutingAdmin {
     requireAdmin(p);
     const passwordHash = await hashPassword(a.password);
     if (await AgentStore.byEmail(this.db, a.email)) throw new AppError('VALIDATION_FAILED', 'That email is already in use.');
-    const row = await AgentStore.create(this.db, { orgId: p.orgId, email: a.email, name: a.name, role: a.role, passwordHash, capacity: a.capacity });
+    const row = await this.db.transaction(async (tx) => {
+      const created = await AgentStore.create(tx, { orgId: p.orgId, email: a.email, name: a.name, role: a.role, passwordHash, capacity: a.capacity });
+      // Never the password.
+      const { email, name, role, capacity } = a;
+      await this.record(tx, p, { action: 'routing.agent_created', target: { type: 'agent', id: created.id }, details: { email, name, role, capacity } });
+      return created;
+    });
     return toAgentProfile(row);
   }
 
@@ -138,7 +152,7 @@ export class RoutingAdmin {
 
   async saveConfig(p: AgentPrincipal, entryPoint: string | null, config: RoutingConfig): Promise<void> {
     requireAdmin(p);
-    await this.changed(p.orgId, async (tx) => {
+    await this.changed(p, { action: 'routing.config_saved', target: { type: 'routing_config', id: entryPoint ?? '' }, details: { config } }, async (tx) => {
       for (const step of config.policy.chain) {
         if (step.kind === 'vip' && step.vipGroupId) await this.ownGroup(tx, p.orgId, step.vipGroupId);
         if (step.kind === 'skill-rules') {
@@ -153,7 +167,7 @@ export class RoutingAdmin {
   /** For the business's backend (and admins): VIP, tags and attributes of a visitor. */
   async setVisitorFacts(p: AgentPrincipal, visitorId: string, facts: { vip?: boolean | undefined; tags?: string[] | undefined; attributes?: Record<string, string | number | boolean> | undefined }) {
     requireSupervisor(p);
-    await this.changed(p.orgId, async (tx) => {
+    await this.changed(p, { action: 'routing.visitor_facts_set', target: { type: 'visitor', id: visitorId }, details: facts }, async (tx) => {
       const rows = await tx.query(
         `update visitors set vip = coalesce($3, vip), tags = coalesce($4, tags), attributes = coalesce($5, attributes)
          where id::text = $1 and org_id = $2 returning id`,
@@ -180,12 +194,22 @@ export class RoutingAdmin {
     if (rows.length === 0) throw new AppError('NOT_FOUND', 'No such skill group.');
   }
 
-  /** Runs a change and asks routing to run again afterwards (groups, capacity or rules moved). */
-  private async changed(orgId: string, fn: (tx: SqlExecutor) => Promise<void>): Promise<void> {
+  /**
+   * Runs a change, audits it and asks routing to run again (groups, capacity or rules moved), all
+   * in one transaction: the audit entry exists exactly when the change does.
+   */
+  private async changed(p: AgentPrincipal, note: AuditNote, fn: (tx: SqlExecutor) => Promise<void>): Promise<void> {
     await this.db.transaction(async (tx) => {
       await fn(tx);
-      await OutboxStore.add(tx, orgId, 'routing.drain', { orgId });
+      await OutboxStore.add(tx, p.orgId, 'routing.drain', { orgId: p.orgId });
+      // Last: the audit head stays locked until the transaction ends.
+      await this.record(tx, p, note);
     });
     this.kick();
+  }
+
+  private async record(tx: SqlExecutor, p: AgentPrincipal, note: AuditNote): Promise<void> {
+    const details = JSON.parse(JSON.stringify(note.details ?? {})) as JsonValue;
+    await this.audit.append({ orgId: p.orgId, actor: actorOf(p), action: note.action, target: note.target, details }, tx);
   }
 }

@@ -1,8 +1,8 @@
 import type { Media, QueueEntryView } from '@visavis/protocol';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
-import type { AgentPrincipal } from '../services/principal.js';
+import type { AgentPrincipal } from '../identity/index.js';
 import { readExplanation } from './explanation.js';
 import { queueFigures } from './queue-figures.js';
 

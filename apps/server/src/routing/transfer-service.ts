@@ -1,15 +1,13 @@
 import { assertTransition } from '@visavis/domain';
 import type { Media } from '@visavis/protocol';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { lockWritable } from '../services/access.js';
-import type { AgentPrincipal } from '../services/principal.js';
-import type { UnitOfWork } from '../services/unit-of-work.js';
-import { CapacityStore } from '../stores/capacity-store.js';
-import { ConversationStore } from '../stores/conversation-store.js';
-import { EventStore } from '../stores/event-store.js';
-import { OutboxStore } from '../stores/outbox-store.js';
+import { lockWritable, ConversationStore, EventStore } from '../conversations/index.js';
+import type { AgentPrincipal } from '../identity/index.js';
+import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
+import { CapacityStore } from './capacity-store.js';
+import { OutboxStore } from '../platform/outbox/outbox-store.js';
 import { RoutingConfigs } from './routing-configs.js';
 import { releaseConversation } from './release.js';
 

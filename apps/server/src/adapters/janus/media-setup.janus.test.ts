@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import { loadConfig } from '../../platform/config.js';
 import { JANUS_BIN, janusUnavailableReason } from '../../test-support/janus.js';
 import { createTestNetns } from '../../test-support/netns.js';
 import { startMedia, type MediaLog } from './media-setup.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import type { Config } from '../../config.js';
-import { MediaServerPool } from '../../services/media-pool.js';
+import type { Config } from '../../platform/config.js';
+import { MediaServerPool } from '../../calls/index.js';
 import { JanusMediaServer } from './janus-media-server.js';
 import { JanusProcess } from './janus-process.js';
 

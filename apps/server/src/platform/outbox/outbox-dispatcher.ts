@@ -1,0 +1,97 @@
+import type { Database } from '../../ports/database.js';
+import type { Clock } from '../../ports/clock.js';
+import { OutboxStore, type OutboxTopic, type OutboxTopics } from './outbox-store.js';
+
+export type OutboxHandlers = { [T in OutboxTopic]: (payload: OutboxTopics[T]) => Promise<void> };
+
+/**
+ * Delivers outbox rows at least once. Kicked right after a commit that wrote rows (so routing
+ * reacts in milliseconds), plus a slow safety-net tick for rows left by a crash. Failed rows
+ * are retried with back-off; handlers must be idempotent (routing is: it re-checks in SQL).
+ */
+export class OutboxDispatcher {
+  private running = false;
+  private again = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private wake: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly handlers: OutboxHandlers,
+    private readonly onError: (e: unknown, topic: string) => void,
+  ) {}
+
+  start(safetyNetMs = 5000): void {
+    this.timer = setInterval(() => this.kick(), safetyNetMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.wake);
+  }
+
+  /** Runs a dispatch pass now, or right after the one in progress. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain()
+      .then(() => this.scheduleWake())
+      .finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Scheduled rows (offer timeouts, wait windows) wake the dispatcher when they fall due. */
+  private async scheduleWake(): Promise<void> {
+    let at: Date | null;
+    try {
+      at = await OutboxStore.nextDueAt(this.db);
+    } catch (e) {
+      this.onError(e, 'next due');
+      return;
+    }
+    clearTimeout(this.wake);
+    if (!at) return;
+    const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
+    if (delay > 60_000) return; // the safety-net tick covers far-away rows
+    this.wake = setTimeout(() => this.kick(), delay + 5);
+    this.wake.unref();
+  }
+
+  /** Dispatches until nothing is due; answers how many rows were handled. Also used by tests. */
+  async drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      let rows;
+      try {
+        // +1 ms: the database keeps microseconds, so a row written this millisecond is due too.
+        rows = await OutboxStore.claim(this.db, new Date(this.clock.now().getTime() + 1), 50, 30_000);
+      } catch (e) {
+        this.onError(e, 'claim');
+        return handled;
+      }
+      if (rows.length === 0) return handled;
+      for (const row of rows) {
+        try {
+          await (this.handlers[row.topic] as (p: unknown) => Promise<void>)(row.payload);
+          await OutboxStore.done(this.db, row.id, this.clock.now());
+        } catch (e) {
+          this.onError(e, row.topic);
+          const backoff = Math.min(60_000, 500 * 2 ** row.attempts);
+          await OutboxStore.failed(this.db, row.id, String(e), new Date(this.clock.now().getTime() + backoff)).catch(() => {});
+        }
+        handled++;
+      }
+    }
+  }
+}

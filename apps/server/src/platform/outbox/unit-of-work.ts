@@ -1,0 +1,56 @@
+import type { SequencedEvent } from '@visavis/protocol';
+import type { Database, SqlExecutor } from '../../ports/database.js';
+import type { EventBus } from '../../ports/event-bus.js';
+import { ConversationStore } from '../../conversations/index.js';
+
+/** What a transaction wants published once it has committed (never before: no phantom pushes). */
+export class Effects {
+  readonly events: (SequencedEvent & { orgId: string })[] = [];
+  /** agentId null: nobody holds the conversation (queued, offered); only supervisors hear of it. */
+  readonly inbox: { orgId: string; agentId: string | null; conversationId: string }[] = [];
+  outboxWritten = false;
+  /** Work to run after commit (pushes that need data read outside the transaction). */
+  readonly after: (() => Promise<void>)[] = [];
+
+  event(orgId: string, e: SequencedEvent): SequencedEvent {
+    this.events.push({ ...e, orgId });
+    return e;
+  }
+  inboxChanged(orgId: string, agentId: string | null, conversationId: string): void {
+    const same = (i: { agentId: string | null; conversationId: string }) => i.conversationId === conversationId;
+    // Supervisors receive every agent's inbox push, so an unowned entry adds nothing next to an
+    // owned one for the same conversation; duplicates in one transaction are pushed once.
+    if (this.inbox.some((i) => same(i) && (i.agentId === agentId || (agentId === null && i.agentId !== null)))) return;
+    if (agentId !== null) {
+      const unowned = this.inbox.findIndex((i) => same(i) && i.agentId === null);
+      if (unowned >= 0) this.inbox.splice(unowned, 1);
+    }
+    this.inbox.push({ orgId, agentId, conversationId });
+  }
+}
+
+/**
+ * Runs a use case in one transaction and then publishes its effects on the bus. Realtime pushes
+ * are best-effort by design: the events are durable rows, and clients resume from their last
+ * seq, so a push lost to a crash is recovered on the next event or reconnect.
+ */
+export class UnitOfWork {
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly onOutboxWritten: () => void,
+  ) {}
+
+  async run<T>(fn: (tx: SqlExecutor, fx: Effects) => Promise<T>): Promise<T> {
+    const fx = new Effects();
+    const result = await this.db.transaction((tx) => fn(tx, fx));
+    for (const e of fx.events) await this.bus.publish('conversation.event', e);
+    for (const i of fx.inbox) {
+      const conversation = await ConversationStore.summary(this.db, i.conversationId, 'agent');
+      if (conversation) await this.bus.publish('agent.inbox', { orgId: i.orgId, agentId: i.agentId, conversation });
+    }
+    for (const f of fx.after) await f();
+    if (fx.outboxWritten) this.onOutboxWritten();
+    return result;
+  }
+}
