@@ -1,6 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import { CallSession, VisavisError } from '@visavis/client';
-import type { CallJoinInfo, CallMedia, CallProfile, CallView, RecordingState } from '@visavis/protocol';
+import { CallSession, VisavisError, type Call } from '@visavis/client';
+import type { CallJoinInfo, CallMedia, CallProfile, RecordingState } from '@visavis/protocol';
 import type { WorkspaceStore } from '../store/workspaceStore.js';
 import type { ClientRecordingStatus } from './chunk-uploader.js';
 import { ClientRecorder } from './client-recorder.js';
@@ -76,10 +76,11 @@ export function saveProfile(p: CallProfile): void {
 
 /**
  * The agent's calls: start one from a conversation, answer or decline a visitor's, and run the
- * media of the live one with the SDK's CallSession over the workspace's own connection. The
- * call's lifecycle is read from the conversation timelines (the workspace store follows every
- * live conversation of mine); the media starts on `call.join` (or the accept's ack) and stops
- * when the timeline says the call ended. React reads `getState()` with useSyncExternalStore.
+ * media of the live one with the SDK's CallSession over the workspace's own connection. Each
+ * followed conversation's call is the SDK's `Call` (the workspace store holds them): commands go
+ * through it, and the media starts on its `join` (the `call.join` push or the accept's ack,
+ * once per call, never for one that ended) and stops when the timeline says the call ended.
+ * React reads `getState()` with useSyncExternalStore.
  */
 export class CallStore {
   private state: CallSnapshot = EMPTY;
@@ -90,9 +91,6 @@ export class CallStore {
   private offs: (() => void)[] = [];
   /** The session's call was seen ringing or live in its timeline (so its absence means it ended). */
   private seenLive = false;
-  /** Call id -> conversation id, for join infos that arrive before the timeline shows the call. */
-  private readonly known = new Map<string, string>();
-  private readonly ended = new Set<string>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly ws: WorkspaceStore) {}
@@ -112,9 +110,9 @@ export class CallStore {
   start(): void {
     if (this.offs.length) return;
     this.offs.push(
+      this.ws.onCallJoin((conversationId, info) => this.join(conversationId, info)),
       this.ws.listen((m) => {
-        if (m.type === 'call.join') this.join(m.info);
-        else if (m.type === 'call.recording') this.onRecordingPush(m);
+        if (m.type === 'call.recording') this.onRecordingPush(m);
       }),
       this.ws.subscribe(() => this.followTimeline()),
     );
@@ -128,32 +126,16 @@ export class CallStore {
   // ---- commands ------------------------------------------------------------------------
 
   async startCall(conversationId: string, media: CallMedia, profile: CallProfile): Promise<void> {
-    await this.command(conversationId, async () => {
-      const { call } = await this.ws.request<{ call: CallView }>({
-        type: 'call.start',
-        conversationId,
-        media,
-        profile,
-      });
-      this.known.set(call.id, conversationId);
-    });
+    await this.command(conversationId, () => this.callOf(conversationId).start(media, { profile }));
   }
 
+  /** Answers a visitor's call; its media joins on the Call's `join`, which the ack gives. */
   async accept(call: LiveCall): Promise<void> {
-    await this.command(call.conversationId, async () => {
-      this.known.set(call.callId, call.conversationId);
-      const { join } = await this.ws.request<{ join: CallJoinInfo }>({
-        type: 'call.accept',
-        callId: call.callId,
-      });
-      this.join(join);
-    });
+    await this.command(call.conversationId, () => this.callOf(call.conversationId).accept());
   }
 
   async decline(call: LiveCall): Promise<void> {
-    await this.command(call.conversationId, () =>
-      this.ws.request({ type: 'call.decline', callId: call.callId }),
-    );
+    await this.command(call.conversationId, () => this.callOf(call.conversationId).decline());
   }
 
   /** Cancels my ringing call, or hangs up the live one (also one this tab holds no media for). */
@@ -164,9 +146,7 @@ export class CallStore {
       await session.hangup();
       return;
     }
-    await this.command(call.conversationId, () =>
-      this.ws.request({ type: 'call.hangup', callId: call.callId }),
-    );
+    await this.command(call.conversationId, () => this.callOf(call.conversationId).hangup());
   }
 
   toggleMute(): void {
@@ -199,20 +179,24 @@ export class CallStore {
     }
   }
 
+  /** The conversation's Call; a conversation the store does not follow has none (FORBIDDEN, as the server would say). */
+  private callOf(conversationId: string): Call {
+    const call = this.ws.call(conversationId);
+    if (!call) throw new VisavisError('FORBIDDEN', 'conversation not followed');
+    return call;
+  }
+
+  /** The conversation whose timeline rang this call (for recording pushes), null if none. */
   private conversationOf(callId: string): string | null {
-    const known = this.known.get(callId);
-    if (known) return known;
     for (const [id, tl] of Object.entries(this.ws.getState().timelines)) {
       if (tl.events.some((e) => e.event.type === 'call.ringing' && e.event.callId === callId)) return id;
     }
     return null;
   }
 
-  private join(info: CallJoinInfo): void {
+  private join(conversationId: string, info: CallJoinInfo): void {
     const conn = this.ws.connection();
-    if (!conn || this.ended.has(info.callId) || this.session?.callId === info.callId) return;
-    const conversationId = this.conversationOf(info.callId);
-    if (!conversationId) return;
+    if (!conn || this.session?.callId === info.callId) return;
     this.leave();
     const session = new CallSession(conn, info);
     this.session = session;
@@ -260,10 +244,7 @@ export class CallStore {
       this.seenLive = true;
       return;
     }
-    if (this.seenLive) {
-      this.ended.add(s.callId);
-      this.leave();
-    }
+    if (this.seenLive) this.leave();
   }
 
   private leave(): void {

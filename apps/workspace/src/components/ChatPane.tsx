@@ -50,7 +50,7 @@ export function ChatPane({ onBack, onShowVisitor }: Props) {
   const closed = s?.status === 'closed';
   const since = !closed ? waitingSince(tl) : null;
   const waitMs = since ? now - Date.parse(since) : null;
-  const typing = (state.typing[id] ?? 0) > now;
+  const typing = state.typing[id] === true;
   const waitText = waitMs != null ? formatWait(waitMs, { d: t('unit.d'), h: t('unit.h') }) : null;
 
   const doClose = async () => {

@@ -81,7 +81,7 @@ export function ConversationList({ onOpen }: { onOpen: () => void }) {
                 now={now}
                 selected={state.selectedId === s.id}
                 fresh={state.fresh.includes(s.id)}
-                typing={(state.typing[s.id] ?? 0) > now}
+                typing={state.typing[s.id] === true}
                 onSelect={() => {
                   store.select(s.id);
                   onOpen();

@@ -1,6 +1,6 @@
 import type { Attachment, SequencedEvent } from '@visavis/protocol';
 import { emptyConversationTimeline, lastMessageSeqBy, receiptMark, unreadMessageCount, visiblePending } from '@visavis/client';
-import type { ConversationTimeline, TimelineReceipts } from '@visavis/client';
+import type { ConversationTimeline, OutgoingMessage, TimelineReceipts } from '@visavis/client';
 
 /** The merge, under the workspace's names (generic: they keep `Timeline`'s pending type). */
 export {
@@ -24,16 +24,8 @@ export {
  * - A pending message disappears the moment an event with its clientMsgId arrives, so a message
  *   is never shown twice.
  */
-export interface PendingMessage {
-  clientMsgId: string;
-  text: string;
-  createdAt: string;
-  state: 'uploading' | 'sending' | 'failed';
-  error?: string;
-  /** Set once the upload finished, so a retry does not upload the file again. */
-  blobId?: string;
-  file?: { name: string; mime: string; size: number; previewUrl?: string };
-}
+/** The agent's own message on its way: the SDK's `Conversation` sends it (`OutgoingMessage`). */
+export type PendingMessage = OutgoingMessage;
 
 /** Receipts and the merge are the SDK's (`@visavis/client` conversation-timeline). */
 export type Receipts = TimelineReceipts;
@@ -42,6 +34,16 @@ export type Timeline = ConversationTimeline<PendingMessage>;
 /** Any author's message confirms a pending one here (the widget only takes the visitor's). */
 export function emptyTimeline(): Timeline {
   return emptyConversationTimeline<PendingMessage>(null);
+}
+
+/**
+ * The timeline with the agents' read receipt raised to `upTo`, what this agent has marked read
+ * (the SDK's `Conversation.readUpTo`): the unread badge clears before the server's receipt event.
+ */
+export function withReadUpTo(tl: Timeline, upTo: number): Timeline {
+  const r = tl.receipts;
+  if (upTo <= r.agentRead) return tl;
+  return { ...tl, receipts: { ...r, agentRead: upTo, agentDelivered: Math.max(r.agentDelivered, upTo) } };
 }
 
 export type DisplayItem =

@@ -1,26 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { VisavisError } from '@visavis/client';
+import { Conversation, Emitter, VisavisError, type Connection, type ConnectionEvents } from '@visavis/client';
 import type { SequencedEvent } from '@visavis/protocol';
-import { applyEvent, displayItems, emptyTimeline, type Timeline } from '../lib/timeline.js';
+import { displayItems } from '../lib/timeline.js';
 import { checkFile, Outbox } from './outbox.js';
 
+/** The Connection as far as a Conversation uses it: requests answered by `answers`, in turn. */
+class StubConnection extends Emitter<ConnectionEvents> {
+  readonly status = 'open';
+  subscribe(): void {}
+  unsubscribe(): void {}
+  constructor(private readonly answer: (cmd: { type: string; clientMsgId?: string; text?: string }) => Promise<unknown>) {
+    super();
+  }
+  request<T>(cmd: { type: string }): Promise<T> {
+    return this.answer(cmd) as Promise<T>;
+  }
+}
+
 function harness(answers: ((cmd: { clientMsgId?: string; text?: string }) => unknown)[]) {
-  let tl: Timeline = emptyTimeline();
-  const sent: { clientMsgId?: string }[] = [];
+  const sent: { type: string; clientMsgId?: string; text?: string }[] = [];
   let seq = 0;
-  const outbox = new Outbox({
-    request: async (cmd) => {
-      const c = cmd as { clientMsgId?: string; text?: string };
-      sent.push(c);
-      const answer = answers.shift();
-      if (!answer) throw new Error('unexpected request');
-      return answer(c);
-    },
-    getTimeline: () => tl,
-    setTimeline: (_id, next) => void (tl = next),
-    onServerEvent: (ev) => void (tl = applyEvent(tl, ev)),
-    stopTyping: () => {},
+  const conn = new StubConnection(async (cmd) => {
+    if (cmd.type !== 'message.send') return undefined;
+    sent.push(cmd);
+    const answer = answers.shift();
+    if (!answer) throw new Error('unexpected request');
+    return answer(cmd);
   });
+  const conv = new Conversation(conn as unknown as Connection, 'c1', { me: 'agent', confirmedBy: null });
+  const outbox = new Outbox({ conversation: (id) => (id === 'c1' ? conv : null) });
   const stored = (c: { clientMsgId?: string; text?: string }): { event: SequencedEvent } => ({
     event: {
       conversationId: 'c1',
@@ -42,7 +50,7 @@ function harness(answers: ((cmd: { clientMsgId?: string; text?: string }) => unk
     sent,
     stored,
     get tl() {
-      return tl;
+      return conv.timeline;
     },
   };
 }
@@ -59,6 +67,7 @@ describe('Outbox', () => {
     expect(items).toHaveLength(1);
     expect(items[0]!.kind).toBe('event');
     expect(h.sent[0]).toMatchObject({ type: 'message.send', text: 'hello' });
+    expect(h.tl.events).toHaveLength(1);
   });
 
   it('retries with the same clientMsgId after a failure', async () => {
@@ -77,10 +86,13 @@ describe('Outbox', () => {
     expect(displayItems(h.tl)).toHaveLength(1);
   });
 
-  it('ignores empty messages', () => {
+  it('ignores empty messages, and sends nothing into a conversation it does not follow', async () => {
     const h = harness([]);
     h.outbox.sendText('c1', '   ');
+    h.outbox.sendText('elsewhere', 'hello');
+    await flush();
     expect(h.tl.pending).toHaveLength(0);
+    expect(h.sent).toHaveLength(0);
   });
 
   it('refuses disallowed or oversized files before uploading', () => {

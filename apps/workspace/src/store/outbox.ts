@@ -1,23 +1,12 @@
-import { VisavisError, newClientMsgId, type Connection } from '@visavis/client';
-import { ALLOWED_UPLOAD_TYPES, LIMITS, type SequencedEvent } from '@visavis/protocol';
+import type { Conversation } from '@visavis/client';
+import { ALLOWED_UPLOAD_TYPES, LIMITS } from '@visavis/protocol';
 import { api } from '../api.js';
-import {
-  addPending,
-  removePending,
-  updatePending,
-  type PendingMessage,
-  type Timeline,
-} from '../lib/timeline.js';
-
-type Command = Parameters<Connection['request']>[0];
 
 export interface OutboxDeps {
-  request: (cmd: Command) => Promise<unknown>;
-  getTimeline: (conversationId: string) => Timeline;
-  setTimeline: (conversationId: string, tl: Timeline) => void;
-  /** The ack of message.send carries the stored event; showing it at once saves a round trip. */
-  onServerEvent: (ev: SequencedEvent) => void;
-  stopTyping: (conversationId: string) => void;
+  /** The followed conversation to send into; null when it is not followed (then nothing is sent). */
+  conversation: (conversationId: string) => Conversation | null;
+  /** Stores a file of the conversation and answers its blobId (default: the HTTP upload). */
+  upload?: (conversationId: string, file: File) => Promise<string>;
 }
 
 /** Why a file is refused before upload, as a dictionary key (the server checks again). */
@@ -33,115 +22,65 @@ export function isImageType(mime: string): boolean {
   return (LIMITS.imageTypes as readonly string[]).includes(mime);
 }
 
-function codeOf(e: unknown): string {
-  return e instanceof VisavisError ? e.code : 'INTERNAL';
-}
+const upload = async (conversationId: string, file: File) => (await api.upload(conversationId, file)).attachment.blobId;
 
 /**
- * The agent's outgoing messages. Each gets a client message id before anything is sent, is
- * shown at once as pending, and is replaced by the server's event carrying the same id. Retries
- * reuse the id, so the server stores the message once however many times it is sent.
+ * The agent's outgoing messages, as the composer and the message list ask for them: the SDK's
+ * `Conversation` shows each at once as pending, replaces it with the server's event carrying the
+ * same clientMsgId and retries with the same id (stored once). Here: what the agent may send
+ * (trimmed text within the limit, allowed files) and the local previews of images on their way.
  */
 export class Outbox {
-  private readonly files = new Map<string, File>();
   private readonly previews = new Map<string, string>();
 
   constructor(private readonly deps: OutboxDeps) {}
 
-  private update(conversationId: string, fn: (tl: Timeline) => Timeline): void {
-    const before = this.deps.getTimeline(conversationId);
-    const after = fn(before);
-    if (after !== before) this.deps.setTimeline(conversationId, after);
-  }
-
   sendText(conversationId: string, text: string): void {
     const body = text.trim();
     if (!body || body.length > LIMITS.textMessageChars) return;
-    const p: PendingMessage = {
-      clientMsgId: newClientMsgId(),
-      text: body,
-      createdAt: new Date().toISOString(),
-      state: 'sending',
-    };
-    this.update(conversationId, (tl) => addPending(tl, p));
-    this.deps.stopTyping(conversationId);
-    void this.transmit(conversationId, p);
+    this.deps.conversation(conversationId)?.send(body);
   }
 
   sendFile(conversationId: string, file: File): FileProblem {
     const problem = checkFile(file);
     if (problem) return problem;
-    const clientMsgId = newClientMsgId();
-    let previewUrl: string | undefined;
-    if (isImageType(file.type) && typeof URL.createObjectURL === 'function') {
-      previewUrl = URL.createObjectURL(file);
-      this.previews.set(clientMsgId, previewUrl);
-    }
-    this.files.set(clientMsgId, file);
-    const p: PendingMessage = {
-      clientMsgId,
-      text: '',
-      createdAt: new Date().toISOString(),
-      state: 'uploading',
+    const conv = this.deps.conversation(conversationId);
+    if (!conv) return null;
+    const previewUrl =
+      isImageType(file.type) && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : undefined;
+    const store = this.deps.upload ?? upload;
+    const clientMsgId = conv.send('', {
+      upload: () => store(conversationId, file),
       file: { name: file.name, mime: file.type, size: file.size, ...(previewUrl ? { previewUrl } : {}) },
-    };
-    this.update(conversationId, (tl) => addPending(tl, p));
-    void this.transmit(conversationId, p);
+    });
+    if (!previewUrl) return null;
+    this.previews.set(clientMsgId, previewUrl);
+    // Keep the local preview until the server event (with its signed URL) has replaced it.
+    const off = conv.on('event', (ev) => {
+      if (ev.event.type !== 'message' || ev.event.clientMsgId !== clientMsgId) return;
+      off();
+      setTimeout(() => this.forget(clientMsgId), 30_000);
+    });
     return null;
   }
 
   retry(conversationId: string, clientMsgId: string): void {
-    const p = this.deps.getTimeline(conversationId).pending.find((x) => x.clientMsgId === clientMsgId);
-    if (!p || p.state !== 'failed') return;
-    const state = p.file && !p.blobId ? 'uploading' : 'sending';
-    this.update(conversationId, (tl) => updatePending(tl, clientMsgId, { state, error: undefined }));
-    void this.transmit(conversationId, { ...p, state });
+    this.deps.conversation(conversationId)?.retry(clientMsgId);
   }
 
   discard(conversationId: string, clientMsgId: string): void {
-    this.update(conversationId, (tl) => removePending(tl, clientMsgId));
+    this.deps.conversation(conversationId)?.discard(clientMsgId);
     this.forget(clientMsgId);
   }
 
   dispose(): void {
     for (const url of this.previews.values()) URL.revokeObjectURL(url);
     this.previews.clear();
-    this.files.clear();
   }
 
   private forget(clientMsgId: string): void {
     const url = this.previews.get(clientMsgId);
     if (url) URL.revokeObjectURL(url);
     this.previews.delete(clientMsgId);
-    this.files.delete(clientMsgId);
-  }
-
-  private async transmit(conversationId: string, p: PendingMessage): Promise<void> {
-    const { clientMsgId } = p;
-    let blobId = p.blobId;
-    try {
-      if (p.file && !blobId) {
-        const file = this.files.get(clientMsgId);
-        if (!file) throw new VisavisError('BAD_REQUEST', 'file no longer available');
-        blobId = (await api.upload(conversationId, file)).attachment.blobId;
-        this.update(conversationId, (tl) => updatePending(tl, clientMsgId, { blobId, state: 'sending' }));
-      }
-      const result = (await this.deps.request({
-        type: 'message.send',
-        conversationId,
-        clientMsgId,
-        text: p.text,
-        ...(blobId ? { blobId } : {}),
-      })) as { event?: SequencedEvent } | undefined;
-      if (result?.event) this.deps.onServerEvent(result.event);
-      // Keep the local preview until the server event (with its signed URL) has replaced it.
-      this.files.delete(clientMsgId);
-      const url = this.previews.get(clientMsgId);
-      if (url) setTimeout(() => this.forget(clientMsgId), 30_000);
-    } catch (e) {
-      this.update(conversationId, (tl) =>
-        updatePending(tl, clientMsgId, { state: 'failed', error: codeOf(e) }),
-      );
-    }
   }
 }

@@ -21,8 +21,8 @@ export interface WorkspaceState {
   load: { live: LoadState; closed: LoadState };
   /** Conversations we subscribed to, with everything received since seq 0. */
   timelines: Readonly<Record<string, Timeline>>;
-  /** conversationId -> epoch ms until which the visitor counts as typing. */
-  typing: Readonly<Record<string, number>>;
+  /** The conversations whose visitor is typing now (the SDK's indicator, which expires by itself). */
+  typing: Readonly<Record<string, true>>;
   selectedId: string | null;
   /** New assignments the agent has not opened yet (bold + "New" pill, title badge). */
   fresh: readonly string[];

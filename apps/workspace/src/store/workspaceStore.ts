@@ -1,10 +1,9 @@
-import { Connection, VisavisError, type Command, type ConnectionStatus } from '@visavis/client';
-import type { ConversationSummary, Presence, SequencedEvent, ServerMessage } from '@visavis/protocol';
+import { Call, Connection, Conversation, VisavisError, type Command, type ConnectionStatus } from '@visavis/client';
+import type { CallJoinInfo, ConversationSummary, Presence, SequencedEvent, ServerMessage } from '@visavis/protocol';
 import { api, wsUrl, type Session } from '../api.js';
 import { applyEventToSummary, isNewAssignment, mergeSummary, replaceScope } from '../lib/inbox.js';
-import { applyEvent, emptyTimeline, lastVisitorSeq } from '../lib/timeline.js';
+import { withReadUpTo } from '../lib/timeline.js';
 import { Outbox } from './outbox.js';
-import { TypingSender } from './typing.js';
 import type { WorkspaceState } from './state.js';
 
 export interface StoreHooks {
@@ -14,37 +13,31 @@ export interface StoreHooks {
   onNewAssignment: (s: ConversationSummary) => void;
 }
 
-const TYPING_TTL_MS = 6000; // a missed "typing: false" must not leave the indicator on forever
-
 /**
  * The workspace's single source of truth: owns the realtime Connection, keeps the conversation
  * list and the timelines of subscribed conversations, and exposes an immutable snapshot for
  * React. Components call methods; they never talk to the socket themselves.
  *
  * Subscriptions: every live conversation assigned to me (so previews, unread counts and waiting
- * times stay exact) plus whatever is selected. The SDK remembers each cursor and resubscribes
+ * times stay exact) plus whatever is selected, each an SDK `Conversation` (its timeline, the
+ * agent's sends, receipts and typing both ways). The SDK remembers each cursor and resubscribes
  * after a reconnect; we only reload the list snapshot.
  */
 export class WorkspaceStore {
   private state: WorkspaceState;
   private readonly listeners = new Set<() => void>();
   private conn: Connection | null = null;
-  private readonly subscribed = new Set<string>();
+  /** The followed conversations (subscribed), by id, and their calls. */
+  private readonly convs = new Map<string, Conversation>();
+  private readonly calls = new Map<string, Call>();
+  /** Who starts call media: told each call's join (its Call's join rule). */
+  private readonly joinListeners = new Set<(conversationId: string, info: CallJoinInfo) => void>();
   /** Conversations the server stopped sending us (`conversation.unsubscribed`): not followed again until assigned to me. */
   private readonly accessLost = new Set<string>();
   private readonly offs: (() => void)[] = [];
   private readySeen = false;
   private lastAuthCheck = 0;
-  private readonly sentRead = new Map<string, number>();
-  private readonly sentDelivered = new Map<string, number>();
   private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly typingOut = new TypingSender((conversationId, typing) => {
-    // Typing is ephemeral: when offline it is dropped rather than queued for later.
-    if (this.conn?.status === 'open') {
-      this.conn.request({ type: 'typing.set', conversationId, typing }).catch(() => {});
-    }
-  });
-  private typingSweep: ReturnType<typeof setInterval> | undefined;
   /** Other parts of the workspace (offers, supervisor view) that follow pushes, `ready` included. */
   private readonly pushListeners = new Set<(m: ServerMessage) => void>();
   readonly outbox: Outbox;
@@ -65,13 +58,7 @@ export class WorkspaceStore {
       fresh: [],
       details: {},
     };
-    this.outbox = new Outbox({
-      request: (cmd) => this.requireConn().request(cmd),
-      getTimeline: (id) => this.state.timelines[id] ?? emptyTimeline(),
-      setTimeline: (id, tl) => this.patch({ timelines: { ...this.state.timelines, [id]: tl } }),
-      onServerEvent: (ev) => this.ingest(ev),
-      stopTyping: (id) => this.setTyping(id, false),
-    });
+    this.outbox = new Outbox({ conversation: (id) => this.convs.get(id) ?? null });
   }
 
   // --- React binding -------------------------------------------------------------------------
@@ -98,24 +85,23 @@ export class WorkspaceStore {
       conn.on('status', (s) => this.onStatus(s)),
       conn.on('ready', () => this.onReady()),
       conn.on('message', (m) => this.onMessage(m)),
-      conn.on('event', (ev) => this.ingest(ev)),
     );
-    this.typingSweep = setInterval(() => this.expireTyping(), 1000);
     void this.loadScope('live');
   }
 
   stop(): void {
     for (const off of this.offs.splice(0)) off();
-    clearInterval(this.typingSweep);
     for (const t of this.deliveredTimers.values()) clearTimeout(t);
     this.deliveredTimers.clear();
-    this.typingOut.dispose();
     this.outbox.dispose();
-    this.conn?.close();
-    this.conn = null;
     // start() may run again on the same store (React StrictMode mounts effects twice), and a
     // new Connection starts with no subscriptions and no cursors.
-    this.subscribed.clear();
+    for (const call of this.calls.values()) call.close();
+    this.calls.clear();
+    for (const conv of this.convs.values()) conv.close();
+    this.convs.clear();
+    this.conn?.close();
+    this.conn = null;
     this.accessLost.clear();
     this.readySeen = false;
   }
@@ -194,6 +180,17 @@ export class WorkspaceStore {
     return this.conn;
   }
 
+  /** The SDK's model of a followed conversation's call (start, answer, join rule); null when not followed. */
+  call(conversationId: string): Call | null {
+    return this.calls.get(conversationId) ?? null;
+  }
+
+  /** Told when a followed conversation's call should start its media here (once per call). */
+  onCallJoin(fn: (conversationId: string, info: CallJoinInfo) => void): () => void {
+    this.joinListeners.add(fn);
+    return () => this.joinListeners.delete(fn);
+  }
+
   /** A WebSocket command with its ack (offers, transfers); rejects with the catalog code. */
   request<T = unknown>(cmd: Command): Promise<T> {
     return this.requireConn().request<T>(cmd);
@@ -206,8 +203,8 @@ export class WorkspaceStore {
         return this.onInbox(m.conversation);
       case 'conversation.event': {
         // Pushes for conversations we do not follow only refresh the list entry; followed ones
-        // arrive through the SDK's de-duplicated 'event' stream (ingest).
-        if (this.subscribed.has(m.conversationId)) return;
+        // arrive through their Conversation's de-duplicated 'event' stream (onEvent).
+        if (this.convs.has(m.conversationId)) return;
         const s = this.state.summaries[m.conversationId];
         if (!s) return;
         const { type: _t, ...ev } = m;
@@ -217,12 +214,9 @@ export class WorkspaceStore {
       }
       case 'conversation.unsubscribed':
         // Transferred away or unassigned: the SDK dropped it; follow it again only once it is ours.
-        this.subscribed.delete(m.conversationId);
+        this.unfollow(m.conversationId);
         this.accessLost.add(m.conversationId);
         return this.setVisitorTyping(m.conversationId, false);
-      case 'typing':
-        if (m.by !== 'visitor') return;
-        return this.setVisitorTyping(m.conversationId, m.typing);
       case 'presence.changed':
         if (m.agentId === this.state.me.id) this.patch({ me: { ...this.state.me, presence: m.presence } });
         return;
@@ -265,36 +259,47 @@ export class WorkspaceStore {
       if (s && s.status !== 'closed' && s.agentId === this.state.me.id) this.accessLost.delete(id);
       else want.delete(id);
     }
-    for (const id of want) {
-      if (this.subscribed.has(id)) continue;
-      this.subscribed.add(id);
-      if (!this.state.timelines[id])
-        this.patch({ timelines: { ...this.state.timelines, [id]: emptyTimeline() } });
-      // Always from 0 on (re)subscribe: the SDK then keeps the cursor, and a replay of events we
-      // already hold is harmless because the timeline de-duplicates by seq.
-      conn.subscribe(id, 0);
-    }
-    for (const id of [...this.subscribed]) {
-      if (want.has(id)) continue;
-      this.subscribed.delete(id);
-      conn.unsubscribe(id);
-    }
+    for (const id of want) if (!this.convs.has(id)) this.follow(conn, id);
+    for (const id of [...this.convs.keys()]) if (!want.has(id)) this.unfollow(id);
   }
 
-  /** One sequenced event, from the subscription stream or from our own send's ack. */
-  private ingest(ev: SequencedEvent): void {
+  private unfollow(id: string): void {
+    this.calls.get(id)?.close();
+    this.calls.delete(id);
+    this.convs.get(id)?.close();
+    this.convs.delete(id);
+  }
+
+  /**
+   * Follows a conversation: always from 0 (the SDK then keeps the cursor), on the timeline we
+   * already hold, if any: a replay of events held is harmless, the timeline drops a seq it has.
+   */
+  private follow(conn: Connection, id: string): void {
+    const held = this.state.timelines[id];
+    const conv = new Conversation(conn, id, {
+      me: 'agent',
+      // Any author's message confirms a pending one here: more than one agent may write.
+      confirmedBy: null,
+      ...(held ? { timeline: held } : {}),
+    });
+    this.convs.set(id, conv);
+    const call = new Call(conv, conn, 'agent');
+    this.calls.set(id, call);
+    call.on('join', (info) => {
+      for (const fn of this.joinListeners) fn(id, info);
+    });
+    conv.on('changed', (tl) => this.patch({ timelines: { ...this.state.timelines, [id]: withReadUpTo(tl, conv.readUpTo) } }));
+    conv.on('event', (ev) => this.onEvent(ev));
+    conv.on('peer-typing', (typing) => this.setVisitorTyping(id, typing));
+    if (!held) this.patch({ timelines: { ...this.state.timelines, [id]: conv.timeline } });
+  }
+
+  /** A new event of a followed conversation (its timeline has it already). */
+  private onEvent(ev: SequencedEvent): void {
     const id = ev.conversationId;
-    const tl = applyEvent(this.state.timelines[id] ?? emptyTimeline(), ev);
     const s = this.state.summaries[id];
     const nextS = s ? applyEventToSummary(s, ev, this.state.selectedId === id) : s;
-    const p: Partial<WorkspaceState> = {};
-    if (tl !== this.state.timelines[id]) p.timelines = { ...this.state.timelines, [id]: tl };
-    if (s && nextS && nextS !== s) p.summaries = { ...this.state.summaries, [id]: nextS };
-    if (ev.event.type === 'message' && ev.event.author.kind === 'visitor' && this.state.typing[id]) {
-      const { [id]: _gone, ...rest } = this.state.typing;
-      p.typing = rest;
-    }
-    if (Object.keys(p).length) this.patch(p);
+    if (s && nextS && nextS !== s) this.patch({ summaries: { ...this.state.summaries, [id]: nextS } });
     if (ev.event.type === 'message' && ev.event.author.kind === 'visitor') this.scheduleDelivered(id);
     if (ev.event.type === 'conversation.closed' && this.state.selectedId === id) void this.loadDetails(id);
   }
@@ -336,65 +341,40 @@ export class WorkspaceStore {
       id,
       setTimeout(() => {
         this.deliveredTimers.delete(id);
-        const tl = this.state.timelines[id];
-        if (!tl || !this.conn) return;
-        const upTo = lastVisitorSeq(tl);
-        const already = Math.max(tl.receipts.agentDelivered, this.sentDelivered.get(id) ?? 0);
-        if (upTo <= already || this.state.summaries[id]?.status === 'closed') return;
-        this.sentDelivered.set(id, upTo);
-        this.conn
-          .request({ type: 'receipt.mark', conversationId: id, state: 'delivered', upToSeq: upTo })
-          .catch(() => {
-            this.sentDelivered.delete(id);
-          });
+        if (this.state.summaries[id]?.status === 'closed') return;
+        this.convs.get(id)?.markDelivered();
       }, 300),
     );
   }
 
   /** The agent has seen everything up to `upToSeq` (called for messages visible on screen). */
   markRead(id: string, upToSeq: number): void {
+    const conv = this.convs.get(id);
     const tl = this.state.timelines[id];
-    if (!tl || !this.conn || upToSeq <= 0) return;
-    const already = Math.max(tl.receipts.agentRead, this.sentRead.get(id) ?? 0);
-    if (upToSeq <= already) return;
-    // Only worth a receipt if it covers a visitor message we have not marked yet.
-    if (lastVisitorSeq(tl) <= already) return;
-    this.sentRead.set(id, upToSeq);
+    // Only worth a receipt if it covers a visitor message we have not marked yet (the SDK's rule).
+    if (!conv || !tl || upToSeq <= 0 || !conv.markRead(upToSeq)) return;
     // Optimistic: the badge clears now; the server's receipt event confirms it (max() merge).
-    const receipts = {
-      ...tl.receipts,
-      agentRead: upToSeq,
-      agentDelivered: Math.max(tl.receipts.agentDelivered, upToSeq),
-    };
     const s = this.state.summaries[id];
     this.patch({
-      timelines: { ...this.state.timelines, [id]: { ...tl, receipts } },
+      timelines: { ...this.state.timelines, [id]: withReadUpTo(tl, upToSeq) },
       ...(s && s.unread > 0 && upToSeq >= s.lastSeq
         ? { summaries: { ...this.state.summaries, [id]: { ...s, unread: 0 } } }
         : {}),
-    });
-    this.conn.request({ type: 'receipt.mark', conversationId: id, state: 'read', upToSeq }).catch(() => {
-      this.sentRead.delete(id);
     });
   }
 
   // --- typing --------------------------------------------------------------------------------
 
+  /** The visitor's indicator, from the Conversation (which turns it off after a few seconds without news). */
   private setVisitorTyping(id: string, typing: boolean): void {
+    if (typing === (this.state.typing[id] === true)) return;
     const { [id]: _old, ...rest } = this.state.typing;
-    this.patch({ typing: typing ? { ...rest, [id]: Date.now() + TYPING_TTL_MS } : rest });
+    this.patch({ typing: typing ? { ...rest, [id]: true } : rest });
   }
 
-  private expireTyping(): void {
-    const now = Date.now();
-    const entries = Object.entries(this.state.typing);
-    const alive = entries.filter(([, until]) => until > now);
-    if (alive.length !== entries.length) this.patch({ typing: Object.fromEntries(alive) });
-  }
-
-  /** Composer keystrokes call this with true (throttled); send and blur with false. */
+  /** Composer keystrokes call this with true (throttled by the SDK); send and blur with false. */
   setTyping(id: string, typing: boolean): void {
-    this.typingOut.set(id, typing);
+    this.convs.get(id)?.typing(typing);
   }
 
   // --- commands ------------------------------------------------------------------------------
