@@ -4,7 +4,7 @@ import type { CallMedia } from '@visavis/protocol';
 // state reducer, what a call.ended says happened, duration and quality bars, recording status.
 import {
   callMediaReducer, callOutcome, formatDuration, initialCallMediaUi,
-  type CallMediaAction, type CallMediaUi, type CallParty, type LiveCall, type RecordingPush,
+  type CallMediaAction, type CallMediaUi, type CallParty, type LiveCall,
 } from '@visavis/client';
 export { applyCallEvent, formatDuration, qualityBars, recordingPush, recordingStatus, type LiveCall, type MediaPhase, type RecordingPush, type RecordingStatus } from '@visavis/client';
 
@@ -25,8 +25,6 @@ export interface CallUi extends CallMediaUi {
   settingsOpen: boolean;
   /** A command is on its way (start, accept, decline, hang up): buttons are disabled meanwhile. */
   busy: boolean;
-  /** The server's last `call.recording` push (see recordingStatus). */
-  recording: RecordingPush | null;
   /** A call of this media waits for the visitor to accept the recording notice (dual recording). */
   notice: CallMedia | null;
 }
@@ -37,7 +35,6 @@ export const initialCallUi: CallUi = {
   minimised: false,
   settingsOpen: false,
   busy: false,
-  recording: null,
   notice: null,
 };
 
@@ -47,7 +44,6 @@ export type CallAction =
   | { type: 'minimise'; minimised: boolean }
   | { type: 'settings'; open: boolean }
   | { type: 'busy'; busy: boolean }
-  | { type: 'recording'; push: RecordingPush }
   /** call.start was refused until the recording notice is accepted (null: accepted or cancelled). */
   | { type: 'notice'; media: CallMedia | null }
   /** The call ended (or the conversation changed): everything local starts over. */
@@ -56,7 +52,7 @@ export type CallAction =
 export function callReducer(ui: CallUi, a: CallAction): CallUi {
   switch (a.type) {
     case 'joined':
-      return { ...initialCallUi, joined: a.callId, recording: ui.recording?.callId === a.callId ? ui.recording : null };
+      return { ...initialCallUi, joined: a.callId };
     case 'phase':
     case 'quality':
     case 'peer':
@@ -69,8 +65,6 @@ export function callReducer(ui: CallUi, a: CallAction): CallUi {
       return { ...ui, settingsOpen: a.open };
     case 'busy':
       return ui.busy === a.busy ? ui : { ...ui, busy: a.busy };
-    case 'recording':
-      return { ...ui, recording: a.push };
     case 'notice':
       return ui.notice === a.media ? ui : { ...ui, notice: a.media };
     case 'left':

@@ -1,7 +1,7 @@
-import type { CallJoinInfo, CallMedia, ServerMessage } from '@visavis/protocol';
-import { CallSession, VisavisError, type Connection, type ConnectionStatus } from '@visavis/client';
+import type { CallJoinInfo, CallMedia } from '@visavis/protocol';
+import { CallSession, VisavisError, type Call, type Connection, type ConnectionStatus } from '@visavis/client';
 import {
-  callReducer, initialCallUi, recordingPush, recordingStatus, screenOf,
+  callReducer, initialCallUi, recordingStatus, screenOf,
   type CallAction, type CallScreen, type CallUi, type LiveCall, type RecordingStatus,
 } from './call-state.js';
 import type { Translate } from './i18n.js';
@@ -17,10 +17,10 @@ export interface AudioProcessing {
 }
 
 export interface CallDeps {
+  /** The realtime connection the media signals over. */
   conn: () => Connection | null;
-  conversationId: () => string | null;
-  /** The conversation's ringing or live call, from its timeline. */
-  live: () => LiveCall | null;
+  /** The SDK's model of the conversation's call (live call, join rule, recording); null before a conversation. */
+  call: () => Call | null;
   /** Whether an agent is in the conversation now (a call needs one). */
   canCall: () => boolean;
   notice: Notice;
@@ -31,8 +31,8 @@ export interface CallDeps {
 /**
  * The visitor's calls: starting one from the chat, answering the agent's, and the media of the
  * live one through the SDK's CallSession. Owns no DOM; the view reads its fields. The call's
- * lifecycle comes from the timeline (LiveCall), the media from the `call.join` push or the
- * accept's ack (whichever comes first: both carry the same join info).
+ * lifecycle, who may start or answer one, when the media joins (the `call.join` push or the
+ * accept's ack, whichever comes first, once per call) and its recording are the SDK's `Call`.
  */
 export class CallController {
   ui: CallUi = initialCallUi;
@@ -48,8 +48,6 @@ export class CallController {
   facing: 'user' | 'environment' = 'user';
   private session: CallSession | null = null;
   private sessionOff: (() => void)[] = [];
-  /** Calls known to have ended: a late join for one of them is not started. */
-  private readonly ended = new Set<string>();
   private ticker: ReturnType<typeof setInterval> | undefined;
   /** The visitor's own recording of the call, when the policy allows it (Replay / Save afterwards). */
   readonly localRecording: LocalRecordings;
@@ -59,7 +57,7 @@ export class CallController {
   }
 
   get live(): LiveCall | null {
-    return this.d.live();
+    return this.d.call()?.live ?? null;
   }
 
   get screen(): CallScreen {
@@ -77,12 +75,13 @@ export class CallController {
 
   /** Whether the ringing or live call is recorded, and whether it waits for or lost its recording. */
   get recording(): RecordingStatus {
-    return recordingStatus(this.live, this.ui.recording);
+    return this.d.call()?.recording ?? recordingStatus(null, null);
   }
 
-  /** The Video / Voice buttons: an agent is there and no call rings or runs. */
+  /** The Video / Voice buttons: an agent is there, no call rings or runs, and we are connected. */
   get canStart(): boolean {
-    return this.d.canCall() && this.live === null && !this.ui.busy && this.d.conn()?.status === 'open';
+    const call = this.d.call();
+    return call !== null && call.block({ mayCall: this.d.canCall() }) === null && !this.ui.busy;
   }
 
   audioProcessing(): AudioProcessing | null {
@@ -97,13 +96,12 @@ export class CallController {
 
   /** `acknowledged`: the visitor accepted the recording notice (sent again after RECORDING_NOTICE_REQUIRED). */
   async start(media: CallMedia, acknowledged = false): Promise<void> {
-    const conn = this.d.conn();
-    const conversationId = this.d.conversationId();
-    if (!conn || !conversationId || !this.canStart) return;
+    const call = this.d.call();
+    if (!call || !this.canStart) return;
     this.dispatch({ type: 'busy', busy: true });
     try {
       // The server picks the profile (720p by default); the visitor's phone need not know.
-      await conn.request({ type: 'call.start', conversationId, media, ...(acknowledged ? { acknowledgeRecording: true } : {}) });
+      await call.start(media, acknowledged ? { acknowledgeRecording: true } : {});
     } catch (e) {
       // Dual recording: the policy is the server's; the notice is shown when it asks for it.
       if (e instanceof VisavisError && e.code === 'RECORDING_NOTICE_REQUIRED' && !acknowledged) this.dispatch({ type: 'notice', media });
@@ -114,15 +112,14 @@ export class CallController {
   }
 
   async accept(): Promise<void> {
+    const call = this.d.call();
     const live = this.live;
-    const conn = this.d.conn();
-    if (!live || live.status !== 'ringing' || !conn || this.ui.busy) return;
+    if (!call || !live || !call.canAnswer || this.ui.busy) return;
     this.dispatch({ type: 'busy', busy: true });
     try {
       // A dual-recording call is answered from its notice ("Agree and answer"): that is the acknowledgement.
-      const ack = live.recording?.dual ? { acknowledgeRecording: true } : {};
-      const { join } = await conn.request<{ join: CallJoinInfo }>({ type: 'call.accept', callId: live.callId, ...ack });
-      this.join(join);
+      // The media joins on the Call's `join`, which the ack gives (unless the push came first).
+      await call.accept(live.recording?.dual ? { acknowledgeRecording: true } : {});
     } catch (e) {
       this.fail(e);
     } finally {
@@ -138,11 +135,10 @@ export class CallController {
   }
 
   async decline(): Promise<void> {
-    const live = this.live;
-    const conn = this.d.conn();
-    if (!live || !conn) return;
+    const call = this.d.call();
+    if (!call?.live) return;
     this.dispatch({ type: 'busy', busy: true });
-    await conn.request({ type: 'call.decline', callId: live.callId }).catch((e: unknown) => this.fail(e));
+    await call.decline().catch((e: unknown) => this.fail(e));
     this.dispatch({ type: 'busy', busy: false });
   }
 
@@ -155,10 +151,10 @@ export class CallController {
       await session.hangup();
       return;
     }
-    const conn = this.d.conn();
-    if (!live || !conn) return;
+    const call = this.d.call();
+    if (!live || !call) return;
     this.dispatch({ type: 'busy', busy: true });
-    await conn.request({ type: 'call.hangup', callId: live.callId }).catch((e: unknown) => this.fail(e));
+    await call.hangup().catch((e: unknown) => this.fail(e));
     this.dispatch({ type: 'busy', busy: false });
   }
 
@@ -199,8 +195,7 @@ export class CallController {
   // ---- from the chat controller ----------------------------------------------------------
 
   /** After every timeline change: a call that ended takes its media with it. */
-  onTimeline(endedCallId: string | null): void {
-    if (endedCallId) this.ended.add(endedCallId);
+  onTimeline(): void {
     const live = this.live;
     if (this.session && (!live || live.callId !== this.session.callId)) this.leave();
     // A second timer while a call rings or runs keeps the duration and the ringing line fresh.
@@ -211,24 +206,19 @@ export class CallController {
     }
   }
 
-  onServerMessage(m: ServerMessage): void {
-    if (m.type === 'call.join') this.join(m.info);
-    else if (m.type === 'call.recording') this.dispatch({ type: 'recording', push: recordingPush(this.live, m) });
-  }
-
   /** The conversation changed or the chat restarted: drop any media. */
   reset(): void {
     this.leave();
     clearInterval(this.ticker);
     this.ticker = undefined;
-    this.ended.clear();
   }
 
   // ---- media -----------------------------------------------------------------------------
 
-  private join(info: CallJoinInfo): void {
+  /** The Call's `join`: start this call's media (once per call; never for one that ended). */
+  join(info: CallJoinInfo): void {
     const conn = this.d.conn();
-    if (!conn || this.ended.has(info.callId) || this.session?.callId === info.callId) return;
+    if (!conn || this.session?.callId === info.callId) return;
     this.leave();
     const session = new CallSession(conn, info, { facingMode: 'user' });
     this.session = session;

@@ -1,5 +1,5 @@
 import { LIMITS, type ConversationSummary, type Language, type SequencedEvent, type ServerMessage } from '@visavis/protocol';
-import { Connection, VisavisError, newClientMsgId, type ConnectionStatus } from '@visavis/client';
+import { Call, Connection, Conversation, VisavisError, newClientMsgId, type ConnectionStatus } from '@visavis/client';
 import { pickLiveConversation, type VisitorApi } from './api.js';
 import type { HostBridge } from './host.js';
 import type { BridgeIdentity } from '../shared/bridge.js';
@@ -7,8 +7,6 @@ import { Timeline } from './timeline.js';
 import { checkUpload, effectiveMime, isImageMime } from './files.js';
 import { describeFailure, describeUploadProblem } from './problems.js';
 import type { Translate } from './i18n.js';
-import { Typing } from './typing.js';
-import { ReceiptPolicy } from './receipts.js';
 import { OfflineMessage, type QueueInfo } from './queue.js';
 import { Notice } from './notice.js';
 import type { RoutingHints } from '../shared/bridge.js';
@@ -22,7 +20,8 @@ export type Phase = 'starting' | 'ready' | 'error';
  * The chat's behaviour: session, conversation lifecycle, sending, receipts, typing and CSAT.
  * It owns no DOM; the view reads its fields and calls its methods, and `onChange` tells the
  * view to redraw. All realtime traffic goes through the SDK's Connection, which handles
- * reconnects and resumes each subscription from the last seq it delivered.
+ * reconnects and resumes each subscription from the last seq it delivered; the current
+ * conversation is the SDK's `Conversation` (its events, receipts owed, typing both ways).
  */
 export class ChatController {
   phase: Phase = 'starting';
@@ -31,7 +30,6 @@ export class ChatController {
   connection: ConnectionStatus = 'connecting';
   timeline = new Timeline();
   conversationId: string | null = null;
-  agentTyping = false;
   /** Place in line, estimated wait and whether the team is closed; null until the first push. */
   queue: QueueInfo | null = null;
   readonly offline: OfflineMessage;
@@ -48,16 +46,16 @@ export class ChatController {
   readonly earlier: EarlierConversations;
 
   private conn: Connection | null = null;
+  /** The SDK's model of the current conversation and of its call (null until one is open). */
+  private conversation: Conversation | null = null;
+  private conversationCall: Call | null = null;
   private connOff: Array<() => void> = [];
   private starting: Promise<string> | null = null;
   /** Events up to this seq were history when we subscribed: no host notifications for them. */
   private historyUpTo = 0;
   private visible = true;
-  private readonly receipts = new ReceiptPolicy();
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
-  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private authRetries = 0;
-  private readonly typing: Typing;
   private identity: BridgeIdentity | null = null;
   /** Files of attachments not yet stored, so a failed upload can be retried without re-picking. */
   private readonly files = new Map<string, { file: File; mime: string }>();
@@ -79,19 +77,18 @@ export class ChatController {
     this.notice = new Notice(onChange);
     this.call = new CallController({
       conn: () => this.conn,
-      conversationId: () => this.conversationId,
-      live: () => this.timeline.call,
+      call: () => this.conversationCall,
       canCall: () => this.phase === 'ready' && this.timeline.status === 'assigned',
       notice: this.notice,
       t,
       onChange,
     });
     this.snapshots = new CallSnapshots({ api, local: () => this.call.local, cameraOff: () => this.call.ui.cameraOff, notice: this.notice, lang, onChange });
-    this.typing = new Typing((typing) => {
-      if (this.conversationId && this.conn) {
-        void this.conn.request({ type: 'typing.set', conversationId: this.conversationId, typing }).catch(() => {});
-      }
-    });
+  }
+
+  /** The agent is typing (the SDK's indicator, off by itself after a few seconds without news). */
+  get agentTyping(): boolean {
+    return this.conversation?.peerTyping ?? false;
   }
 
   /** Create the session, find a live conversation, connect. Safe to call again (identify). */
@@ -144,7 +141,7 @@ export class ChatController {
     }
     const clientMsgId = newClientMsgId();
     this.timeline.addPending({ clientMsgId, text });
-    this.typing.stop();
+    this.conversation?.typing(false);
     this.onChange();
     void this.deliver(clientMsgId, text, undefined);
     return true;
@@ -190,9 +187,8 @@ export class ChatController {
 
   /** The visitor typed; `hasText` false means the box was emptied. */
   onInput(hasText: boolean): void {
-    if (!this.conversationId || this.timeline.status === 'closed') return;
-    if (hasText) this.typing.keystroke();
-    else this.typing.stop();
+    if (!this.conversation || this.timeline.status === 'closed') return;
+    this.conversation.typing(hasText);
   }
 
   async submitCsat(score: number, comment: string): Promise<void> {
@@ -213,7 +209,6 @@ export class ChatController {
 
   /** Leave the closed conversation behind; the next message starts a new one. */
   newConversation(): void {
-    if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
     this.resetConversation();
     // The conversation just left behind joins the earlier ones.
     void this.earlier.refresh(null);
@@ -222,14 +217,21 @@ export class ChatController {
 
   private resetConversation(): void {
     this.call.reset();
-    this.conversationId = null;
+    this.closeConversation();
     this.timeline = new Timeline();
-    this.agentTyping = false;
     this.queue = null;
     this.offline.reset();
-    this.receipts.reset();
-    this.typing.reset();
     this.historyUpTo = 0;
+  }
+
+  /** Lets go of the current conversation's subscription, listeners and timers. */
+  private closeConversation(): void {
+    clearTimeout(this.receiptTimer);
+    this.conversationCall?.close();
+    this.conversationCall = null;
+    this.conversation?.close();
+    this.conversation = null;
+    this.conversationId = null;
   }
 
   async endConversation(): Promise<void> {
@@ -262,7 +264,6 @@ export class ChatController {
       conn.on('ready', () => {
         this.authRetries = 0;
       }),
-      conn.on('event', (ev) => this.onEvent(ev)),
       conn.on('message', (msg) => this.onServerMessage(msg)),
     ];
   }
@@ -278,10 +279,21 @@ export class ChatController {
   }
 
   private openConversation(summary: ConversationSummary): void {
+    const conn = this.conn;
+    if (!conn) return;
     this.conversationId = summary.id;
     this.historyUpTo = summary.lastSeq;
     if (summary.csatScore !== null) this.timeline.csatScore = summary.csatScore;
-    this.conn?.subscribe(summary.id, 0);
+    // The widget has always given a lost "stopped" from the agent 8 s.
+    const conversation = new Conversation(conn, summary.id, { me: 'visitor', typing: { peerTtlMs: 8000 } });
+    this.conversation = conversation;
+    // The call first: it folds each event before onEvent reads it.
+    const call = new Call(conversation, conn, 'visitor');
+    this.conversationCall = call;
+    call.on('join', (info) => this.call.join(info));
+    call.on('recording', () => this.onChange());
+    conversation.on('event', (ev) => this.onEvent(ev));
+    conversation.on('peer-typing', () => this.onChange());
   }
 
   /** The conversation to send into, started on first use (one start even for parallel sends). */
@@ -317,9 +329,8 @@ export class ChatController {
   private newConversationKeepingPending(): void {
     const pending = this.timeline.pendingItems();
     this.call.reset();
-    if (this.conversationId) this.conn?.unsubscribe(this.conversationId);
+    this.closeConversation();
     this.timeline = new Timeline(pending);
-    this.receipts.reset();
     void this.earlier.refresh(null);
   }
 
@@ -334,8 +345,8 @@ export class ChatController {
         ...(blobId ? { blobId } : {}),
       });
       // The ack carries the stored event; applying it now confirms the message even if the
-      // subscription push is slower. The timeline ignores whichever copy comes second.
-      if (res?.event && res.event.conversationId === this.conversationId) this.onEvent(res.event);
+      // subscription push is slower. The conversation ignores whichever copy comes second.
+      if (res?.event) this.conversation?.apply(res.event);
     } catch (e) {
       this.timeline.setPendingState(clientMsgId, 'failed');
       this.notice.show(describeFailure(e, this.t, 'other'));
@@ -365,10 +376,9 @@ export class ChatController {
     const wasClosed = this.timeline.status === 'closed';
     if (!this.timeline.apply(ev)) return;
     const e = ev.event;
-    this.call.onTimeline(e.type === 'call.ended' ? e.callId : null);
+    this.call.onTimeline();
     const live = ev.seq > this.historyUpTo;
     if (e.type === 'message' && e.author.kind === 'agent') {
-      this.agentTyping = false;
       if (live) {
         this.host.emit('message.received', {
           conversationId: ev.conversationId,
@@ -381,8 +391,6 @@ export class ChatController {
     }
     if (e.type === 'conversation.assigned' || e.type === 'conversation.closed') this.queue = null;
     if (e.type === 'conversation.closed') {
-      this.agentTyping = false;
-      this.typing.reset();
       if (!wasClosed && live) this.host.emit('conversation.ended', { conversationId: ev.conversationId, by: e.by });
     }
     this.scheduleReceipts();
@@ -392,20 +400,8 @@ export class ChatController {
 
   private onServerMessage(msg: ServerMessage): void {
     switch (msg.type) {
-      case 'call.join':
-      case 'call.recording':
-        this.call.onServerMessage(msg);
-        return;
       case 'call.snapshot_request':
         if (this.call.live?.callId === msg.callId) this.snapshots.onRequest(msg.callId, msg.requestId);
-        return;
-      case 'typing':
-        if (msg.conversationId !== this.conversationId || msg.by !== 'agent') return;
-        this.agentTyping = msg.typing;
-        clearTimeout(this.agentTypingTimer);
-        // A lost "typing: false" must not leave the indicator up forever.
-        if (msg.typing) this.agentTypingTimer = setTimeout(() => this.setAgentTyping(false), 8000);
-        this.onChange();
         return;
       case 'queue.position':
         if (msg.conversationId !== this.conversationId || this.timeline.status === 'assigned') return;
@@ -430,11 +426,6 @@ export class ChatController {
     }
   }
 
-  private setAgentTyping(v: boolean): void {
-    this.agentTyping = v;
-    this.onChange();
-  }
-
   /** Send read receipts while visible, delivered ones while hidden; batched a little. */
   private scheduleReceipts(): void {
     clearTimeout(this.receiptTimer);
@@ -442,13 +433,10 @@ export class ChatController {
   }
 
   private sendReceipts(): void {
-    const conversationId = this.conversationId;
-    const conn = this.conn;
-    if (!conversationId || !conn) return;
-    const mark = this.receipts.next(this.timeline, this.isSeen());
-    if (!mark) return;
-    void conn.request({ type: 'receipt.mark', conversationId, ...mark }).catch(() => {});
-    if (mark.state === 'read') this.host.unread(0);
+    const conversation = this.conversation;
+    if (!conversation || conversation.closed) return;
+    const mark = this.isSeen() ? conversation.markRead() : conversation.markDelivered();
+    if (mark?.state === 'read') this.host.unread(0);
   }
 
   /** The visitor can see the conversation: panel open (or full page) and the tab in front. */
