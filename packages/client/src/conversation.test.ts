@@ -135,6 +135,18 @@ describe('Conversation: sending', () => {
     expect(server.received('message.send')[0]).toMatchObject({ clientMsgId: id, blobId: 'blob-1' });
   });
 
+  it('sends with the id the UI gave, once however often it is asked', async () => {
+    const c = open();
+    await subscribed();
+    server.unanswered.add('message.send');
+    expect(c.send('early', { clientMsgId: 'cm-1' })).toBe('cm-1');
+    expect(c.send('early', { clientMsgId: 'cm-1' })).toBe('cm-1');
+    expect(c.timeline.pending.map((p) => p.clientMsgId)).toEqual(['cm-1']);
+    await waitFor(() => server.received('message.send').length === 1, 'the send');
+    await sleep(20);
+    expect(server.received('message.send').map((s) => s.clientMsgId)).toEqual(['cm-1']);
+  });
+
   it('a pending message added after the server already has it is not shown (late retry)', async () => {
     const c = open();
     await subscribed();
@@ -247,6 +259,20 @@ describe('Conversation: close', () => {
     await waitFor(() => o.events.length === 2, 'the second event on the connection');
     await sleep(20);
     expect(seqs(c)).toEqual([1]);
+    expect(server.received('conversation.unsubscribe')).toHaveLength(0);
+  });
+
+  it('says when the server dropped the subscription, and close() then sends no unsubscribe', async () => {
+    const c = open();
+    await subscribed();
+    const dropped: string[] = [];
+    c.on('unsubscribed', (u) => dropped.push(u.reason));
+    server.last.subs.delete('c1');
+    server.last.send({ type: 'conversation.unsubscribed', conversationId: 'c1', reason: 'access_lost' });
+    await waitFor(() => dropped.length === 1, 'the unsubscribed event');
+    expect(dropped).toEqual(['access_lost']);
+    c.close();
+    await sleep(20);
     expect(server.received('conversation.unsubscribe')).toHaveLength(0);
   });
 

@@ -44,6 +44,8 @@ export interface OutgoingMessage {
 }
 
 export interface SendOptions {
+  /** The id of a message the UI showed before this conversation existed (default: a new one). */
+  clientMsgId?: string;
   blobId?: string;
   file?: OutgoingMessage['file'];
   /** Stores the attachment and answers its blobId; runs before the send, and again on retry until it succeeds. */
@@ -148,7 +150,8 @@ export class Conversation extends Emitter<ConversationEvents> {
   /** Sends a message (text, or an attachment with `upload`/`blobId`); returns its clientMsgId. */
   send(text: string, opts: SendOptions = {}): string {
     this.check();
-    const clientMsgId = newClientMsgId();
+    const clientMsgId = opts.clientMsgId ?? newClientMsgId();
+    if (findPending(this.tl, clientMsgId)) return clientMsgId; // on its way already: retry() resends
     const p: OutgoingMessage = {
       clientMsgId,
       text,
