@@ -1,4 +1,4 @@
 // The right way for the same need: through routing's index.
-import { CapacityStore } from '../routing/index.js';
+import { Capacity } from '../routing/index.js';
 
-export const throughIndex = CapacityStore;
+export const throughIndex = Capacity;

@@ -13,15 +13,19 @@ import { buildHttpApp } from './platform/http/app.js';
 import { startMetricsListener } from './platform/http/metrics-endpoint.js';
 import { SESSION_COOKIE } from './platform/http/context.js';
 import { AbandonSweeper, InactivitySweeper, BlobUrls, ConversationService, UploadService, UploadQuota, UploadSweeper } from './conversations/index.js';
-import { RoutingSafetyNet, OfferService, OfflineMessages, RoutingAdmin, QueuePublisher, RoutingService, TransferService, PresenceService } from './routing/index.js';
+import { RoutingSafetyNet, OfferService, OfflineMessages, RoutingAdmin, QueuePublisher, RoutingService, TransferService, PresenceService, registerRoutingListeners, routingCommandHandlers } from './routing/index.js';
 import { OutboxDispatcher } from './platform/outbox/outbox-dispatcher.js';
+import { DispatchingDatabase } from './platform/outbox/dispatching-database.js';
+import { every, Lifecycle } from './platform/lifecycle.js';
+import { commandQueue, type CommandHandlers, type CommandTopic } from './platform/outbox/commands.js';
+import { EventListeners, eventQueue } from './platform/events/domain-events.js';
 import { createMetrics } from './platform/metrics.js';
 import type { Database } from './ports/database.js';
 import type { EventBus } from './ports/event-bus.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { TokenSigner, hashGate, AddressLoginLimiter, VisitorService, SiteStore, allowedOriginsOf, AccountAdmin, AccountService, AuthService, OrgStore, SettingsStore } from './identity/index.js';
 import { CallService, type CallRooms, lazyPoolRooms, wireCallMedia, SnapshotService, iceServersFor, type MediaServerPool } from './calls/index.js';
-import { createCompliance, type Compliance, CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings, FsRecordingDirs, RecordingPostProcessJob } from './recording/index.js';
+import { createCompliance, type Compliance, CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings, FsRecordingDirs, RecordingPostProcessJob, registerRecordingListeners } from './recording/index.js';
 import { UnitOfWork } from './platform/outbox/unit-of-work.js';
 import { DEMO_SITE_KEY, refuseDemoPasswords, seedDemo, wantsDemoSeed } from './seed.js';
 import { Hub } from './platform/ws/hub.js';
@@ -62,10 +66,12 @@ export interface ServerOverrides {
 
 export async function startServer(config: Config, clock: Clock = systemClock, overrides: ServerOverrides = {}): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const db: Database = config.DATABASE_URL
+  const storage: Database = config.DATABASE_URL
     ? new PgDatabase(config.DATABASE_URL)
     : await PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
-  await migrate(db);
+  await migrate(storage);
+  // Every transaction that writes a domain event or a command wakes its dispatcher on commit.
+  const db = new DispatchingDatabase(storage);
   if (config.production) {
     await refuseDemoPasswords(db, config.DEMO_PASSWORD).catch(async (e: unknown) => {
       await db.close();
@@ -78,12 +84,14 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const metrics = createMetrics();
   let log: FastifyInstance['log'] | undefined;
   const reportError = (e: unknown, what = 'background task failed') => log?.error({ err: e }, what);
+  // Every part registers here as it is built; started in that order, stopped in reverse.
+  const life = new Lifecycle((e, part) => reportError(e, `stopping ${part} failed`));
+  life.add({ name: 'database', stop: () => db.close() });
 
   const bus = new MemoryEventBus((e) => reportError(e, 'event handler failed'));
+  life.add({ name: 'event bus', stop: () => bus.close() });
   const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
-  let dispatcher: OutboxDispatcher | undefined;
-  const kick = () => dispatcher?.kick();
-  const uow = new UnitOfWork(db, bus, kick);
+  const uow = new UnitOfWork(db, bus);
   const urls = new BlobUrls(signer, () => clock.now().getTime());
   const compliance = await createCompliance({
     db, blobs, signer, clock, bus, onError: reportError,
@@ -98,9 +106,6 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const accountAdmin = new AccountAdmin(db, bus, clock, auth, compliance.audit, {
     publicUrl: config.publicUrl, ttlMs: config.PASSWORD_LINK_HOURS * 3_600_000,
   });
-  // Idle and expired sessions end on their own, closing the sockets opened with them.
-  const sessionSweep = setInterval(() => void auth.expireStale().catch((e: unknown) => reportError(e, 'session sweep')), 60_000);
-  sessionSweep.unref();
   const visitors = new VisitorService(db, signer, clock, bus, {
     accessTokenTtlMs: config.VISITOR_ACCESS_TOKEN_MINUTES * 60_000,
     sessionIdleMs: config.VISITOR_SESSION_IDLE_DAYS * 86_400_000,
@@ -108,8 +113,6 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     acceptV1: config.IDENTITY_ACCEPT_V1 === 'true',
   });
   await visitors.start();
-  const visitorSweep = setInterval(() => void visitors.sweep().catch((e: unknown) => reportError(e, 'visitor session sweep')), 3_600_000);
-  visitorSweep.unref();
   const conversations = new ConversationService(db, uow, bus, clock);
   const queue = new QueuePublisher(db, bus, clock);
   const routing = new RoutingService(db, uow, bus, clock, queue);
@@ -137,8 +140,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     (e) => reportError(e, 'recording post-processing'),
     (what, details) => log?.info(details, what),
   );
-  const offPostProcessKick = bus.subscribe('call.ended', () => postProcess.kick());
-  const presence = new PresenceService(db, bus, kick);
+  const presence = new PresenceService(db, bus);
   const uploadQuota = new UploadQuota(db, {
     visitorFilesPerHour: config.UPLOAD_VISITOR_FILES_PER_HOUR,
     visitorBytesPerHour: config.UPLOAD_VISITOR_MB_PER_HOUR * 1024 * 1024,
@@ -150,38 +152,31 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     orphanAfterMs: config.UPLOAD_ORPHAN_MINUTES * 60_000,
     defaultRetentionDays: config.ATTACHMENT_RETENTION_DAYS,
   }, (e) => reportError(e, 'upload sweep'));
-  const clientRecordings = new ClientRecordingService(db, blobs, compliance.recordings, clock, kick, {
+  const clientRecordings = new ClientRecordingService(db, blobs, compliance.recordings, clock, {
     ...CLIENT_RECORDING_DEFAULTS, totalMaxBytes: config.RECORDING_MAX_MB * 1024 * 1024, ...overrides.clientRecording,
   });
-  const unwatchClientRecordings = clientRecordings.watch(bus, (e) => reportError(e, 'client recording schedule'));
   const snapshots = new SnapshotService(db, uow, clock, calls, compliance.recordings);
 
-  dispatcher = new OutboxDispatcher(
-    db,
-    clock,
-    {
-      'routing.conversation_queued': async ({ orgId }) => {
-        metrics.assignments.inc(await routing.drain(orgId));
-      },
-      'routing.agent_available': async ({ orgId }) => {
-        metrics.assignments.inc(await routing.drain(orgId));
-      },
-      'routing.drain': async ({ orgId }) => {
-        metrics.assignments.inc(await routing.drain(orgId));
-      },
-      'routing.offer_timeout': async ({ offerId }) => {
-        await offers.timeout(offerId);
-      },
-      'call.ring_timeout': async ({ callId }) => calls.ringTimeout(callId),
-      'call.end': async ({ callId, reason }) => calls.endBySystem(callId, reason),
-      'client_recording.finish': async ({ callId, party }) => clientRecordings.finishAbandoned(callId, party),
-      'routing.recheck': async ({ orgId, conversationId }) => {
-        const outcome = await routing.routeOne(orgId, conversationId);
-        if (outcome === 'assigned' || outcome === 'offered') metrics.assignments.inc();
-      },
-    },
-    (e, topic) => reportError(e, `outbox ${topic} failed`),
-  );
+  // Each module registers what it listens to and the commands it handles; the platform delivers.
+  const listeners = new EventListeners();
+  const routingWiring = { db, clock, routing, offers, onHanded: (n: number) => metrics.assignments.inc(n) };
+  registerRoutingListeners(listeners, routingWiring);
+  registerRecordingListeners(listeners, { postProcess, clientRecordings });
+  const commandHandlers: CommandHandlers = {
+    ...routingCommandHandlers(routingWiring),
+    'call.ring_timeout': async ({ callId }) => calls.ringTimeout(callId),
+    'call.end': async ({ callId, reason }) => calls.endBySystem(callId, reason),
+    'client_recording.finish': async ({ callId, party }) => clientRecordings.finishAbandoned(callId, party),
+  };
+  const eventDispatcher = new OutboxDispatcher(db, clock, eventQueue, (_type, event) => listeners.deliver(event),
+    (e, topic) => reportError(e, `event ${topic}: a listener failed`));
+  const commandDispatcher = new OutboxDispatcher(db, clock, commandQueue,
+    (topic, payload) => (commandHandlers[topic as CommandTopic] as (p: unknown) => Promise<void>)(payload),
+    (e, topic) => reportError(e, `command ${topic} failed`));
+  db.onQueueWritten((tables) => {
+    if (tables.has('outbox')) eventDispatcher.kick();
+    if (tables.has('commands')) commandDispatcher.kick();
+  });
   const sweeper = new InactivitySweeper(db, clock, conversations, config.INACTIVITY_MINUTES * 60_000, (e) =>
     reportError(e, 'inactivity sweep'),
   );
@@ -213,7 +208,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const metricsAccess = { token: config.METRICS_TOKEN, port: config.METRICS_PORT, host: config.METRICS_HOST };
   const app = await buildHttpApp({
     db, auth, visitors, conversations, presence, uploads, urls, metrics, compliance, clientRecordings, snapshots, accounts, accountAdmin,
-    routingRoutes: { clock, offers, transfers, admin: new RoutingAdmin(db, kick, compliance.audit), offline: new OfflineMessages(db) },
+    routingRoutes: { clock, offers, transfers, admin: new RoutingAdmin(db, compliance.audit), offline: new OfflineMessages(db) },
     logLevel: config.LOG_LEVEL,
     trustProxy: config.trustProxy,
     cookieSecure: secureCookie,
@@ -242,7 +237,9 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     app.log.warn('PUBLIC_URL is public but HOST is loopback and TRUST_PROXY is off: all clients share the proxy address, so per-address sign-in limits apply to everyone at once. Set TRUST_PROXY to the proxy address (deploy/README.md).');
   }
   // Video: external Janus nodes or an embedded one; without either the server runs, video off.
+  life.add({ name: 'http', stop: () => app.close() });
   const media = await startMedia(config, app.log, overrides.mediaPlacement);
+  life.add({ name: 'media', stop: () => media.stop() });
   mediaPool = media.pool;
   const callWiring = media.pool
     ? wireCallMedia({
@@ -263,17 +260,38 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   });
   // The gateway answers every upgrade itself (a target that does not parse: 400), never throws.
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  life.add({ name: 'call media', stop: () => callWiring?.dispose() });
+  life.add({ name: 'hub', stop: () => hub.dispose() });
+  life.add({ name: 'websocket gateway', stop: () => gateway.close() });
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  const metricsListener = metricsAccess.port === undefined ? null
-    : await startMetricsListener({ ...metricsAccess, port: metricsAccess.port }, metrics.registry, (e) => reportError(e, 'metrics'));
-  dispatcher.start();
-  sweeper.start();
-  abandon.start();
-  safetyNet.start();
-  compliance.retention.start();
-  uploadSweeper.start();
-  postProcess.start();
+  // Background work, once the server answers. Idle and expired sessions end on their own,
+  // closing the sockets opened with them.
+  const jobs = [
+    { name: 'recording post-processing', job: postProcess },
+    { name: 'upload sweeper', job: uploadSweeper },
+    { name: 'recording retention', job: compliance.retention },
+    { name: 'routing safety net', job: safetyNet },
+    { name: 'abandoned queue sweeper', job: abandon },
+    { name: 'inactivity sweeper', job: sweeper },
+    { name: 'command dispatcher', job: commandDispatcher },
+    { name: 'event dispatcher', job: eventDispatcher },
+  ];
+  for (const { name, job } of jobs) life.add({ name, start: () => job.start(), stop: () => job.stop() });
+  life.add(every('agent session sweep', 60_000, () => auth.expireStale(), reportError));
+  life.add(every('visitor session sweep', 3_600_000, () => visitors.sweep(), reportError));
+  const metricsListening: { listener: Awaited<ReturnType<typeof startMetricsListener>> | null } = { listener: null };
+  life.add({
+    name: 'metrics listener',
+    start: async () => {
+      if (metricsAccess.port !== undefined) {
+        metricsListening.listener = await startMetricsListener({ ...metricsAccess, port: metricsAccess.port }, metrics.registry, (e) => reportError(e, 'metrics'));
+      }
+    },
+    stop: () => metricsListening.listener?.close(),
+  });
+  await life.startAll();
+  const metricsListener = metricsListening.listener;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
@@ -291,25 +309,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     metricsUrl: metricsListener ? `http://${metricsAccess.host.includes(':') ? `[${metricsAccess.host}]` : metricsAccess.host}:${metricsListener.port}/metrics` : null,
     async stop() {
       stopping = true;
-      await metricsListener?.close();
-      dispatcher.stop();
-      sweeper.stop();
-      abandon.stop();
-      safetyNet.stop();
-      clearInterval(sessionSweep);
-      clearInterval(visitorSweep);
-      compliance.retention.stop();
-      uploadSweeper.stop();
-      postProcess.stop();
-      offPostProcessKick();
-      unwatchClientRecordings();
-      gateway.close();
-      hub.dispose();
-      await app.close();
-      callWiring?.dispose();
-      await media.stop();
-      await bus.close();
-      await db.close();
+      await life.stopAll();
     },
   };
 }

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TimelineEvent } from '@visavis/protocol';
 import { migrate } from './adapters/postgres/migrate.js';
 import { describeEachDatabase, type TestDatabase } from './test-support/databases.js';
-import { CapacityStore } from './routing/capacity-store.js';
+import { Capacity } from './routing/capacity.js';
 import { AgentStore } from './identity/agent-store.js';
 import { ConversationStore } from './conversations/conversation-store.js';
 import { EventStore } from './conversations/event-store.js';
 import { OrgStore, SettingsStore } from './identity/org-store.js';
-import { OutboxStore } from './platform/outbox/outbox-store.js';
+import { commandQueue, Commands } from './platform/outbox/commands.js';
+import { DispatchingDatabase } from './platform/outbox/dispatching-database.js';
+import { emit, eventQueue } from './platform/events/domain-events.js';
 import { VisitorStore } from './identity/visitor-store.js';
 
 const message = (clientMsgId: string, text: string): TimelineEvent => ({
@@ -69,7 +72,7 @@ describeEachDatabase('stores', (open) => {
     const v = await VisitorStore.create(t.db, orgId, null, {});
     const c = await ConversationStore.create(t.db, { orgId, visitorId: v.id, pageUrl: null, language: null, now: new Date() });
     const take = (weight: number, now = new Date()) =>
-      t.db.transaction((tx) => CapacityStore.take(tx, { orgId, agentId: a.id, conversationId: c.id, weight, now, kind: 'offer' }));
+      t.db.transaction((tx) => Capacity.hold(tx, { orgId, agentId: a.id, conversationId: c.id, callId: randomUUID(), weight, now, kind: 'call', reason: 'offer' }));
     expect(await take(1)).toBeUndefined(); // offline
     await AgentStore.setPresence(t.db, a.id, 'online');
     // Five concurrent takers of 2 units on a capacity of 5: exactly two succeed.
@@ -79,7 +82,10 @@ describeEachDatabase('stores', (open) => {
     expect(await take(2)).toBeUndefined();
     expect(await take(1)).toMatchObject({ load: 5, capacity: 5 });
     await t.db.query('update agents set wrap_up_until = $2 where id = $1', [a.id, new Date(Date.now() + 60_000).toISOString()]);
-    await t.db.transaction((tx) => CapacityStore.release(tx, { orgId, agentId: a.id, conversationId: c.id, weight: 9, now: new Date(), kind: 'release' }));
+    await t.db.query('update agents set load = 1 where id = $1', [a.id]); // a sum gone wrong: release must not go below zero
+    const held = await t.db.query<{ call_id: string }>('select call_id from load_holds where agent_id = $1 order by id', [a.id]);
+    expect(held).toHaveLength(3);
+    await t.db.transaction((tx) => Capacity.release(tx, { orgId, conversationId: c.id, callId: held[0]!.call_id, kind: 'call', now: new Date(), reason: 'release' }));
     expect((await AgentStore.byId(t.db, a.id))!.load).toBe(0); // never below zero
     expect(await take(1)).toBeUndefined(); // in wrap-up
     expect(await take(1, new Date(Date.now() + 61_000))).toMatchObject({ load: 1 });
@@ -87,7 +93,7 @@ describeEachDatabase('stores', (open) => {
       'select delta, load_after from routing_log where agent_id = $1 order by id',
       [a.id],
     );
-    expect(log.map((l) => [l.delta, l.load_after])).toEqual([[2, 2], [2, 4], [1, 5], [-9, 0], [1, 1]]);
+    expect(log.map((l) => [l.delta, l.load_after])).toEqual([[2, 2], [2, 4], [1, 5], [-2, 0], [1, 1]]);
     expect((await AgentStore.byEmail(t.db, 'a@X.io'.toLowerCase()))?.id).toBe(a.id);
   });
 
@@ -106,26 +112,55 @@ describeEachDatabase('stores', (open) => {
     expect(s.lastMessageText).toBe('hello 3');
   });
 
-  it('hands each outbox row to one claimer, and back after its lease', async () => {
-    await OutboxStore.add(t.db, orgId, 'routing.agent_available', { orgId, agentId: 'a' });
-    await OutboxStore.add(t.db, orgId, 'routing.agent_available', { orgId, agentId: 'b' });
+  it.each([
+    ['outbox (domain events)', eventQueue],
+    ['commands', commandQueue],
+  ])('hands each %s row to one claimer, and back after its lease', async (_name, queue) => {
+    await queue.add(t.db, orgId, 'x.happened', { n: 'a' });
+    await queue.add(t.db, orgId, 'x.happened', { n: 'b' });
     // The database stores microseconds and JavaScript dates milliseconds: a row written in this
     // very millisecond would not yet be due at a truncated `now`.
     const now = new Date(Date.now() + 2);
     // Two claimers at once. PostgreSQL's LIMIT ... FOR UPDATE SKIP LOCKED may hand a claimer fewer
     // rows than asked for under contention (the row it locked was re-checked and no longer due), so
     // claim until nothing is due: what matters is that no row is ever handed out twice.
-    const claimed = (await Promise.all([OutboxStore.claim(t.db, now, 1, 1000), OutboxStore.claim(t.db, now, 1, 1000)])).flat();
-    for (let round = 0; round < 5; round++) claimed.push(...(await OutboxStore.claim(t.db, now, 1, 1000)));
+    const claimed = (await Promise.all([queue.claim(t.db, now, 1, 1000), queue.claim(t.db, now, 1, 1000)])).flat();
+    for (let round = 0; round < 5; round++) claimed.push(...(await queue.claim(t.db, now, 1, 1000)));
     expect(claimed.map((r) => r.id)).toHaveLength(2);
     expect(new Set(claimed.map((r) => r.id)).size).toBe(2);
-    expect(await OutboxStore.claim(t.db, now, 10, 1000)).toEqual([]);
+    expect(await queue.claim(t.db, now, 10, 1000)).toEqual([]);
     const [first, second] = claimed.sort((a, b) => a.id - b.id);
-    await OutboxStore.done(t.db, first!.id, now);
-    const later = await OutboxStore.claim(t.db, new Date(now.getTime() + 5000), 10, 1000);
+    await queue.done(t.db, first!.id, now);
+    const later = await queue.claim(t.db, new Date(now.getTime() + 5000), 10, 1000);
     expect(later.map((r) => r.id)).toEqual([second!.id]);
     expect(later[0]!.attempts).toBe(2);
-    expect(await OutboxStore.pending(t.db)).toBe(1);
+    expect(await queue.pending(t.db)).toBe(1);
+  });
+
+  it('writes a domain event in the envelope, committed or rolled back with the change, and wakes only after commit', async () => {
+    const db = new DispatchingDatabase(t.db);
+    const woken: string[][] = [];
+    db.onQueueWritten((tables) => woken.push([...tables].sort()));
+    const event = await db.transaction(async (tx) => {
+      const e = await emit(tx, orgId, 'conversation.queued', { conversationId: 'c1', reason: 'waiting' }, new Date('2026-01-02T03:04:05Z'));
+      await Commands.send(tx, orgId, 'routing.drain', { orgId });
+      expect(woken).toEqual([]); // not before the commit
+      return e;
+    });
+    expect(woken).toEqual([['commands', 'outbox']]);
+    expect(event).toMatchObject({ type: 'conversation.queued', orgId, at: '2026-01-02T03:04:05.000Z', data: { conversationId: 'c1' } });
+    expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
+    const [row] = await eventQueue.claim(t.db, new Date(Date.now() + 2), 10, 1000);
+    expect(row).toMatchObject({ topic: 'conversation.queued', payload: event });
+
+    await expect(db.transaction(async (tx) => {
+      await emit(tx, orgId, 'conversation.queued', { conversationId: 'c2', reason: 'waiting' });
+      throw new Error('the change failed');
+    })).rejects.toThrow('the change failed');
+    expect(woken).toHaveLength(1);
+    expect(await eventQueue.pending(t.db)).toBe(1); // c1 only (claimed, not done); c2 never existed
+    await db.transaction(async (tx) => tx.query('select 1'));
+    expect(woken).toHaveLength(1); // a transaction writing no queue wakes nobody
   });
 
   it('keeps the first value written for a setting', async () => {

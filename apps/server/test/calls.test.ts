@@ -55,9 +55,9 @@ describe('calls escalated from a conversation (lifecycle, capacity, timeline)', 
     const { agent, visitor, conversation } = await setup();
     const first = await agent.conn.request<{ call: CallView }>({ type: 'call.start', conversationId: conversation.id, media: 'audio' });
     await visitor.conn.request({ type: 'call.decline', callId: first.call.id });
-    // Unanswered: the ring timeout is scheduled through the outbox; make it due now.
+    // Unanswered: the ring timeout is a scheduled command; make it due now.
     const second = await agent.conn.request<{ call: CallView }>({ type: 'call.start', conversationId: conversation.id, media: 'video' });
-    await t.server.db.query(`update outbox set available_at = now() where topic = 'call.ring_timeout' and payload->>'callId' = $1`, [second.call.id]);
+    await t.server.db.query(`update commands set available_at = now() where topic = 'call.ring_timeout' and payload->>'callId' = $1`, [second.call.id]);
     await t.server.db.query(`update calls set ring_expires_at = now() where id = $1`, [second.call.id]);
     await waitFor(
       () => callEvents(visitor, conversation.id).filter((e) => e.type === 'call.ended').length === 2,

@@ -155,11 +155,15 @@ describe.runIf(baseUrl || process.env.CI)('routing under concurrency on PostgreS
       }
       expect({ over, negative }).toEqual({ over: 0, negative: 0 });
       for (const [id, agent] of caps) expect(load.get(id) ?? 0).toBe(agent.load);
-      // Each agent's load equals what its assigned conversations hold.
-      const held = await db.query<{ agent_id: string; units: string }>(
-        `select agent_id, sum(load_weight) as units from conversations where status = 'assigned' group by agent_id`,
+      // Each agent's load is the sum of their holds, and every conversation hold is an assigned
+      // conversation of that agent (offers all ended: no offer holds are left).
+      const held = await db.query<{ agent_id: string; units: string }>('select agent_id, sum(weight) as units from load_holds group by agent_id');
+      for (const [id, agent] of caps) expect(Number(held.rows.find((h) => h.agent_id === id)?.units ?? 0)).toBe(agent.load);
+      const stray = await db.query(
+        `select h.id from load_holds h left join conversations c on c.id = h.conversation_id
+         where h.kind <> 'conversation' or c.status <> 'assigned' or c.agent_id <> h.agent_id`,
       );
-      for (const h of held.rows) expect(Number(h.units)).toBe(caps.get(h.agent_id)!.load);
+      expect(stray.rows).toEqual([]);
       expect(answers.accept).toBeGreaterThanOrEqual(totalCapacity);
       expect(answers.decline + answers.ignore).toBeGreaterThan(0);
       console.log(`concurrency: ${VISITORS} visitors, ${AGENTS} agents (capacity ${totalCapacity}), answers ${JSON.stringify(answers)}, ${log.rows.length} load changes`);

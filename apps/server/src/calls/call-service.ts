@@ -11,8 +11,10 @@ import type { EventBus } from '../ports/event-bus.js';
 import { lockWritable, readableConversation, EventStore } from '../conversations/index.js';
 import type { Principal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
-import { CapacityStore, RoutingConfigs } from '../routing/index.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Capacity, RoutingConfigs } from '../routing/index.js';
+import { Commands } from '../platform/outbox/commands.js';
+import { emit } from '../platform/events/domain-events.js';
+import type { LiveCallParties } from './live-call.js';
 import { CallStore, toCallView, type CallRow, type Party } from './call-store.js';
 
 /** Where a call's media lives; the media pool implements it (and a fake in unit tests). */
@@ -82,8 +84,7 @@ export class CallService {
       if (acknowledged && policy.mode !== 'off') await this.auditNotice(tx, p, call);
       const recording = policy.mode === 'off' ? {} : { recording: { mode: policy.mode, dual: policy.dual } };
       await this.timeline(tx, fx, call, { type: 'call.ringing', callId: call.id, media: call.media, by: call.started_by, profile, ...recording });
-      await OutboxStore.add(tx, c.org_id, 'call.ring_timeout', { orgId: c.org_id, callId: call.id }, ringExpiresAt);
-      fx.outboxWritten = true;
+      await Commands.send(tx, c.org_id, 'call.ring_timeout', { orgId: c.org_id, callId: call.id }, ringExpiresAt);
       return toCallView(call);
     });
   }
@@ -103,10 +104,10 @@ export class CallService {
         const call = await CallStore.lock(tx, callId);
         if (!call || call.status !== 'ringing') throw new AppError('CALL_NOT_RINGING');
         const now = this.clock.now();
-        const extra = await this.takeExtra(tx, call, now);
+        await this.holdExtra(tx, call, now);
         const recordingState: RecordingState = policy.mode === 'off' ? 'off' : recordingDir ? 'starting' : 'failed';
         const active = await CallStore.update(tx, call.id, {
-          status: 'active', media_node: node, media_room: room, extra_weight: extra, answeredAt: now,
+          status: 'active', media_node: node, media_room: room, answeredAt: now,
           recording_dir: recordingDir, recording_state: recordingState,
           ...(acknowledged && policy.mode !== 'off' ? { noticeAcknowledgedAt: now } : {}),
         });
@@ -168,35 +169,35 @@ export class CallService {
         return null;
       }
       const now = this.clock.now();
-      if (call.extra_weight > 0 && call.agent_id) {
-        await CapacityStore.release(tx, {
-          orgId: call.org_id, agentId: call.agent_id, conversationId: call.conversation_id, weight: call.extra_weight, now, kind: 'release',
-        });
-        await OutboxStore.add(tx, call.org_id, 'routing.agent_available', { orgId: call.org_id, agentId: call.agent_id });
-        fx.outboxWritten = true;
-      }
+      const released = await Capacity.release(tx, {
+        orgId: call.org_id, conversationId: call.conversation_id, callId: call.id, kind: 'call', now, reason: 'release',
+      });
+      if (released) await emit(tx, call.org_id, 'agent.capacity_released', { agentId: released.agentId, availableAt: now.toISOString() }, now);
       const row = await CallStore.update(tx, call.id, {
-        status: 'ended', ended_by: by, end_reason: reason, endedAt: now, extra_weight: 0,
+        status: 'ended', ended_by: by, end_reason: reason, endedAt: now,
         // The raw files are turned into stored recordings by the post-processing job.
         ...(call.recording_dir ? { postprocess_state: 'pending' as const } : {}),
       });
       await tx.query(`update conversations set media = 'chat' where id = $1`, [call.conversation_id]);
       const durationMs = call.answered_at ? now.getTime() - new Date(call.answered_at).getTime() : null;
       await this.timeline(tx, fx, row, { type: 'call.ended', callId: call.id, by, reason, durationMs });
+      // The fact, for listeners (recording's post-processing); and a push to every node, whose
+      // media legs of the call must go.
+      await emit(tx, call.org_id, 'call.ended', { conversationId: call.conversation_id, callId: call.id, by, reason, durationMs }, now);
       fx.after.push(() => this.bus.publish('call.ended', { orgId: call.org_id, callId: call.id }));
       return row;
     });
     if (ended?.media_node && ended.media_room) await this.rooms.destroy(ended.media_node, ended.media_room).catch(() => undefined);
   }
 
-  /** Takes (media weight - chat weight) more units from the agent, as many as are free. */
-  private async takeExtra(tx: SqlExecutor, call: CallRow, now: Date): Promise<number> {
+  /** Holds (media weight - chat weight) more units of the agent for the call, as many as are free. */
+  private async holdExtra(tx: SqlExecutor, call: CallRow, now: Date): Promise<number> {
     if (!call.agent_id) return 0;
     const { policy } = await RoutingConfigs.get(tx, call.org_id);
     const want = Math.max(0, policy.weights[call.media] - policy.weights.chat);
     if (want === 0) return 0;
-    return CapacityStore.takeUpTo(tx, {
-      orgId: call.org_id, agentId: call.agent_id, conversationId: call.conversation_id, weight: want, now, kind: 'call-take',
+    return Capacity.holdUpTo(tx, {
+      orgId: call.org_id, agentId: call.agent_id, conversationId: call.conversation_id, callId: call.id, kind: 'call', weight: want, now, reason: 'call-take',
     });
   }
 
@@ -282,8 +283,11 @@ export class CallService {
   }
 
   /** An ephemeral push to one party of the call, wherever (on whichever node) their sockets are. */
-  async push(call: CallRow, to: Party, message: CallServerMessage): Promise<void> {
-    const [c] = await this.db.query<{ visitor_id: string; agent_id: string | null }>('select visitor_id, agent_id from conversations where id = $1', [call.conversation_id]);
+  /** `parties`: who they are when the caller already knows (a live call on this node); else looked up. */
+  async push(call: CallRow, to: Party, message: CallServerMessage, parties?: LiveCallParties): Promise<void> {
+    const c = parties
+      ? { visitor_id: parties.visitorId, agent_id: parties.agentId }
+      : (await this.db.query<{ visitor_id: string; agent_id: string | null }>('select visitor_id, agent_id from conversations where id = $1', [call.conversation_id]))[0];
     if (!c) return;
     await this.bus.publish('call.push', {
       orgId: call.org_id,

@@ -17,7 +17,6 @@ export interface CallRow {
   media_room: string | null;
   visitor_feed: string | null;
   agent_feed: string | null;
-  extra_weight: number;
   created_at: string | Date;
   ring_expires_at: string | Date;
   answered_at: string | Date | null;
@@ -34,7 +33,7 @@ export interface CallRow {
   postprocess_state: 'pending' | 'running' | 'done' | 'failed' | null;
 }
 
-type Updatable = 'status' | 'media_node' | 'media_room' | 'visitor_feed' | 'agent_feed' | 'extra_weight' | 'ended_by' | 'end_reason'
+type Updatable = 'status' | 'media_node' | 'media_room' | 'visitor_feed' | 'agent_feed' | 'ended_by' | 'end_reason'
   | 'recording_state' | 'recording_dir' | 'postprocess_state';
 
 const iso = (d: string | Date | null) => (d === null ? null : new Date(d).toISOString());

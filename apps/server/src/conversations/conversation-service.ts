@@ -10,7 +10,8 @@ import type { EventBus } from '../ports/event-bus.js';
 import { BlobMetaStore } from './blob-meta-store.js';
 import { ConversationStore } from './conversation-store.js';
 import { EventStore } from './event-store.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Commands } from '../platform/outbox/commands.js';
+import { emit } from '../platform/events/domain-events.js';
 import { VisitorStore, type Principal } from '../identity/index.js';
 import { lockWritable, readableConversation } from './access.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
@@ -64,8 +65,7 @@ export class ConversationService {
         fx.event(p.orgId, await EventStore.append(tx, at, { type: 'conversation.queued', reason: 'waiting for an agent' }));
         // Supervisors watching the organisation see the new waiting visitor at once.
         fx.inboxChanged(p.orgId, null, c.id);
-        await OutboxStore.add(tx, p.orgId, 'routing.conversation_queued', { orgId: p.orgId, conversationId: c.id });
-        fx.outboxWritten = true;
+        await emit(tx, p.orgId, 'conversation.queued', { conversationId: c.id, reason: 'waiting for an agent' }, now);
         if (opts.pageUrl || opts.language) {
           await VisitorStore.touch(tx, p.visitorId, { pageUrl: opts.pageUrl ?? null, language: opts.language ?? null });
         }
@@ -155,8 +155,7 @@ export class ConversationService {
       await releaseConversation(tx, fx, this.bus, c, now, { wrapUp: true });
       const call = await CallStore.liveFor(tx, c.id);
       if (call) {
-        await OutboxStore.add(tx, c.org_id, 'call.end', { orgId: c.org_id, callId: call.id, reason: 'conversation_closed' });
-        fx.outboxWritten = true;
+        await Commands.send(tx, c.org_id, 'call.end', { orgId: c.org_id, callId: call.id, reason: 'conversation_closed' });
       }
       fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });

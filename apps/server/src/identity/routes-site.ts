@@ -110,8 +110,8 @@ export async function registerSiteRoutes(app: FastifyInstance, d: SiteRouteDeps)
     const { id } = IdParam.parse(req.params);
     const visitor = await VisitorStore.byId(d.db, id);
     if (!visitor || visitor.org_id !== p.orgId) throw notFound('No such visitor.');
-    const revoked = await d.visitors.revokeVisitor(p.orgId, id);
-    await audit.append({ orgId: p.orgId, actor: actorOf(p), action: 'visitor.sessions_revoked', target: { type: 'visitor', id }, details: { revoked } });
+    const revoked = await d.visitors.revokeVisitor(p.orgId, id, (tx, n) =>
+      audit.append({ orgId: p.orgId, actor: actorOf(p), action: 'visitor.sessions_revoked', target: { type: 'visitor', id }, details: { revoked: n } }, tx));
     return { revoked };
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VisitorSessionRequest, VisitorSessionResponse } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
-import type { Database } from '../ports/database.js';
+import type { Database, SqlExecutor } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { randomToken, sha256Hex, type TokenSigner } from './tokens.js';
@@ -116,10 +116,22 @@ export class VisitorService {
   }
 
   /** Ends every live session of a visitor (admin, API); their sockets close and tokens stop working. */
-  async revokeVisitor(orgId: string, visitorId: string): Promise<number> {
-    const live = await VisitorSessionStore.liveForVisitor(this.db, orgId, visitorId);
-    for (const s of live) await this.revoke(s, 'admin');
-    return live.length;
+  /**
+   * Ends every live session of a visitor in one transaction, with `record` (the audit entry) in
+   * it; the sockets are closed once it committed.
+   */
+  async revokeVisitor(orgId: string, visitorId: string, record?: (tx: SqlExecutor, revoked: number) => Promise<unknown>): Promise<number> {
+    const now = this.clock.now();
+    const revoked = await this.db.transaction(async (tx) => {
+      const ended: VisitorSessionRow[] = [];
+      for (const s of await VisitorSessionStore.liveForVisitor(tx, orgId, visitorId)) {
+        if (await VisitorSessionStore.revoke(tx, s.id, 'admin', now)) ended.push(s);
+      }
+      await record?.(tx, ended.length);
+      return ended;
+    });
+    for (const s of revoked) await this.revoked(s);
+    return revoked.length;
   }
 
   verifyToken(token: string): { orgId: string; visitorId: string; sessionId: string | null } | null {
@@ -198,6 +210,11 @@ export class VisitorService {
 
   private async revoke(session: VisitorSessionRow, reason: RevokeReason): Promise<void> {
     if (!(await VisitorSessionStore.revoke(this.db, session.id, reason, this.clock.now()))) return;
+    await this.revoked(session);
+  }
+
+  /** A revocation committed: refused on this node at once, and on every other through the bus. */
+  private async revoked(session: VisitorSessionRow): Promise<void> {
     this.revocations.add(session.id, this.clock.now().getTime());
     await this.bus.publish('visitor.session_revoked', { orgId: session.org_id, visitorId: session.visitor_id, sessionId: session.id });
   }

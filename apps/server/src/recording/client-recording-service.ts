@@ -5,9 +5,8 @@ import { AppError, notFound } from '../platform/errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
-import type { EventBus } from '../ports/event-bus.js';
 import type { Principal } from '../identity/index.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Commands } from '../platform/outbox/commands.js';
 import { actorOf, SYSTEM_ACTOR, type AuditActor } from '../audit/index.js';
 import { ClientRecordingStore, type UploadRow } from './client-recording-store.js';
 import { CallFactsStore, RecordingStore, type CallFacts, type RecordingParty } from './recording-store.js';
@@ -77,16 +76,8 @@ export class ClientRecordingService {
     private readonly blobs: BlobStore,
     private readonly recordings: RecordingService,
     private readonly clock: Clock,
-    private readonly kick: () => void,
     private readonly settings: ClientRecordingSettings,
   ) {}
-
-  /** Schedules the abandonment check at the end of every call that has an open upload. */
-  watch(bus: EventBus, onError: (e: unknown) => void): () => void {
-    return bus.subscribe('call.ended', ({ callId }) => {
-      this.scheduleAfterEnd(callId).catch(onError);
-    });
-  }
 
   /** The call, if this principal is its agent; who else asks learns nothing (NOT_FOUND). */
   private async callOfAgent(p: Principal, callId: string): Promise<CallFacts> {
@@ -115,13 +106,11 @@ export class ClientRecordingService {
     const type = ChunkMime.parse(mime);
     if (declaredBytes !== undefined && declaredBytes > this.settings.chunkMaxBytes) throw new AppError('PAYLOAD_TOO_LARGE');
 
-    const created = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const fresh = await ClientRecordingStore.open(tx, { callId, party, orgId: call.org_id, mime: type, now });
       // A safety net scheduled with the first chunk: the job looks again while the call is live.
-      if (fresh) await OutboxStore.add(tx, call.org_id, 'client_recording.finish', { orgId: call.org_id, callId, party }, new Date(now.getTime() + this.settings.recheckMs));
-      return fresh;
+      if (fresh) await Commands.send(tx, call.org_id, 'client_recording.finish', { orgId: call.org_id, callId, party }, new Date(now.getTime() + this.settings.recheckMs));
     });
-    if (created) this.kick();
     const before = (await ClientRecordingStore.get(this.db, callId, party))!;
     if (before.state !== 'open') return this.resent(callId, party, seq, data);
     const room = this.settings.totalMaxBytes - before.total_bytes;
@@ -186,7 +175,8 @@ export class ClientRecordingService {
     if (r.state === 'finishing') await this.schedule(u.org_id, callId, party, new Date(now.getTime() + this.settings.leaseMs));
   }
 
-  private async scheduleAfterEnd(callId: string): Promise<void> {
+  /** A call ended: if its agent's upload is still open, schedule the abandonment check. */
+  async afterCallEnded(callId: string): Promise<void> {
     const u = await ClientRecordingStore.get(this.db, callId, 'agent');
     if (!u || u.state === 'finished') return;
     const call = await CallFactsStore.byId(this.db, callId);
@@ -195,8 +185,7 @@ export class ClientRecordingService {
   }
 
   private async schedule(orgId: string, callId: string, party: RecordingParty, at: Date): Promise<void> {
-    await OutboxStore.add(this.db, orgId, 'client_recording.finish', { orgId, callId, party }, at);
-    this.kick();
+    await this.db.transaction((tx) => Commands.send(tx, orgId, 'client_recording.finish', { orgId, callId, party }, at));
   }
 
   /**

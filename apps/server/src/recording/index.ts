@@ -10,3 +10,4 @@ export * from './recording-service.js';
 export * from './routes-client-recording.js';
 export * from './routes-recording-policy.js';
 export * from './routes-recordings.js';
+export * from './recording-listeners.js';

@@ -1,4 +1,4 @@
-export * from './capacity-store.js';
+export * from './capacity.js';
 export * from './offer-service.js';
 export * from './offline-messages.js';
 export * from './presence-service.js';
@@ -10,3 +10,4 @@ export * from './routing-configs.js';
 export * from './routing-safety-net.js';
 export * from './routing-service.js';
 export * from './transfer-service.js';
+export * from './routing-listeners.js';

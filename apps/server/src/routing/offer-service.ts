@@ -5,10 +5,11 @@ import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { AgentPrincipal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
-import { CapacityStore } from './capacity-store.js';
+import { Capacity } from './capacity.js';
 import { ConversationStore, EventStore } from '../conversations/index.js';
 import { OfferStore, type OfferRow } from './offer-store.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Commands } from '../platform/outbox/commands.js';
+import { emit } from '../platform/events/domain-events.js';
 import { offerView } from './offer-push.js';
 import { RoutingConfigs } from './routing-configs.js';
 import { readExplanation, summary } from './explanation.js';
@@ -40,9 +41,10 @@ export class OfferService {
       await OfferStore.finish(tx, o.id, 'accepted', now);
       const routing = readExplanation(o.decision);
       await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: p.agentId, now, routing: o.decision });
-      await tx.query('update conversations set load_weight = $2, recheck_at = null where id = $1', [c.id, o.weight]);
+      await Capacity.offerAccepted(tx, c.id);
+      await tx.query('update conversations set recheck_at = null where id = $1', [c.id]);
       await tx.query('update agents set missed_offers = 0 where id = $1', [p.agentId]);
-      await CapacityStore.note(tx, { orgId: o.org_id, agentId: p.agentId, conversationId: c.id, kind: 'accept', now });
+      await Capacity.note(tx, { orgId: o.org_id, agentId: p.agentId, conversationId: c.id, kind: 'accept', now });
       const reason = routing?.kind === 'offer' ? summary(routing) : 'accepted';
       fx.event(
         o.org_id,
@@ -71,8 +73,7 @@ export class OfferService {
       const now = this.clock.now();
       if (new Date(o.expires_at).getTime() > now.getTime()) {
         // Woken early (clock skew between nodes): look again at the real expiry.
-        await OutboxStore.add(tx, o.org_id, 'routing.offer_timeout', { orgId: o.org_id, offerId }, new Date(o.expires_at));
-        fx.outboxWritten = true;
+        await Commands.send(tx, o.org_id, 'routing.offer_timeout', { orgId: o.org_id, offerId }, new Date(o.expires_at));
         return;
       }
       await this.close(tx, fx, o, 'timeout');
@@ -84,7 +85,7 @@ export class OfferService {
       if (agent && config.maxMissedOffers > 0 && agent.missed_offers >= config.maxMissedOffers && agent.presence === 'online') {
         // Nobody is answering: stop offering them conversations until they come back.
         await tx.query(`update agents set presence = 'away', missed_offers = 0 where id = $1`, [o.agent_id]);
-        await CapacityStore.note(tx, {
+        await Capacity.note(tx, {
           orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: 'auto-away', now,
           detail: { missed: agent.missed_offers },
         });
@@ -100,12 +101,9 @@ export class OfferService {
   async close(tx: SqlExecutor, fx: Effects, o: OfferRow, status: 'declined' | 'timeout' | 'cancelled'): Promise<void> {
     const now = this.clock.now();
     await OfferStore.finish(tx, o.id, status, now);
-    await CapacityStore.release(tx, {
-      orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, weight: o.weight, now, kind: 'release',
-    });
-    await CapacityStore.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: status, now });
-    await OutboxStore.add(tx, o.org_id, 'routing.agent_available', { orgId: o.org_id, agentId: o.agent_id });
-    fx.outboxWritten = true;
+    await Capacity.release(tx, { orgId: o.org_id, conversationId: o.conversation_id, kind: 'offer', now, reason: 'release' });
+    await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: status, now });
+    await emit(tx, o.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
     fx.inboxChanged(o.org_id, null, o.conversation_id); // supervisors: waiting again, no longer ringing
     this.ended(fx, o, status);
   }

@@ -1,10 +1,11 @@
 import type { EventBus } from '../ports/event-bus.js';
 import type { SqlExecutor } from '../ports/database.js';
 import type { Effects } from '../platform/outbox/unit-of-work.js';
-import { CapacityStore } from './capacity-store.js';
+import { Capacity } from './capacity.js';
 import type { ConversationRow } from '../conversations/index.js';
 import { OfferStore } from './offer-store.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Commands } from '../platform/outbox/commands.js';
+import { emit } from '../platform/events/domain-events.js';
 import { RoutingConfigs } from './routing-configs.js';
 
 /**
@@ -16,17 +17,12 @@ export async function releaseConversation(
   tx: SqlExecutor,
   fx: Effects,
   bus: EventBus,
-  c: Pick<ConversationRow, 'id' | 'org_id' | 'status' | 'agent_id'> & { load_weight?: number },
+  c: Pick<ConversationRow, 'id' | 'org_id' | 'status' | 'agent_id'>,
   now: Date,
   opts: { wrapUp: boolean },
 ): Promise<void> {
   if (c.status === 'assigned' && c.agent_id) {
-    const [row] = await tx.query<{ load_weight: number }>('select load_weight from conversations where id = $1', [c.id]);
-    const weight = row?.load_weight ?? 0;
-    if (weight > 0) {
-      await CapacityStore.release(tx, { orgId: c.org_id, agentId: c.agent_id, conversationId: c.id, weight, now, kind: 'release' });
-      await tx.query('update conversations set load_weight = 0 where id = $1', [c.id]);
-    }
+    await Capacity.release(tx, { orgId: c.org_id, conversationId: c.id, kind: 'conversation', now, reason: 'release' });
     const { wrapUpMs } = await RoutingConfigs.get(tx, c.org_id);
     let availableAt = now;
     if (opts.wrapUp && wrapUpMs > 0) {
@@ -35,21 +31,19 @@ export async function releaseConversation(
         c.agent_id, availableAt.toISOString(),
       ]);
     }
-    await OutboxStore.add(tx, c.org_id, 'routing.agent_available', { orgId: c.org_id, agentId: c.agent_id }, availableAt);
-    fx.outboxWritten = true;
+    await emit(tx, c.org_id, 'agent.capacity_released', { agentId: c.agent_id, availableAt: availableAt.toISOString() }, now);
     return;
   }
   if (c.status === 'queued') {
     const o = await OfferStore.ringingFor(tx, c.id);
     if (o) {
       await OfferStore.finish(tx, o.id, 'cancelled', now);
-      await CapacityStore.release(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: c.id, weight: o.weight, now, kind: 'release' });
-      await CapacityStore.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: c.id, kind: 'cancelled', now });
-      await OutboxStore.add(tx, c.org_id, 'routing.agent_available', { orgId: c.org_id, agentId: o.agent_id });
+      await Capacity.release(tx, { orgId: o.org_id, conversationId: c.id, kind: 'offer', now, reason: 'release' });
+      await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: c.id, kind: 'cancelled', now });
+      await emit(tx, c.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
       fx.after.push(() => bus.publish('agent.offer_ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status: 'cancelled' }));
     }
-    // Refreshes the positions of those behind it (and routes the freed agent, if any).
-    await OutboxStore.add(tx, c.org_id, 'routing.conversation_queued', { orgId: c.org_id, conversationId: c.id });
-    fx.outboxWritten = true;
+    // Those behind it move up: route the queue again (which also publishes the new positions).
+    await Commands.send(tx, c.org_id, 'routing.drain', { orgId: c.org_id });
   }
 }

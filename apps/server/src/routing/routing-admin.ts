@@ -4,7 +4,8 @@ import { hashPassword, AgentStore, toAgentProfile, type AgentPrincipal } from '.
 import { AppError } from '../platform/errors.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import { actorOf, type AuditLog, type JsonValue } from '../audit/index.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Commands } from '../platform/outbox/commands.js';
+import { emit } from '../platform/events/domain-events.js';
 import { RoutingConfigs } from './routing-configs.js';
 
 interface GroupRow {
@@ -48,7 +49,6 @@ interface AuditNote {
 export class RoutingAdmin {
   constructor(
     private readonly db: Database,
-    private readonly kick: () => void,
     private readonly audit: AuditLog,
   ) {}
 
@@ -107,7 +107,7 @@ export class RoutingAdmin {
           await tx.query('insert into skill_group_members (org_id, group_id, agent_id) values ($1, $2, $3)', [p.orgId, g, agentId]);
         }
       }
-      await OutboxStore.add(tx, p.orgId, 'routing.agent_available', { orgId: p.orgId, agentId });
+      await emit(tx, p.orgId, 'agent.capacity_released', { agentId, availableAt: new Date().toISOString() });
     });
   }
 
@@ -201,11 +201,10 @@ export class RoutingAdmin {
   private async changed(p: AgentPrincipal, note: AuditNote, fn: (tx: SqlExecutor) => Promise<void>): Promise<void> {
     await this.db.transaction(async (tx) => {
       await fn(tx);
-      await OutboxStore.add(tx, p.orgId, 'routing.drain', { orgId: p.orgId });
+      await Commands.send(tx, p.orgId, 'routing.drain', { orgId: p.orgId });
       // Last: the audit head stays locked until the transaction ends.
       await this.record(tx, p, note);
     });
-    this.kick();
   }
 
   private async record(tx: SqlExecutor, p: AgentPrincipal, note: AuditNote): Promise<void> {

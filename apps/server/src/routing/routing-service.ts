@@ -3,10 +3,10 @@ import type { RoutingConfig } from '@visavis/protocol';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { CapacityStore } from './capacity-store.js';
+import { Capacity } from './capacity.js';
 import { ConversationStore, EventStore } from '../conversations/index.js';
 import { OfferStore } from './offer-store.js';
-import { OutboxStore } from '../platform/outbox/outbox-store.js';
+import { Commands } from '../platform/outbox/commands.js';
 import { RoutingStore } from './routing-store.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { RoutingConfigs } from './routing-configs.js';
@@ -136,7 +136,7 @@ export class RoutingService {
       );
       const before = row?.recheck_at ? new Date(row.recheck_at).getTime() : null;
       if (row && recheckAt && before !== recheckAt.getTime()) {
-        await OutboxStore.add(tx, orgId, 'routing.recheck', { orgId, conversationId }, recheckAt);
+        await Commands.send(tx, orgId, 'routing.recheck', { orgId, conversationId }, recheckAt);
       }
     });
   }
@@ -147,12 +147,15 @@ export class RoutingService {
       if (!c || c.org_id !== orgId || c.status !== 'queued') return 'skipped';
       if (await OfferStore.ringingFor(tx, c.id)) return 'skipped';
       const now = this.clock.now();
-      const agent = await CapacityStore.take(tx, { orgId, agentId: d.agentId, conversationId: c.id, weight, now, kind: 'offer' });
-      if (!agent) return 'agent-unavailable';
       const [{ auto_accept: autoAccept } = { auto_accept: true }] = await tx.query<{ auto_accept: boolean }>(
         'select auto_accept from agents where id = $1',
-        [agent.id],
+        [d.agentId],
       );
+      // Auto-accept: the conversation holds the units at once; otherwise the ringing offer does.
+      const agent = await Capacity.hold(tx, {
+        orgId, agentId: d.agentId, conversationId: c.id, weight, now, kind: autoAccept ? 'conversation' : 'offer', reason: 'offer',
+      });
+      if (!agent) return 'agent-unavailable';
       const routing = explain(d);
       if (!autoAccept) {
         const expiresAt = new Date(now.getTime() + config.ringTimeoutMs);
@@ -162,8 +165,7 @@ export class RoutingService {
         await tx.query('update conversations set routing = $2, group_id = coalesce(group_id, $3) where id = $1', [
           c.id, JSON.stringify(routing), d.groupId,
         ]);
-        await OutboxStore.add(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
-        fx.outboxWritten = true;
+        await Commands.send(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
         fx.after.push(async () => this.bus.publish('agent.offer', await offerPush(this.db, offer)));
         fx.inboxChanged(orgId, null, c.id); // supervisors: now ringing for someone
         return 'offered';
@@ -172,10 +174,8 @@ export class RoutingService {
         orgId, conversationId: c.id, agentId: agent.id, weight, status: 'accepted', decision: routing, now, expiresAt: now,
       });
       await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: agent.id, now, routing });
-      await tx.query('update conversations set load_weight = $2, group_id = coalesce(group_id, $3), recheck_at = null where id = $1', [
-        c.id, weight, d.groupId,
-      ]);
-      await CapacityStore.note(tx, { orgId, agentId: agent.id, conversationId: c.id, kind: 'assign', now, detail: { auto: true } });
+      await tx.query('update conversations set group_id = coalesce(group_id, $2), recheck_at = null where id = $1', [c.id, d.groupId]);
+      await Capacity.note(tx, { orgId, agentId: agent.id, conversationId: c.id, kind: 'assign', now, detail: { auto: true } });
       const event = await EventStore.append(
         tx,
         { orgId, conversationId: c.id, now },

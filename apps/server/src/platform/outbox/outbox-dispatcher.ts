@@ -1,13 +1,15 @@
 import type { Database } from '../../ports/database.js';
 import type { Clock } from '../../ports/clock.js';
-import { OutboxStore, type OutboxTopic, type OutboxTopics } from './outbox-store.js';
+import type { DurableQueue } from './durable-queue.js';
 
-export type OutboxHandlers = { [T in OutboxTopic]: (payload: OutboxTopics[T]) => Promise<void> };
+/** What to do with one row's topic and payload; a throw makes the row come back later. */
+export type RowHandler = (topic: string, payload: unknown) => Promise<void>;
 
 /**
- * Delivers outbox rows at least once. Kicked right after a commit that wrote rows (so routing
- * reacts in milliseconds), plus a slow safety-net tick for rows left by a crash. Failed rows
- * are retried with back-off; handlers must be idempotent (routing is: it re-checks in SQL).
+ * Delivers the rows of one durable queue (domain events, or commands) at least once. Kicked right
+ * after a commit that wrote rows (so routing reacts in milliseconds), plus a slow safety-net tick
+ * for rows left by a crash. Failed rows are retried with back-off; handlers must be idempotent
+ * (routing is: it re-checks in SQL).
  */
 export class OutboxDispatcher {
   private running = false;
@@ -18,7 +20,8 @@ export class OutboxDispatcher {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly handlers: OutboxHandlers,
+    private readonly queue: DurableQueue,
+    private readonly handle: RowHandler,
     private readonly onError: (e: unknown, topic: string) => void,
   ) {}
 
@@ -55,7 +58,7 @@ export class OutboxDispatcher {
   private async scheduleWake(): Promise<void> {
     let at: Date | null;
     try {
-      at = await OutboxStore.nextDueAt(this.db);
+      at = await this.queue.nextDueAt(this.db);
     } catch (e) {
       this.onError(e, 'next due');
       return;
@@ -75,7 +78,7 @@ export class OutboxDispatcher {
       let rows;
       try {
         // +1 ms: the database keeps microseconds, so a row written this millisecond is due too.
-        rows = await OutboxStore.claim(this.db, new Date(this.clock.now().getTime() + 1), 50, 30_000);
+        rows = await this.queue.claim(this.db, new Date(this.clock.now().getTime() + 1), 50, 30_000);
       } catch (e) {
         this.onError(e, 'claim');
         return handled;
@@ -83,12 +86,12 @@ export class OutboxDispatcher {
       if (rows.length === 0) return handled;
       for (const row of rows) {
         try {
-          await (this.handlers[row.topic] as (p: unknown) => Promise<void>)(row.payload);
-          await OutboxStore.done(this.db, row.id, this.clock.now());
+          await this.handle(row.topic, row.payload);
+          await this.queue.done(this.db, row.id, this.clock.now());
         } catch (e) {
           this.onError(e, row.topic);
           const backoff = Math.min(60_000, 500 * 2 ** row.attempts);
-          await OutboxStore.failed(this.db, row.id, String(e), new Date(this.clock.now().getTime() + backoff)).catch(() => {});
+          await this.queue.failed(this.db, row.id, String(e), new Date(this.clock.now().getTime() + backoff)).catch(() => {});
         }
         handled++;
       }

@@ -8,7 +8,6 @@ export class Effects {
   readonly events: (SequencedEvent & { orgId: string })[] = [];
   /** agentId null: nobody holds the conversation (queued, offered); only supervisors hear of it. */
   readonly inbox: { orgId: string; agentId: string | null; conversationId: string }[] = [];
-  outboxWritten = false;
   /** Work to run after commit (pushes that need data read outside the transaction). */
   readonly after: (() => Promise<void>)[] = [];
 
@@ -30,7 +29,9 @@ export class Effects {
 }
 
 /**
- * Runs a use case in one transaction and then publishes its effects on the bus. Realtime pushes
+ * Runs a use case in one transaction and then publishes its effects on the bus. Domain events
+ * and commands written in it (events.ts, commands.ts) wake their dispatchers by themselves
+ * (DispatchingDatabase). Realtime pushes
  * are best-effort by design: the events are durable rows, and clients resume from their last
  * seq, so a push lost to a crash is recovered on the next event or reconnect.
  */
@@ -38,7 +39,6 @@ export class UnitOfWork {
   constructor(
     private readonly db: Database,
     private readonly bus: EventBus,
-    private readonly onOutboxWritten: () => void,
   ) {}
 
   async run<T>(fn: (tx: SqlExecutor, fx: Effects) => Promise<T>): Promise<T> {
@@ -50,7 +50,6 @@ export class UnitOfWork {
       if (conversation) await this.bus.publish('agent.inbox', { orgId: i.orgId, agentId: i.agentId, conversation });
     }
     for (const f of fx.after) await f();
-    if (fx.outboxWritten) this.onOutboxWritten();
     return result;
   }
 }

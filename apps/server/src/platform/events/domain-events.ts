@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { isDomainEventType, type DomainEvent, type DomainEventData, type DomainEventType } from '@visavis/protocol';
+import type { SqlExecutor } from '../../ports/database.js';
+import { DurableQueue } from '../outbox/durable-queue.js';
+
+export const eventQueue = new DurableQueue('outbox');
+
+/**
+ * Emits a domain event inside the transaction that makes the change: the outbox row commits or
+ * rolls back with it, and listeners hear of it only after the commit, at least once (dedupe on
+ * `id`). The one way a module tells the others that something happened.
+ */
+export async function emit<T extends DomainEventType>(
+  tx: SqlExecutor, orgId: string, type: T, data: DomainEventData[T], at: Date = new Date(),
+): Promise<DomainEvent<T>> {
+  const event = { id: randomUUID(), type, orgId, at: at.toISOString(), data } as DomainEvent<T>;
+  await eventQueue.add(tx, orgId, type, event);
+  return event;
+}
+
+type Listener<T extends DomainEventType> = (event: DomainEvent<T>) => Promise<void>;
+
+/**
+ * Who listens to which event: each module registers its own listeners at start-up (routing on
+ * `conversation.queued`, ...); the platform only delivers. Every listener of an event runs even
+ * when one fails; the failure makes the row come back later, so listeners are idempotent.
+ */
+export class EventListeners {
+  private readonly byType = new Map<DomainEventType, { name: string; fn: Listener<DomainEventType> }[]>();
+
+  on<T extends DomainEventType>(type: T, name: string, fn: Listener<T>): void {
+    const list = this.byType.get(type) ?? [];
+    if (list.some((l) => l.name === name)) throw new Error(`listener ${name} already registered for ${type}`);
+    list.push({ name, fn: fn as Listener<DomainEventType> });
+    this.byType.set(type, list);
+  }
+
+  /** Names of the listeners of each event type (the architecture doc's catalogue is checked against it). */
+  catalogue(): Record<string, string[]> {
+    return Object.fromEntries([...this.byType].map(([type, list]) => [type, list.map((l) => l.name)]));
+  }
+
+  /** Runs every listener of the event's type; throws after all ran if any failed. */
+  async deliver(payload: unknown): Promise<void> {
+    const event = payload as DomainEvent;
+    if (!event || typeof event !== 'object' || !isDomainEventType(event.type)) throw new Error('not a domain event');
+    const failures: string[] = [];
+    for (const l of this.byType.get(event.type) ?? []) {
+      try {
+        await l.fn(event);
+      } catch (e) {
+        failures.push(`${l.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`${event.type} ${event.id} listeners failed: ${failures.join('; ')}`);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Database, SqlExecutor } from '../../ports/database.js';
+import { queuesWrittenIn, type QueueTable } from './durable-queue.js';
+
+/**
+ * The database every module uses: after a transaction that wrote an event or a command commits,
+ * the dispatchers are woken at once (routing reacts in milliseconds), without anyone setting a
+ * flag by hand. Queues are written only inside transactions.
+ * The slow tick stays as a safety net.
+ */
+export class DispatchingDatabase implements Database {
+  private wake: (tables: ReadonlySet<QueueTable>) => void = () => {};
+
+  constructor(private readonly inner: Database) {}
+
+  get kind() {
+    return this.inner.kind;
+  }
+
+  /** Set once the dispatchers exist (they need the database first). */
+  onQueueWritten(wake: (tables: ReadonlySet<QueueTable>) => void): void {
+    this.wake = wake;
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.inner.query<T>(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    let written: ReadonlySet<QueueTable> = new Set();
+    const result = await this.inner.transaction(async (tx) => {
+      const r = await fn(tx);
+      written = queuesWrittenIn(tx);
+      return r;
+    });
+    if (written.size > 0) this.wake(written);
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

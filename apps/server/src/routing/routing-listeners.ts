@@ -1,0 +1,54 @@
+import type { Database } from '../ports/database.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventListeners } from '../platform/events/domain-events.js';
+import { Commands, type CommandHandlers } from '../platform/outbox/commands.js';
+import type { OfferService } from './offer-service.js';
+import type { RoutingService } from './routing-service.js';
+
+export interface RoutingWiring {
+  db: Database;
+  clock: Clock;
+  routing: RoutingService;
+  offers: OfferService;
+  /** Counts conversations handed to agents (the assignments metric). */
+  onHanded: (n: number) => void;
+}
+
+/**
+ * What routing reacts to. A queued conversation is routed on its own, not with the whole
+ * organisation's queue; an agent with room again (capacity released, came online) drains the
+ * queue, oldest and VIP first, because whoever waits longest should get that agent.
+ */
+export function registerRoutingListeners(listeners: EventListeners, w: RoutingWiring): void {
+  const drain = async (orgId: string) => w.onHanded(await w.routing.drain(orgId));
+  listeners.on('conversation.queued', 'routing: route the conversation', async (e) => {
+    const outcome = await w.routing.routeOne(e.orgId, e.data.conversationId);
+    if (outcome === 'assigned' || outcome === 'offered') w.onHanded(1);
+  });
+  listeners.on('agent.capacity_released', 'routing: fill the agent', async (e) => {
+    const at = new Date(e.data.availableAt);
+    // In wrap-up: the agent takes work again when it ends, a drain scheduled for then.
+    if (at.getTime() > w.clock.now().getTime()) {
+      await w.db.transaction((tx) => Commands.send(tx, e.orgId, 'routing.drain', { orgId: e.orgId }, at));
+      return;
+    }
+    await drain(e.orgId);
+  });
+  listeners.on('agent.presence_changed', 'routing: fill the agent', async (e) => {
+    if (e.data.presence === 'online') await drain(e.orgId);
+  });
+}
+
+type RoutingCommands = Pick<CommandHandlers, 'routing.drain' | 'routing.offer_timeout' | 'routing.recheck'>;
+
+/** The routing commands and timers, handled by routing alone. */
+export function routingCommandHandlers(w: RoutingWiring): RoutingCommands {
+  return {
+    'routing.drain': async ({ orgId }) => w.onHanded(await w.routing.drain(orgId)),
+    'routing.offer_timeout': async ({ offerId }) => w.offers.timeout(offerId),
+    'routing.recheck': async ({ orgId, conversationId }) => {
+      const outcome = await w.routing.routeOne(orgId, conversationId);
+      if (outcome === 'assigned' || outcome === 'offered') w.onHanded(1);
+    },
+  };
+}
