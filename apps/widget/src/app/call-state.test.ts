@@ -14,6 +14,7 @@ import {
   type CallNoticeData,
   type LiveCall,
 } from './call-state.js';
+import { foldCallEvents } from '@visavis/client';
 import { Timeline } from './timeline.js';
 import { translator } from './i18n.js';
 
@@ -91,27 +92,33 @@ describe('callNoticeText', () => {
 });
 
 describe('Timeline with calls', () => {
-  it('shows one line per call that changes as the call goes on, and tracks the live call', () => {
+  it('shows one line per call that changes as the call goes on, while the live call follows (the SDK fold)', () => {
     const tl = new Timeline();
-    tl.apply(ringing('agent'));
-    expect(tl.call?.status).toBe('ringing');
+    const applied: SequencedEvent[] = [];
+    const apply = (e: SequencedEvent) => {
+      applied.push(e);
+      tl.apply(e);
+    };
+    apply(ringing('agent'));
+    expect(foldCallEvents(applied)?.status).toBe('ringing');
     expect(tl.items).toHaveLength(1);
     expect(tl.items[0]).toMatchObject({ type: 'system', key: 'call-k1', notice: { notice: 'call', status: 'ringing', startedBy: 'agent' } });
     const before = tl.items[0];
-    tl.apply(answered());
-    expect(tl.call?.status).toBe('active');
+    apply(answered());
+    expect(foldCallEvents(applied)?.status).toBe('active');
     expect(tl.items[0]).not.toBe(before);
     expect(tl.items[0]).toMatchObject({ notice: { status: 'active' } });
-    tl.apply(ended('hangup', 'visitor', 65_000));
-    expect(tl.call).toBeNull();
+    apply(ended('hangup', 'visitor', 65_000));
+    expect(foldCallEvents(applied)).toBeNull();
     expect(tl.items).toHaveLength(1);
     expect(tl.items[0]).toMatchObject({ notice: { status: 'ended', reason: 'hangup', by: 'visitor', durationMs: 65_000 } });
   });
 
   it('replays history to the right state (an old call ended, a new one rings)', () => {
     const tl = new Timeline();
-    for (const e of [ringing('visitor', 'video', 'a'), ended('declined', 'agent', null, 'a'), ringing('agent', 'audio', 'b')]) tl.apply(e);
-    expect(tl.call).toMatchObject({ callId: 'b', media: 'audio', status: 'ringing' });
+    const history = [ringing('visitor', 'video', 'a'), ended('declined', 'agent', null, 'a'), ringing('agent', 'audio', 'b')];
+    for (const e of history) tl.apply(e);
+    expect(foldCallEvents(history)).toMatchObject({ callId: 'b', media: 'audio', status: 'ringing' });
     expect(tl.items.map((i) => (i.type === 'system' && i.notice.notice === 'call' ? i.notice.status : '?'))).toEqual(['ended', 'ringing']);
   });
 });
@@ -192,11 +199,13 @@ describe('recorded calls', () => {
     expect(callNoticeText(n({ reason: 'recording_failed', by: 'system', durationMs: 3000, recording: 'failed' }))).toEqual({ key: 'callRecordingFailed' });
     expect(callNoticeText(n({ reason: 'hangup', by: 'agent', durationMs: 1000 })).recording).toBeUndefined();
     const tl = new Timeline();
-    for (const e of [recRinging('mandatory', true, 'visitor', 't1'), answered('t1'), recEvent('running', 't1'), recEvent('failed', 't1')]) tl.apply(e);
+    const history = [recRinging('mandatory', true, 'visitor', 't1'), answered('t1'), recEvent('running', 't1'), recEvent('failed', 't1')];
+    for (const e of history) tl.apply(e);
     expect(tl.items).toHaveLength(1);
     expect(tl.items[0]).toMatchObject({ notice: { notice: 'call', status: 'active', recording: 'failed' } });
-    tl.apply(recEvent('running', 't1'));
+    const running = recEvent('running', 't1');
+    tl.apply(running);
     expect(tl.items[0]).toMatchObject({ notice: { recording: 'running' } });
-    expect(tl.call).toMatchObject({ recordingState: 'running', recording: { mode: 'mandatory', dual: true } });
+    expect(foldCallEvents([...history, running])).toMatchObject({ recordingState: 'running', recording: { mode: 'mandatory', dual: true } });
   });
 });

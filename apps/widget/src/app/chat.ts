@@ -166,7 +166,7 @@ export class ChatController {
     });
     this.files.set(clientMsgId, { file, mime });
     this.onChange();
-    void this.uploadAndDeliver(clientMsgId, file, mime);
+    void this.deliver(clientMsgId, '', undefined);
   }
 
   /** Resend a failed message with the same clientMsgId: the server stores it at most once. */
@@ -175,11 +175,11 @@ export class ChatController {
     if (!item || item.state !== 'failed') return;
     this.timeline.setPendingState(clientMsgId, 'pending');
     this.onChange();
+    // Failed in this conversation: the SDK sends it again, uploading first if that had failed.
+    if (this.conversation?.retry(clientMsgId)) return;
     const blobId = item.attachment?.blobId;
-    const local = this.files.get(clientMsgId);
-    if (item.kind !== 'text' && !blobId) {
-      if (local) void this.uploadAndDeliver(clientMsgId, local.file, local.mime);
-      else this.timeline.setPendingState(clientMsgId, 'failed');
+    if (item.kind !== 'text' && !blobId && !this.files.has(clientMsgId)) {
+      this.timeline.setPendingState(clientMsgId, 'failed');
       return;
     }
     void this.deliver(clientMsgId, item.text, blobId || undefined);
@@ -294,6 +294,7 @@ export class ChatController {
     call.on('recording', () => this.onChange());
     conversation.on('event', (ev) => this.onEvent(ev));
     conversation.on('peer-typing', () => this.onChange());
+    conversation.on('failed', ({ clientMsgId, error }) => this.onSendFailed(clientMsgId, error));
   }
 
   /** The conversation to send into, started on first use (one start even for parallel sends). */
@@ -334,41 +335,38 @@ export class ChatController {
     void this.earlier.refresh(null);
   }
 
+  /**
+   * Sends a message the visitor sees pending, into the conversation (started on first use): the
+   * SDK's Conversation uploads its file first (if any), applies the ack's event, and says when it
+   * failed (`onSendFailed`); the message keeps its clientMsgId whichever conversation it goes to.
+   */
   private async deliver(clientMsgId: string, text: string, blobId: string | undefined): Promise<void> {
+    let conversation: Conversation;
     try {
-      const conversationId = await this.ensureConversation();
-      const res = await this.conn!.request<{ event?: SequencedEvent }>({
-        type: 'message.send',
-        conversationId,
-        clientMsgId,
-        text,
-        ...(blobId ? { blobId } : {}),
-      });
-      // The ack carries the stored event; applying it now confirms the message even if the
-      // subscription push is slower. The conversation ignores whichever copy comes second.
-      if (res?.event) this.conversation?.apply(res.event);
+      await this.ensureConversation();
+      if (!this.conversation) throw new VisavisError('DISCONNECTED', 'not connected');
+      conversation = this.conversation;
     } catch (e) {
-      this.timeline.setPendingState(clientMsgId, 'failed');
-      this.notice.show(describeFailure(e, this.t, 'other'));
-      this.onChange();
-    }
-  }
-
-  private async uploadAndDeliver(clientMsgId: string, file: File, mime: string): Promise<void> {
-    let blobId: string;
-    try {
-      const conversationId = await this.ensureConversation();
-      const attachment = await this.api.upload(conversationId, file, mime);
-      blobId = attachment.blobId;
-      this.timeline.setPendingAttachment(clientMsgId, attachment);
-    } catch (e) {
-      this.timeline.setPendingState(clientMsgId, 'failed');
-      this.notice.show(describeFailure(e, this.t, 'upload'));
-      this.onChange();
+      this.onSendFailed(clientMsgId, e);
       return;
     }
-    this.files.delete(clientMsgId);
-    await this.deliver(clientMsgId, '', blobId);
+    const local = this.files.get(clientMsgId);
+    const upload = local && !blobId
+      ? async () => {
+          const attachment = await this.api.upload(conversation.id, local.file, local.mime);
+          this.timeline.setPendingAttachment(clientMsgId, attachment);
+          this.files.delete(clientMsgId);
+          return attachment.blobId;
+        }
+      : undefined;
+    conversation.send(text, { clientMsgId, ...(blobId ? { blobId } : {}), ...(upload ? { upload } : {}) });
+  }
+
+  /** A message could not be sent (or its file stored): it stays, failed, for Retry. */
+  private onSendFailed(clientMsgId: string, e: unknown): void {
+    this.timeline.setPendingState(clientMsgId, 'failed');
+    this.notice.show(describeFailure(e, this.t, this.files.has(clientMsgId) ? 'upload' : 'other'));
+    this.onChange();
   }
 
   private onEvent(ev: SequencedEvent): void {

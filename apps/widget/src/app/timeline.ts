@@ -11,13 +11,14 @@ import {
   updatePendingMessage,
   type ConversationTimeline,
 } from '@visavis/client';
-import { applyCallEvent, type CallNoticeData, type LiveCall } from './call-state.js';
+import type { CallNoticeData } from './call-state.js';
 import type { SnapshotNotice } from './view/snapshot-view.js';
 
 /**
  * The visitor's view of one conversation: the SDK's `ConversationTimeline` (events merged by seq,
  * optimistic messages keyed by clientMsgId, receipts) folded into the items the widget draws —
- * messages, notices, one line per call — plus status, agent name, CSAT and the live call.
+ * messages, notices, one line per call — plus status, agent name and CSAT (the live call is the
+ * SDK's `Call`, which the chat controller holds).
  * Pure data and logic, no DOM, so it is unit-tested.
  *
  * Invariants:
@@ -90,8 +91,6 @@ export class Timeline {
   status: ConversationStatus | null = null;
   agentName: string | null = null;
   csatScore: number | null = null;
-  /** The call ringing or live in this conversation now, from its call events. */
-  call: LiveCall | null = null;
 
   /** A new conversation's timeline may start with the visitor's unsent messages from the last one. */
   constructor(pending: readonly PendingItem[] = []) {
@@ -165,7 +164,6 @@ export class Timeline {
     this.core = applyTimelineEvent(before, ev);
     if (this.core === before) return false;
     const e = ev.event;
-    this.call = applyCallEvent(this.call, ev);
     switch (e.type) {
       case 'message': {
         const author = e.author.kind;
