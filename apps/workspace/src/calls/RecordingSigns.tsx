@@ -13,7 +13,8 @@ import { recordingStatus, type LiveCall, type RecordingStatus } from './state.js
  */
 export function useRecording(call: LiveCall | null): RecordingStatus {
   const snap = useCall();
-  return recordingStatus(call, snap.serverRecording);
+  const held = call ? snap.serverRecordings[call.conversationId] : undefined;
+  return held ?? recordingStatus(call, null);
 }
 
 /** "This call is recorded" (or the dual-recording note) while the call rings. */

@@ -1,6 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { CallSession, VisavisError, type Call } from '@visavis/client';
-import type { CallJoinInfo, CallMedia, CallProfile, RecordingState } from '@visavis/protocol';
+import type { CallJoinInfo, CallMedia, CallProfile } from '@visavis/protocol';
 import type { WorkspaceStore } from '../store/workspaceStore.js';
 import type { ClientRecordingStatus } from './chunk-uploader.js';
 import { ClientRecorder } from './client-recorder.js';
@@ -8,11 +8,10 @@ import {
   callReducer,
   initialCallUi,
   liveCall,
-  recordingPush,
   type CallAction,
   type CallUi,
   type LiveCall,
-  type RecordingPush,
+  type RecordingStatus,
 } from './state.js';
 
 /** The microphone's processing as the browser applied it (getSettings), not merely as asked. */
@@ -37,8 +36,8 @@ export interface CallSnapshot {
   error: { conversationId: string; code: string } | null;
   /** This browser's recording of the live call (client recording), when the call's policy records. */
   recording: ClientRecordingStatus | null;
-  /** The server's last `call.recording` push (server-side recording; see recordingStatus in state.ts). */
-  serverRecording: RecordingPush | null;
+  /** The server-side recording of each followed conversation's call (its SDK Call's status, pushes included). */
+  serverRecordings: Readonly<Record<string, RecordingStatus>>;
 }
 
 const EMPTY: CallSnapshot = {
@@ -51,7 +50,7 @@ const EMPTY: CallSnapshot = {
   busy: [],
   error: null,
   recording: null,
-  serverRecording: null,
+  serverRecordings: {},
 };
 
 const PROFILE_KEY = 'vv.workspace.callProfile';
@@ -110,9 +109,10 @@ export class CallStore {
   start(): void {
     if (this.offs.length) return;
     this.offs.push(
-      this.ws.onCallJoin((conversationId, info) => this.join(conversationId, info)),
-      this.ws.listen((m) => {
-        if (m.type === 'call.recording') this.onRecordingPush(m);
+      this.ws.followCalls({
+        join: (conversationId, info) => this.join(conversationId, info),
+        recording: (conversationId, status) =>
+          this.patch({ serverRecordings: { ...this.state.serverRecordings, [conversationId]: status } }),
       }),
       this.ws.subscribe(() => this.followTimeline()),
     );
@@ -186,14 +186,6 @@ export class CallStore {
     return call;
   }
 
-  /** The conversation whose timeline rang this call (for recording pushes), null if none. */
-  private conversationOf(callId: string): string | null {
-    for (const [id, tl] of Object.entries(this.ws.getState().timelines)) {
-      if (tl.events.some((e) => e.event.type === 'call.ringing' && e.event.callId === callId)) return id;
-    }
-    return null;
-  }
-
   private join(conversationId: string, info: CallJoinInfo): void {
     const conn = this.ws.connection();
     if (!conn || this.session?.callId === info.callId) return;
@@ -201,8 +193,7 @@ export class CallStore {
     const session = new CallSession(conn, info);
     this.session = session;
     this.seenLive = false;
-    const serverRecording = this.state.serverRecording?.callId === info.callId ? this.state.serverRecording : null;
-    this.state = { ...EMPTY, serverRecording, session: { conversationId, callId: info.callId, info, joinedAt: Date.now() } };
+    this.state = { ...EMPTY, serverRecordings: this.state.serverRecordings, session: { conversationId, callId: info.callId, info, joinedAt: Date.now() } };
     this.sessionOff = [
       session.on('phase', (phase) => {
         if (phase !== 'ended') this.dispatch({ type: 'phase', phase });
@@ -226,13 +217,6 @@ export class CallStore {
       if (live) void this.hangup(live);
       else this.leave();
     });
-  }
-
-  /** Server-side recording started, failed or resumed (the timeline's event may come before or after). */
-  private onRecordingPush(m: { callId: string; state: RecordingState; paused: boolean }): void {
-    const conversationId = this.conversationOf(m.callId);
-    const live = conversationId ? liveCall(conversationId, this.ws.getState().timelines[conversationId]) : null;
-    this.patch({ serverRecording: recordingPush(live, m) });
   }
 
   /** Ends the media when the timeline says the call is over (whoever ended it). */

@@ -1,10 +1,18 @@
-import { Call, Connection, Conversation, VisavisError, type Command, type ConnectionStatus } from '@visavis/client';
+import { Call, Connection, Conversation, VisavisError, recordingStatus, type Command, type ConnectionStatus, type RecordingStatus } from '@visavis/client';
 import type { CallJoinInfo, ConversationSummary, Presence, SequencedEvent, ServerMessage } from '@visavis/protocol';
 import { api, wsUrl, type Session } from '../api.js';
 import { applyEventToSummary, isNewAssignment, mergeSummary, replaceScope } from '../lib/inbox.js';
 import { withReadUpTo } from '../lib/timeline.js';
 import { Outbox } from './outbox.js';
 import type { WorkspaceState } from './state.js';
+
+/** Who follows the calls of the followed conversations (the call store), by conversation id. */
+export interface CallListener {
+  /** Start this call's media here now (the Call's join rule: once per call, never for one that ended). */
+  join(conversationId: string, info: CallJoinInfo): void;
+  /** The call's server-side recording status changed. */
+  recording(conversationId: string, status: RecordingStatus): void;
+}
 
 export interface StoreHooks {
   /** The session is gone (expired, logged out elsewhere): show the login page. */
@@ -30,8 +38,7 @@ export class WorkspaceStore {
   /** The followed conversations (subscribed), by id, and their calls. */
   private readonly convs = new Map<string, Conversation>();
   private readonly calls = new Map<string, Call>();
-  /** Who starts call media: told each call's join (its Call's join rule). */
-  private readonly joinListeners = new Set<(conversationId: string, info: CallJoinInfo) => void>();
+  private readonly callListeners = new Set<CallListener>();
   /** Conversations the server stopped sending us (`conversation.unsubscribed`): not followed again until assigned to me. */
   private readonly accessLost = new Set<string>();
   private readonly offs: (() => void)[] = [];
@@ -185,10 +192,10 @@ export class WorkspaceStore {
     return this.calls.get(conversationId) ?? null;
   }
 
-  /** Told when a followed conversation's call should start its media here (once per call). */
-  onCallJoin(fn: (conversationId: string, info: CallJoinInfo) => void): () => void {
-    this.joinListeners.add(fn);
-    return () => this.joinListeners.delete(fn);
+  /** Follows the calls of the followed conversations: joins and recording status. */
+  followCalls(l: CallListener): () => void {
+    this.callListeners.add(l);
+    return () => this.callListeners.delete(l);
   }
 
   /** A WebSocket command with its ack (offers, transfers); rejects with the catalog code. */
@@ -264,8 +271,11 @@ export class WorkspaceStore {
   }
 
   private unfollow(id: string): void {
-    this.calls.get(id)?.close();
+    const call = this.calls.get(id);
+    call?.close();
     this.calls.delete(id);
+    // What its call's recording was is no news any more.
+    if (call?.recording.recorded) for (const l of this.callListeners) l.recording(id, recordingStatus(null, null));
     this.convs.get(id)?.close();
     this.convs.delete(id);
   }
@@ -286,7 +296,10 @@ export class WorkspaceStore {
     const call = new Call(conv, conn, 'agent');
     this.calls.set(id, call);
     call.on('join', (info) => {
-      for (const fn of this.joinListeners) fn(id, info);
+      for (const l of this.callListeners) l.join(id, info);
+    });
+    call.on('recording', (status) => {
+      for (const l of this.callListeners) l.recording(id, status);
     });
     conv.on('changed', (tl) => this.patch({ timelines: { ...this.state.timelines, [id]: withReadUpTo(tl, conv.readUpTo) } }));
     conv.on('event', (ev) => this.onEvent(ev));
