@@ -1,8 +1,8 @@
 import { LIMITS, type SequencedEvent } from '@visavis/protocol';
 import { AppError } from '../errors.js';
 import { forReader, type BlobUrls, type ConversationService } from '../../conversations/index.js';
-import { isSupervisor } from '../../identity/index.js';
 import type { ClientConnection } from './client-connection.js';
+import { FollowerIndex } from './follower-index.js';
 
 export interface Subscription {
   readonly conversationId: string;
@@ -52,6 +52,9 @@ const lostAccess = (e: unknown): boolean => e instanceof AppError && (e.code ===
  * (`conversation.unsubscribed`) and the subscription is dropped.
  */
 export class Subscriptions {
+  /** Who follows what, so an event touches only its followers (entries go with `c.subs`'s). */
+  private readonly index = new FollowerIndex();
+
   constructor(
     private readonly conversations: ConversationService,
     private readonly urls: BlobUrls,
@@ -74,6 +77,8 @@ export class Subscriptions {
       if (c.subs.size >= LIMITS.wsSubscriptionsPerConnection) throw new AppError('TOO_MANY_SUBSCRIPTIONS');
       sub = { conversationId, visitorId, lastSentSeq: afterSeq, syncing: false, again: false, buffered: [], running: null };
       c.subs.set(conversationId, sub);
+      // A connection closed while the check ran (the hub may have let it go already) gets nothing.
+      if (!c.isClosed) this.index.add(c, sub);
     } else {
       // The client says what it has: resend from there. A replay already running takes the new
       // cursor on its next page, so repeated subscribes share one replay instead of multiplying it.
@@ -85,7 +90,25 @@ export class Subscriptions {
   }
 
   unsubscribe(c: ClientConnection, conversationId: string): void {
+    const sub = c.subs.get(conversationId);
+    if (!sub) return;
     c.subs.delete(conversationId);
+    this.index.delete(c, sub);
+  }
+
+  /** The connection is gone: it leaves every index (its replays stop on their own, see `current`). */
+  forget(c: ClientConnection): void {
+    this.index.forget(c);
+  }
+
+  /** Connections following the conversation now (live set: copy it to change subscriptions meanwhile). */
+  followers(conversationId: string): ReadonlySet<ClientConnection> {
+    return this.index.followers(conversationId);
+  }
+
+  /** Keys held per index, for the tests' leak checks. */
+  indexSizes(): Record<string, number> {
+    return this.index.sizes();
   }
 
   /** Typing and similar ephemeral pushes: only to a live subscription whose access is not in question. */
@@ -95,13 +118,12 @@ export class Subscriptions {
   }
 
   /** A stored event from the bus: deliver it to this node's subscribers, then re-check access if it may have changed. */
-  event(conns: Iterable<ClientConnection>, e: SequencedEvent, orgId: string): void {
-    const all = [...conns];
-    for (const c of all) {
+  event(e: SequencedEvent, orgId: string): void {
+    for (const c of [...this.index.followers(e.conversationId)]) {
       const sub = c.subs.get(e.conversationId);
       if (sub) this.deliver(c, sub, e);
     }
-    if (changesAccess(e)) void this.recheckVisitorHistory(all, e, orgId);
+    if (changesAccess(e)) void this.recheckVisitorHistory(e, orgId);
   }
 
   private deliver(c: ClientConnection, sub: Subscription, e: SequencedEvent): void {
@@ -127,19 +149,19 @@ export class Subscriptions {
    * change in one conversation re-checks the agents' subscriptions to the visitor's others.
    * Supervisors and visitors read regardless of assignment; their subscriptions are not affected.
    */
-  private async recheckVisitorHistory(conns: ClientConnection[], e: SequencedEvent, orgId: string): Promise<void> {
-    const candidates: [ClientConnection, Subscription][] = [];
-    for (const c of conns) {
-      const p = c.principal;
-      if (p.kind !== 'agent' || p.orgId !== orgId || isSupervisor(p)) continue;
-      for (const sub of c.subs.values()) if (sub.conversationId !== e.conversationId) candidates.push([c, sub]);
-    }
-    if (candidates.length === 0) return;
+  private async recheckVisitorHistory(e: SequencedEvent, orgId: string): Promise<void> {
+    // Nobody who could be affected: no store read for the visitor's id.
+    if (!this.index.hasAssignedReadersBesides(orgId, e.conversationId)) return;
+    // Subscriptions made while the visitor's id is read check access themselves (subscribe's sync).
+    const before = this.index.serial;
     try {
-      const local = conns.map((c) => c.subs.get(e.conversationId)).find((s) => s !== undefined);
+      let local: Subscription | undefined;
+      for (const c of this.index.followers(e.conversationId)) if ((local = c.subs.get(e.conversationId))) break;
       const visitorId = local?.visitorId ?? (await this.conversations.visitorIdOf(e.conversationId));
-      for (const [c, sub] of candidates) {
-        if (sub.visitorId === visitorId && c.subs.get(sub.conversationId) === sub) void this.sync(c, sub);
+      if (visitorId === null) return; // no such conversation: no one reads by its visitor
+      for (const { c, sub, serial } of [...this.index.readersOfVisitor(visitorId)]) {
+        if (serial > before || sub.conversationId === e.conversationId || c.principal.orgId !== orgId) continue;
+        if (c.subs.get(sub.conversationId) === sub) void this.sync(c, sub);
       }
     } catch (err) {
       this.onError(err);
@@ -228,6 +250,7 @@ export class Subscriptions {
   private revoke(c: ClientConnection, sub: Subscription): void {
     if (c.subs.get(sub.conversationId) !== sub) return;
     c.subs.delete(sub.conversationId);
+    this.index.delete(c, sub);
     c.send({ type: 'conversation.unsubscribed', conversationId: sub.conversationId, reason: 'access_lost' });
   }
 }

@@ -104,10 +104,10 @@ describe('Subscriptions: paged replays at the reader’s pace', () => {
     store.events = [message(1)];
     await subs.subscribe(conn, CONV, 0);
     socket.bufferedAmount = 0;
-    for (let seq = 2; seq < 200 && !conn.isClosed; seq++) subs.event([conn], message(seq, 'x'.repeat(500)), 'o1');
+    for (let seq = 2; seq < 200 && !conn.isClosed; seq++) subs.event(message(seq, 'x'.repeat(500)), 'o1');
     expect(socket.closedWith).toBe(4008);
     const sentBeforeClose = socket.sent.length;
-    subs.event([conn], message(500), 'o1');
+    subs.event(message(500), 'o1');
     expect(socket.sent.length).toBe(sentBeforeClose);
   });
 
@@ -133,14 +133,14 @@ describe('Subscriptions: access re-checked after an access-changing event', () =
     expect(subs.following(conn, CONV)).toBe(true);
     store.events.push(transferred(2), message(3, 'secret'));
     store.readable = false; // committed with the transfer
-    subs.event([conn], store.events[1]!, 'o1');
-    subs.event([conn], store.events[2]!, 'o1');
+    subs.event(store.events[1]!, 'o1');
+    subs.event(store.events[2]!, 'o1');
     expect(subs.following(conn, CONV)).toBe(false); // no typing while in question
     await until(() => socket.sent.some((m) => m.type === 'conversation.unsubscribed'), 'the unsubscribed push');
     expect(socket.seqs()).toEqual([1, 2]);
     expect(socket.sent.at(-1)).toEqual({ type: 'conversation.unsubscribed', conversationId: CONV, reason: 'access_lost' });
     expect(conn.subs.has(CONV)).toBe(false);
-    subs.event([conn], message(4), 'o1');
+    subs.event(message(4), 'o1');
     expect(socket.seqs()).toEqual([1, 2]);
   });
 
@@ -175,7 +175,7 @@ describe('Subscriptions: access re-checked after an access-changing event', () =
     store.events = [message(1)];
     await subs.subscribe(conn, CONV, 0);
     store.events.push(transferred(2), message(3), message(4));
-    for (const e of store.events.slice(1)) subs.event([conn], e, 'o1');
+    for (const e of store.events.slice(1)) subs.event(e, 'o1');
     await until(() => socket.seqs().length === 4, 'all four');
     expect(socket.seqs()).toEqual([1, 2, 3, 4]);
     expect(subs.following(conn, CONV)).toBe(true);
