@@ -11,6 +11,8 @@ import { recordingRequired, type CallService } from './call-service.js';
 import { CallStore, type CallRow, type Party } from './call-store.js';
 import { type RecordingDirs, RecordingMonitor } from '../recording/index.js';
 import { initialLayerState, nextLayer, type LayerState } from './layer-policy.js';
+import { LiveCall, LiveCalls } from './live-call.js';
+import type { CallServerMessage } from '@visavis/protocol';
 
 interface PartyLegs {
   publisher?: PublisherLeg;
@@ -44,6 +46,8 @@ const other = (p: Party): Party => (p === 'visitor' ? 'agent' : 'visitor');
  */
 export class CallMedia {
   private readonly legs = new Map<string, PartyLegs>();
+  /** Calls live on this node: signalling is served from them, not from the database. */
+  readonly liveCalls = new LiveCalls();
   /** Watches recorded calls' raw files: recording confirmed, never started, stalled. */
   readonly monitor: RecordingMonitor | null;
 
@@ -96,7 +100,8 @@ export class CallMedia {
 
   /** Subscribes to the other party's feed; the ack carries the media node's offer. */
   async subscribe(p: Principal, callId: string): Promise<{ offer: Jsep }> {
-    const { call, party } = await this.live(p, callId);
+    // Fresh from the database: the other party's feed may have been published on another node.
+    const { call, party } = await this.load(p, callId);
     const feed = party === 'visitor' ? call.agent_feed : call.visitor_feed;
     if (!feed) throw new AppError('MEDIA_UNAVAILABLE', 'The other side is not sending yet.');
     if (recordingRequired(call.recording_policy) && call.recording_state !== 'running') {
@@ -108,8 +113,8 @@ export class CallMedia {
     legs.subscriber = leg;
     legs.layer = initialLayerState();
     leg.on((e) => {
-      if (e.type === 'candidate') void this.calls.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'subscribe', candidate: e.candidate });
-      if (e.type === 'feed_gone') void this.calls.push(call, party, { type: 'call.feed', callId: call.id, available: false });
+      if (e.type === 'candidate') void this.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'subscribe', candidate: e.candidate });
+      if (e.type === 'feed_gone') void this.push(call, party, { type: 'call.feed', callId: call.id, available: false });
     });
     return { offer: leg.offer };
   }
@@ -139,7 +144,7 @@ export class CallMedia {
       legs.sending = { audio: audio ?? legs.sending.audio, video: video ?? legs.sending.video };
       this.monitor?.setSending(call.id, this.anySending(call.id));
     }
-    await this.calls.push(call, other(party), { type: 'call.peer', callId: call.id, audio: audio ?? true, video: video ?? true });
+    await this.push(call, other(party), { type: 'call.peer', callId: call.id, audio: audio ?? true, video: video ?? true });
   }
 
   /** Receive stats from a subscriber: pick its layer and tell both sides how the line is. */
@@ -153,11 +158,12 @@ export class CallMedia {
     if (state.layer !== before && call.media === 'video') {
       await this.media(() => legs.subscriber!.switchLayer({ substream: state.layer, temporal: 2 }));
     }
-    await this.calls.push(call, party, { type: 'call.quality', callId: call.id, quality, layer: state.layer });
+    await this.push(call, party, { type: 'call.quality', callId: call.id, quality, layer: state.layer });
   }
 
   /** Frees this node's legs of an ended call (the room itself is destroyed by CallService). */
   async release(callId: string): Promise<void> {
+    this.liveCalls.drop(callId);
     this.monitor?.stop(callId);
     for (const party of ['visitor', 'agent'] as const) {
       const legs = this.legs.get(key(callId, party));
@@ -177,7 +183,7 @@ export class CallMedia {
   private onPublisherEvent(call: CallRow, party: Party, leg: PublisherLeg, e: MediaLegEvent): void {
     const legs = this.legs.get(key(call.id, party));
     if (e.type === 'candidate') {
-      void this.calls.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'publish', candidate: e.candidate });
+      void this.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'publish', candidate: e.candidate });
       return;
     }
     if (e.type === 'webrtcup' && legs?.publisher === leg) {
@@ -191,7 +197,7 @@ export class CallMedia {
     if (e.type !== 'hangup' || !legs || legs.publisher !== leg) return;
     // The party's media dropped (tab closed, network gone). Wait for them to publish again —
     // possibly through another server node — before ending the call.
-    void this.calls.push(call, other(party), { type: 'call.feed', callId: call.id, available: false });
+    void this.push(call, other(party), { type: 'call.feed', callId: call.id, available: false });
     clearTimeout(legs.grace);
     legs.grace = setTimeout(() => void this.endIfStillGone(call.id, party, leg.feedId).catch(this.onError), this.graceMs);
     legs.grace.unref();
@@ -208,7 +214,7 @@ export class CallMedia {
       }
     }
     legs.feedHeld = false;
-    await this.calls.push(call, other(party), { type: 'call.feed', callId: call.id, available: true });
+    await this.push(call, other(party), { type: 'call.feed', callId: call.id, available: true });
   }
 
   private async onRecordingRunning(callId: string, info: { startDelayMs: number; resumed: boolean }): Promise<void> {
@@ -220,7 +226,7 @@ export class CallMedia {
       const legs = this.legs.get(key(callId, party));
       if (legs?.feedHeld) {
         legs.feedHeld = false;
-        await this.calls.push(call, other(party), { type: 'call.feed', callId, available: true });
+        await this.push(call, other(party), { type: 'call.feed', callId, available: true });
       }
       if (info.resumed && legs?.subscriber && recordingRequired(call.recording_policy)) await legs.subscriber.resume().catch(this.onError);
     }
@@ -261,13 +267,28 @@ export class CallMedia {
     await this.calls.endBySystem(callId, 'peer_lost');
   }
 
+  /** The call as this node holds it live; the database only the first time (or after a hand-over). */
   private async live(p: Principal, callId: string): Promise<{ call: CallRow; party: Party }> {
+    const held = this.liveCalls.get(callId);
+    const party = held?.partyOf(p);
+    if (held && party) return { call: held.call, party };
+    return this.load(p, callId);
+  }
+
+  /** Reads the call and checks the principal against its conversation; holds the result as live. */
+  private async load(p: Principal, callId: string): Promise<{ call: CallRow; party: Party }> {
     const call = await CallStore.byId(this.db, callId);
     if (!call) throw new AppError('NOT_FOUND', 'No such call.');
     const c = await readableConversation(this.db, p, call.conversation_id);
     if (p.kind === 'agent' && c.agent_id !== p.agentId) throw new AppError('FORBIDDEN', 'Only the assigned agent takes part in the call.');
     if (call.status !== 'active' || !call.media_node || !call.media_room) throw new AppError('CALL_NOT_RINGING', 'The call is not live.');
+    this.liveCalls.add(new LiveCall(call, { visitorId: c.visitor_id, agentId: c.agent_id }));
     return { call, party: p.kind };
+  }
+
+  /** A push to one party, addressed from the live call when this node holds it (no lookup). */
+  private push(call: CallRow, to: Party, message: CallServerMessage): Promise<void> {
+    return this.calls.push(call, to, message, this.liveCalls.get(call.id)?.parties);
   }
 
   private partyLegs(callId: string, party: Party): PartyLegs {

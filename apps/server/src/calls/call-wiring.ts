@@ -6,6 +6,8 @@ import type { CallRooms, CallService } from './call-service.js';
 import { CallStore } from './call-store.js';
 import { poolRooms } from './pool-rooms.js';
 
+const HANDS_CHANGED = new Set(['conversation.assigned', 'conversation.transferred', 'conversation.closed']);
+
 /** Call rooms on whatever pool the media setup produces later (it starts after the HTTP app). */
 export function lazyPoolRooms(pool: () => MediaServerPool | null): CallRooms {
   return {
@@ -37,6 +39,10 @@ export function wireCallMedia(d: {
   const media = new CallMedia(d.db, d.pool, d.calls, 15_000, (e) => d.onError(e, 'call media'), d.recording);
   const offs = [
     d.bus.subscribe('call.ended', ({ callId }) => void media.release(callId).catch((e: unknown) => d.onError(e, 'release legs'))),
+    // The conversation changed hands or closed: who may signal is checked against the database again.
+    d.bus.subscribe('conversation.event', (e) => {
+      if (HANDS_CHANGED.has(e.event.type)) media.liveCalls.dropConversation(e.conversationId);
+    }),
     ...d.pool.nodes.map((node) =>
       node.on((e) => {
         if (e.type !== 'up' || e.roomsLost.length === 0) return;
@@ -49,6 +55,7 @@ export function wireCallMedia(d: {
     dispose: () => {
       offs.forEach((f) => f());
       media.monitor?.stopAll();
+      media.liveCalls.closeAll();
     },
   };
 }

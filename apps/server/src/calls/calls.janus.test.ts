@@ -1,6 +1,7 @@
 // The call flow of the real server against a real Janus in a network namespace: the room is
 // made on accept, the visitor's offer is answered through the server's relay, and hanging up
-// leaves no room and no media handle behind (checked through Janus's admin API).
+// leaves no room and no media handle behind (checked through Janus's admin API); ICE candidates
+// cost no database query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallJoinInfo, CallView, ConversationSummary, Jsep } from '@visavis/protocol';
 import { JanusAdmin } from '../adapters/janus/janus-admin.js';
@@ -67,6 +68,30 @@ describe.skipIf(unavailable)('calls through the server and a real Janus', () => 
       );
       expect(trickled).toBe(true);
       expect(await handles()).toBeGreaterThan(handlesBefore);
+
+      // ICE candidates are served from the node's live call: no database query per call.trickle.
+      // Counted: queries about this call, its conversation or its visitor (background jobs that
+      // run meanwhile, such as the outbox tick, ask about none of them).
+      const db = t.server.db as { query: (sql: string, params?: readonly unknown[]) => Promise<unknown> };
+      const query = db.query;
+      const ours = new Set([call.id, conversation.id, s.visitorId]);
+      let queries = 0;
+      db.query = (sql, params) => {
+        if (params?.some((v) => ours.has(v as string))) queries++;
+        return query.call(t.server.db, sql, params);
+      };
+      try {
+        for (let i = 0; i < 20; i++) {
+          await visitor.conn.request({
+            type: 'call.trickle', callId: call.id, leg: 'publish',
+            candidate: { candidate: `candidate:${i} 1 udp 2122260223 10.0.0.${i + 1} ${50000 + i} typ host`, sdpMid: '0', sdpMLineIndex: 0 },
+          });
+        }
+        await visitor.conn.request({ type: 'call.trickle', callId: call.id, leg: 'publish', candidate: null });
+      } finally {
+        db.query = query;
+      }
+      expect(queries).toBe(0);
       expect(agent.pushes.some((m) => m.type === 'call.feed' && m.callId === call.id)).toBe(false);
 
       await agent.conn.request({ type: 'call.hangup', callId: call.id });
