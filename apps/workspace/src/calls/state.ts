@@ -4,11 +4,13 @@ import type { Timeline } from '../lib/timeline.js';
 // Shared with the other app through the SDK: the live call folded from the timeline, the media
 // state reducer, what a call.ended says happened, duration and quality bars, recording status.
 import {
+  callBlock as sdkCallBlock,
   callMediaReducer,
   callOutcome,
   foldCallEvents,
   formatDuration,
   initialCallMediaUi,
+  mayAnswer,
   type CallMediaAction,
   type CallMediaUi,
   type CallParty,
@@ -60,10 +62,7 @@ export function incomingCalls(
   summaries: Readonly<Record<string, ConversationSummary>>,
   meId: string,
 ): LiveCall[] {
-  return calls.filter(
-    (c) =>
-      c.status === 'ringing' && c.startedBy === 'visitor' && summaries[c.conversationId]?.agentId === meId,
-  );
+  return calls.filter((c) => mayAnswer(c, 'agent') && summaries[c.conversationId]?.agentId === meId);
 }
 
 /**
@@ -76,10 +75,9 @@ export function callBlock(
   here: LiveCall | null,
   inCallElsewhere: boolean,
 ): 'notMine' | 'live' | 'busy' | null {
-  if (!s || s.status !== 'assigned' || s.agentId !== meId) return 'notMine';
-  if (here) return 'live';
-  if (inCallElsewhere) return 'busy';
-  return null;
+  // The SDK's rule; the connection is the top bar's business here, so not asked.
+  const block = sdkCallBlock({ mayCall: s?.status === 'assigned' && s.agentId === meId, live: here, inCallElsewhere });
+  return block === 'offline' ? null : block;
 }
 
 // ---------------------------------------------------------------- local state of the live call
