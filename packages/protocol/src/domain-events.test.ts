@@ -19,7 +19,7 @@ describe('domain events', () => {
   });
 
   it('keeps commands, timers and ephemeral signals out', () => {
-    for (const t of ['call.end', 'routing.drain', 'routing.offer_timeout', 'routing.recheck', 'call.ring_timeout', 'conversation.typing', 'agent.inbox']) {
+    for (const t of ['call.end', 'routing.drain', 'routing.offer_timeout', 'routing.recheck', 'call.ring_timeout', 'conversation.typing', 'inbox.updated']) {
       expect(isDomainEventType(t)).toBe(false);
     }
     expect(isDomainEventType('conversation.closed')).toBe(true);

@@ -117,7 +117,7 @@ export class AccountAdmin {
       return gone;
     });
     await this.accessChanged(p, agentId, ended);
-    await this.bus.publish('agent.presence', { orgId: p.orgId, agentId, presence: 'offline' });
+    await this.bus.publish('presence.changed', { orgId: p.orgId, agentId, presence: 'offline' });
   }
 
   async reactivate(p: AgentPrincipal, agentId: string): Promise<void> {

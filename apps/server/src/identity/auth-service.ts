@@ -101,7 +101,7 @@ export class AuthService {
   }
 
   async publishRevoked(sessions: Pick<AgentSessionRow, 'id' | 'agent_id'>[]): Promise<void> {
-    for (const s of sessions) await this.bus.publish('session.revoked', { agentId: s.agent_id, sessionId: s.id });
+    for (const s of sessions) await this.bus.publish('agent.session_revoked', { agentId: s.agent_id, sessionId: s.id });
   }
 
   get idleMs(): number {

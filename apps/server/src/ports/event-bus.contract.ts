@@ -21,13 +21,13 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
     const event = (conversationId: string, seq: number): BusTopics['conversation.event'] => ({
       orgId: 'org-1', conversationId, seq, at: new Date(1_000 + seq).toISOString(), event: { type: 'conversation.queued', reason: `r${seq}` },
     });
-    const presence = (agentId: string): BusTopics['agent.presence'] => ({ orgId: 'org-1', agentId, presence: 'online' });
+    const presence = (agentId: string): BusTopics['presence.changed'] => ({ orgId: 'org-1', agentId, presence: 'online' });
 
     it('hands each handler the payload as plain JSON, never the publisher\'s object', async () => {
-      const got: BusTopics['agent.presence'][] = [];
-      bus.subscribe('agent.presence', (p) => got.push(p));
+      const got: BusTopics['presence.changed'][] = [];
+      bus.subscribe('presence.changed', (p) => got.push(p));
       const sent = presence('a1');
-      await bus.publish('agent.presence', sent);
+      await bus.publish('presence.changed', sent);
       sent.presence = 'away';
       await waitFor(() => got.length === 1);
       expect(got[0]).toEqual(presence('a1'));
@@ -63,16 +63,16 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
 
     it('hands an event published again with the same id to each handler once', async () => {
       const got = [[], []] as string[][];
-      bus.subscribe('agent.presence', (p) => got[0]!.push(p.agentId));
-      bus.subscribe('agent.presence', (p) => got[1]!.push(p.agentId));
+      bus.subscribe('presence.changed', (p) => got[0]!.push(p.agentId));
+      bus.subscribe('presence.changed', (p) => got[1]!.push(p.agentId));
       const id = '0b7f6c1e-4d0a-4a57-9a51-6f0a2f2f9d11';
-      await bus.publish('agent.presence', presence('dup'), { id });
-      await bus.publish('agent.presence', presence('dup'), { id });
-      await bus.publish('agent.presence', presence('other'), { id: '2d2bb0a4-9a49-4f4b-8f0e-3a7f4c5d6e01' });
-      await bus.publish('agent.presence', presence('dup'), { id });
+      await bus.publish('presence.changed', presence('dup'), { id });
+      await bus.publish('presence.changed', presence('dup'), { id });
+      await bus.publish('presence.changed', presence('other'), { id: '2d2bb0a4-9a49-4f4b-8f0e-3a7f4c5d6e01' });
+      await bus.publish('presence.changed', presence('dup'), { id });
       // Without an id nothing is deduplicated.
-      await bus.publish('agent.presence', presence('plain'));
-      await bus.publish('agent.presence', presence('plain'));
+      await bus.publish('presence.changed', presence('plain'));
+      await bus.publish('presence.changed', presence('plain'));
       await waitFor(() => got.every((g) => g.length >= 4));
       for (const g of got) expect(g).toEqual(['dup', 'other', 'plain', 'plain']);
     });
@@ -80,13 +80,13 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
     it('keeps delivering to the others, and to the handler itself, when a handler throws; the error is reported', async () => {
       let calls = 0;
       const got: string[] = [];
-      bus.subscribe('agent.presence', () => {
+      bus.subscribe('presence.changed', () => {
         calls++;
         throw new Error('handler broke');
       });
-      bus.subscribe('agent.presence', (p) => got.push(p.agentId));
-      await bus.publish('agent.presence', presence('a1'));
-      await bus.publish('agent.presence', presence('a2'));
+      bus.subscribe('presence.changed', (p) => got.push(p.agentId));
+      await bus.publish('presence.changed', presence('a1'));
+      await bus.publish('presence.changed', presence('a2'));
       await waitFor(() => got.length === 2 && calls === 2 && errors.length === 2);
       expect(got).toEqual(['a1', 'a2']);
       expect(errors.map((e) => (e as Error).message)).toEqual(['handler broke', 'handler broke']);
@@ -95,15 +95,15 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
     it('delays no one for a slow handler, and reports its rejection', async () => {
       const slowMs = 400;
       let slowCalls = 0;
-      bus.subscribe('agent.presence', async () => {
+      bus.subscribe('presence.changed', async () => {
         slowCalls++;
         await sleep(slowMs);
         throw new Error('slow handler failed');
       });
       const arrived: number[] = [];
-      bus.subscribe('agent.presence', () => arrived.push(Date.now()));
+      bus.subscribe('presence.changed', () => arrived.push(Date.now()));
       const start = Date.now();
-      for (const a of ['a1', 'a2', 'a3']) await bus.publish('agent.presence', presence(a));
+      for (const a of ['a1', 'a2', 'a3']) await bus.publish('presence.changed', presence(a));
       await waitFor(() => arrived.length === 3);
       expect(slowCalls).toBe(3);
       // The bound: well under one slow handler's time.
@@ -115,18 +115,18 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
     it('makes each subscribe one subscription, stopped by its unsubscribe (twice is harmless)', async () => {
       const got: string[] = [];
       const sentinel: string[] = [];
-      const handler = (p: BusTopics['agent.presence']) => got.push(p.agentId);
-      const off1 = bus.subscribe('agent.presence', handler);
-      const off2 = bus.subscribe('agent.presence', handler);
-      bus.subscribe('agent.presence', (p) => sentinel.push(p.agentId));
-      await bus.publish('agent.presence', presence('both'));
+      const handler = (p: BusTopics['presence.changed']) => got.push(p.agentId);
+      const off1 = bus.subscribe('presence.changed', handler);
+      const off2 = bus.subscribe('presence.changed', handler);
+      bus.subscribe('presence.changed', (p) => sentinel.push(p.agentId));
+      await bus.publish('presence.changed', presence('both'));
       await waitFor(() => sentinel.length === 1);
       off1();
-      await bus.publish('agent.presence', presence('one'));
+      await bus.publish('presence.changed', presence('one'));
       off1();
-      await bus.publish('agent.presence', presence('still-one'));
+      await bus.publish('presence.changed', presence('still-one'));
       off2();
-      await bus.publish('agent.presence', presence('none'));
+      await bus.publish('presence.changed', presence('none'));
       await waitFor(() => sentinel.length === 4);
       expect(got).toEqual(['both', 'both', 'one', 'still-one']);
     });
@@ -135,8 +135,8 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
       const typing: unknown[] = [];
       const presences: unknown[] = [];
       bus.subscribe('conversation.typing', (t) => typing.push(t));
-      bus.subscribe('agent.presence', (p) => presences.push(p));
-      await bus.publish('agent.presence', presence('a1'));
+      bus.subscribe('presence.changed', (p) => presences.push(p));
+      await bus.publish('presence.changed', presence('a1'));
       await waitFor(() => presences.length === 1);
       expect(typing).toEqual([]);
     });
@@ -144,19 +144,19 @@ export function eventBusContract(name: string, make: (onHandlerError: (e: unknow
     it('close() waits for handlers in flight; afterwards nothing is delivered, publish resolves, subscribe throws', async () => {
       let finished = false;
       let calls = 0;
-      bus.subscribe('agent.presence', async () => {
+      bus.subscribe('presence.changed', async () => {
         calls++;
         await sleep(100);
         finished = true;
       });
-      await bus.publish('agent.presence', presence('a1'));
+      await bus.publish('presence.changed', presence('a1'));
       await waitFor(() => calls === 1);
       await bus.close();
       expect(finished).toBe(true);
-      await expect(bus.publish('agent.presence', presence('late'))).resolves.toBeUndefined();
+      await expect(bus.publish('presence.changed', presence('late'))).resolves.toBeUndefined();
       await sleep(50);
       expect(calls).toBe(1);
-      expect(() => bus.subscribe('agent.presence', () => {})).toThrow(/closed/);
+      expect(() => bus.subscribe('presence.changed', () => {})).toThrow(/closed/);
       await expect(bus.close()).resolves.toBeUndefined();
     });
   });

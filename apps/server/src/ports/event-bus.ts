@@ -13,15 +13,15 @@ export interface BusTopics {
    * hears it too. agentId null: a conversation nobody holds changed (started waiting, offered,
    * re-queued, closed while waiting), for supervisors only.
    */
-  'agent.inbox': { orgId: string; agentId: string | null; conversation: ConversationSummary };
-  'agent.presence': { orgId: string; agentId: string; presence: Presence };
+  'inbox.updated': { orgId: string; agentId: string | null; conversation: ConversationSummary };
+  'presence.changed': { orgId: string; agentId: string; presence: Presence };
   'queue.position': {
     orgId: string; conversationId: string; visitorId: string; position: number; etaSeconds: number | null; closed: boolean;
   };
   /** An offer rings for an agent (they accept or decline before expiresAt). */
-  'agent.offer': { orgId: string; agentId: string; offer: OfferView };
+  'offer.ringing': { orgId: string; agentId: string; offer: OfferView };
   /** A ringing offer ended: accepted, declined, timed out or withdrawn. */
-  'agent.offer_ended': { orgId: string; agentId: string; offerId: string; status: string };
+  'offer.ended': { orgId: string; agentId: string; offerId: string; status: string };
   /** An ephemeral call push to one party (visitor or agent), on whichever node holds their sockets. */
   'call.push': { orgId: string; to: 'visitor' | 'agent'; visitorId: string | null; agentId: string | null; message: CallServerMessage };
   /** A call ended: every node frees the media legs it holds for it. */
@@ -29,7 +29,7 @@ export interface BusTopics {
   /** A call's recording was stored: for the org's supervisors and the agents listed (call and conversation holders). */
   'recording.ready': { orgId: string; agentIds: string[]; recording: RecordingView };
   /** Ask every node to drop the sockets of this agent session (logout). */
-  'session.revoked': { agentId: string; sessionId: string };
+  'agent.session_revoked': { agentId: string; sessionId: string };
   /**
    * An agent's access changed (deactivated, role changed): every node closes all of that agent's
    * sockets (4003), so nothing more is pushed under the old role; a reconnect authenticates anew.

@@ -89,7 +89,7 @@ export class OfferService {
           orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: 'auto-away', now,
           detail: { missed: agent.missed_offers },
         });
-        fx.after.push(() => this.bus.publish('agent.presence', { orgId: o.org_id, agentId: o.agent_id, presence: 'away' }));
+        fx.after.push(() => this.bus.publish('presence.changed', { orgId: o.org_id, agentId: o.agent_id, presence: 'away' }));
       }
     });
   }
@@ -120,6 +120,6 @@ export class OfferService {
   }
 
   private ended(fx: Effects, o: OfferRow, status: string): void {
-    fx.after.push(() => this.bus.publish('agent.offer_ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status }));
+    fx.after.push(() => this.bus.publish('offer.ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status }));
   }
 }

@@ -19,7 +19,7 @@ export class PresenceService {
       await emit(tx, p.orgId, 'agent.presence_changed', { agentId: p.agentId, presence });
       return row;
     });
-    await this.bus.publish('agent.presence', { orgId: p.orgId, agentId: p.agentId, presence });
+    await this.bus.publish('presence.changed', { orgId: p.orgId, agentId: p.agentId, presence });
     return toAgentProfile(agent);
   }
 }

@@ -41,7 +41,7 @@ export async function releaseConversation(
       await Capacity.release(tx, { orgId: o.org_id, conversationId: c.id, kind: 'offer', now, reason: 'release' });
       await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: c.id, kind: 'cancelled', now });
       await emit(tx, c.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
-      fx.after.push(() => bus.publish('agent.offer_ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status: 'cancelled' }));
+      fx.after.push(() => bus.publish('offer.ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status: 'cancelled' }));
     }
     // Those behind it move up: route the queue again (which also publishes the new positions).
     await Commands.send(tx, c.org_id, 'routing.drain', { orgId: c.org_id });

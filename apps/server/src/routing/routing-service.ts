@@ -166,7 +166,7 @@ export class RoutingService {
           c.id, JSON.stringify(routing), d.groupId,
         ]);
         await Commands.send(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
-        fx.after.push(async () => this.bus.publish('agent.offer', await offerPush(this.db, offer)));
+        fx.after.push(async () => this.bus.publish('offer.ringing', await offerPush(this.db, offer)));
         fx.inboxChanged(orgId, null, c.id); // supervisors: now ringing for someone
         return 'offered';
       }

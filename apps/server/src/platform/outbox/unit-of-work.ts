@@ -47,7 +47,7 @@ export class UnitOfWork {
     for (const e of fx.events) await this.bus.publish('conversation.event', e);
     for (const i of fx.inbox) {
       const conversation = await ConversationStore.summary(this.db, i.conversationId, 'agent');
-      if (conversation) await this.bus.publish('agent.inbox', { orgId: i.orgId, agentId: i.agentId, conversation });
+      if (conversation) await this.bus.publish('inbox.updated', { orgId: i.orgId, agentId: i.agentId, conversation });
     }
     for (const f of fx.after) await f();
     return result;

@@ -114,14 +114,14 @@ describe('Hub indexes: a push examines its followers only', () => {
     expect(r).toEqual({ examined: ['k807'], reached: ['k807'] });
     r = push('conversation.typing', { orgId: 'o7', conversationId: 'c307', by: 'visitor', typing: true });
     expect(r).toEqual({ examined: ['k307'], reached: ['k307'] });
-    r = push('agent.inbox', { orgId: 'o7', agentId: 'a307', conversation: {} as never });
+    r = push('inbox.updated', { orgId: 'o7', agentId: 'a307', conversation: {} as never });
     expect(r).toEqual({ examined: [...supervisorsOfO7, 'k307'].sort(), reached: [...supervisorsOfO7, 'k307'].sort() });
-    r = push('agent.presence', { orgId: 'o7', agentId: 'a307', presence: 'online' as never });
+    r = push('presence.changed', { orgId: 'o7', agentId: 'a307', presence: 'online' as never });
     expect(r.examined).toHaveLength(60);
     expect(r.reached).toEqual(r.examined);
     r = push('queue.position', { visitorId: 'v807', conversationId: 'c807', position: 2, etaSeconds: 30, closed: false } as never);
     expect(r).toEqual({ examined: ['k807'], reached: ['k807'] });
-    r = push('agent.offer', { orgId: 'o7', agentId: 'a307', offer: {} as never });
+    r = push('offer.ringing', { orgId: 'o7', agentId: 'a307', offer: {} as never });
     expect(r).toEqual({ examined: ['k307'], reached: ['k307'] });
     r = push('call.push', { orgId: 'o7', to: 'visitor', visitorId: 'v807', agentId: 'a307', message: { type: 'call.ended' } as never });
     expect(r).toEqual({ examined: ['k807'], reached: ['k807'] });
@@ -147,7 +147,7 @@ describe('Hub indexes: a push examines its followers only', () => {
   it('revocations and access changes close the named sockets, examining only those', async () => {
     const { f, push } = await crowd();
     const closedNow = (names: string[]) => names.filter((n) => !f.live.has(n));
-    let r = push('session.revoked', { agentId: 'a307', sessionId: 's-a307' });
+    let r = push('agent.session_revoked', { agentId: 'a307', sessionId: 's-a307' });
     expect(r).toEqual({ examined: ['k307'], reached: ['k307'] });
     expect(closedNow(['k307', 'k317'])).toEqual(['k307']);
     r = push('visitor.session_revoked', { orgId: 'o7', visitorId: 'v807', sessionId: 'vs-v807' });

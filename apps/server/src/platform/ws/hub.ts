@@ -46,12 +46,12 @@ export class Hub {
         }
       }),
       // The organisation's supervisors, and the agent named unless a supervisor (already sent).
-      bus.subscribe('agent.inbox', (m) => {
+      bus.subscribe('inbox.updated', (m) => {
         const msg = { type: 'inbox.updated', conversation: m.conversation } as const;
         for (const c of conns.supervisorsOf(m.orgId)) c.send(msg);
         if (m.agentId !== null) for (const c of inOrg(conns.agent(m.agentId), m.orgId)) if (!isSupervisor(c.principal)) c.send(msg);
       }),
-      bus.subscribe('agent.presence', (m) => {
+      bus.subscribe('presence.changed', (m) => {
         for (const c of conns.agentsOf(m.orgId)) c.send({ type: 'presence.changed', agentId: m.agentId, presence: m.presence });
       }),
       bus.subscribe('queue.position', (m) => {
@@ -61,10 +61,10 @@ export class Hub {
           });
         }
       }),
-      bus.subscribe('agent.offer', (m) => {
+      bus.subscribe('offer.ringing', (m) => {
         for (const c of inOrg(conns.agent(m.agentId), m.orgId)) c.send({ type: 'offer.ringing', offer: m.offer });
       }),
-      bus.subscribe('agent.offer_ended', (m) => {
+      bus.subscribe('offer.ended', (m) => {
         for (const c of inOrg(conns.agent(m.agentId), m.orgId)) c.send({ type: 'offer.ended', offerId: m.offerId, status: m.status });
       }),
       // The addressee is the conversation's agent as read when the push was made: an agent
@@ -83,7 +83,7 @@ export class Hub {
         }
       }),
       // Loops that close iterate a copy: the socket's close handler takes it out of the index.
-      bus.subscribe('session.revoked', (m) => {
+      bus.subscribe('agent.session_revoked', (m) => {
         for (const c of [...conns.agentSession(m.sessionId)]) c.close(4001, 'logged out');
       }),
       // A visitor session ended (replaced by another in the same browser, refresh token reused, admin).

@@ -20,28 +20,28 @@ function office() {
   return f;
 }
 
-const summary = { id: 'c1' } as unknown as BusTopics['agent.inbox']['conversation'];
+const summary = { id: 'c1' } as unknown as BusTopics['inbox.updated']['conversation'];
 const callMessage = { type: 'call.ended', callId: 'k1' } as unknown as BusTopics['call.push']['message'];
 
 describe('Hub: each push reaches exactly the sockets it is for', () => {
   it('inbox: the agent named and the organisation’s supervisors and admins, once each', () => {
     const f = office();
-    f.bus.emit('agent.inbox', { orgId: 'o1', agentId: 'a1', conversation: summary });
+    f.bus.emit('inbox.updated', { orgId: 'o1', agentId: 'a1', conversation: summary });
     expect(f.got('inbox.updated')).toEqual(['a1', 'a1-tab2', 'adm', 'sup']);
     f.clear();
-    f.bus.emit('agent.inbox', { orgId: 'o1', agentId: 'sup', conversation: summary });
+    f.bus.emit('inbox.updated', { orgId: 'o1', agentId: 'sup', conversation: summary });
     expect(f.got('inbox.updated')).toEqual(['adm', 'sup']);
     f.clear();
-    f.bus.emit('agent.inbox', { orgId: 'o1', agentId: null, conversation: summary });
+    f.bus.emit('inbox.updated', { orgId: 'o1', agentId: null, conversation: summary });
     expect(f.got('inbox.updated')).toEqual(['adm', 'sup']);
     f.clear();
-    f.bus.emit('agent.inbox', { orgId: 'o2', agentId: 'a1', conversation: summary }); // not a1's organisation
+    f.bus.emit('inbox.updated', { orgId: 'o2', agentId: 'a1', conversation: summary }); // not a1's organisation
     expect(f.got('inbox.updated')).toEqual(['sup2']);
   });
 
   it('presence to every agent of the organisation; queue places to the visitor’s sockets', () => {
     const f = office();
-    f.bus.emit('agent.presence', { orgId: 'o2', agentId: 'b1', presence: 'online' as never });
+    f.bus.emit('presence.changed', { orgId: 'o2', agentId: 'b1', presence: 'online' as never });
     expect(f.got('presence.changed')).toEqual(['b1', 'sup2']);
     f.bus.emit('queue.position', { visitorId: 'v2', conversationId: 'c9', position: 1, etaSeconds: 10, closed: false } as never);
     expect(f.got('queue.position')).toEqual(['v2']);
@@ -49,10 +49,10 @@ describe('Hub: each push reaches exactly the sockets it is for', () => {
 
   it('offers to the agent in its organisation; call pushes to the addressee in its organisation', () => {
     const f = office();
-    f.bus.emit('agent.offer', { orgId: 'o1', agentId: 'a2', offer: {} as never });
-    f.bus.emit('agent.offer', { orgId: 'o2', agentId: 'a2', offer: {} as never });
+    f.bus.emit('offer.ringing', { orgId: 'o1', agentId: 'a2', offer: {} as never });
+    f.bus.emit('offer.ringing', { orgId: 'o2', agentId: 'a2', offer: {} as never });
     expect(f.got('offer.ringing')).toEqual(['a2']);
-    f.bus.emit('agent.offer_ended', { orgId: 'o1', agentId: 'a1', offerId: 'x', status: 'declined' });
+    f.bus.emit('offer.ended', { orgId: 'o1', agentId: 'a1', offerId: 'x', status: 'declined' });
     expect(f.got('offer.ended')).toEqual(['a1', 'a1-tab2']);
     f.bus.emit('call.push', { orgId: 'o1', to: 'visitor', visitorId: 'v1', agentId: 'a1', message: callMessage });
     f.bus.emit('call.push', { orgId: 'o1', to: 'agent', visitorId: 'v1', agentId: 'a2', message: callMessage });
@@ -71,9 +71,9 @@ describe('Hub: each push reaches exactly the sockets it is for', () => {
     const f = office();
     const tab2 = f.socket('a1-tab2');
     const v1 = f.socket('v1');
-    f.bus.emit('session.revoked', { agentId: 'a1', sessionId: 's-a1-tab2' });
+    f.bus.emit('agent.session_revoked', { agentId: 'a1', sessionId: 's-a1-tab2' });
     f.bus.emit('visitor.session_revoked', { orgId: 'o1', visitorId: 'v1', sessionId: 'vs-v1' });
-    f.bus.emit('session.revoked', { agentId: 'v2', sessionId: 'vs-v2' }); // a visitor session is not an agent's
+    f.bus.emit('agent.session_revoked', { agentId: 'v2', sessionId: 'vs-v2' }); // a visitor session is not an agent's
     expect([tab2.closedWith, v1.closedWith]).toEqual([4001, 4001]);
     expect([...f.live.keys()].sort()).toEqual(['a1', 'a2', 'adm', 'b1', 'sup', 'sup2', 'v2', 'w1']);
     f.connect('a1-tab3', agent('a1', 'o1', 'admin', 's-a1-tab3'));
@@ -162,16 +162,16 @@ function scanned(topic: BusTopic, m: never, p: Principal, follows: (conversation
       const t = m as BusTopics['conversation.typing'];
       return p.kind !== t.by && follows(t.conversationId) ? { type: 'typing', conversationId: t.conversationId, by: t.by, typing: t.typing } : null;
     }
-    case 'agent.inbox': {
-      const x = m as BusTopics['agent.inbox'];
+    case 'inbox.updated': {
+      const x = m as BusTopics['inbox.updated'];
       return a && a.orgId === x.orgId && (a.agentId === x.agentId || isSupervisor(a)) ? { type: 'inbox.updated', conversation: x.conversation } : null;
     }
-    case 'agent.presence': {
-      const x = m as BusTopics['agent.presence'];
+    case 'presence.changed': {
+      const x = m as BusTopics['presence.changed'];
       return a && a.orgId === x.orgId ? { type: 'presence.changed', agentId: x.agentId, presence: x.presence } : null;
     }
-    case 'agent.offer': {
-      const x = m as BusTopics['agent.offer'];
+    case 'offer.ringing': {
+      const x = m as BusTopics['offer.ringing'];
       return a && a.orgId === x.orgId && a.agentId === x.agentId ? { type: 'offer.ringing', offer: x.offer } : null;
     }
     case 'call.push': {
@@ -183,8 +183,8 @@ function scanned(topic: BusTopic, m: never, p: Principal, follows: (conversation
       const x = m as BusTopics['recording.ready'];
       return a && a.orgId === x.orgId && (isSupervisor(a) || x.agentIds.includes(a.agentId)) ? { type: 'recording.ready', recording: x.recording } : null;
     }
-    case 'session.revoked':
-      return a && a.sessionId === (m as BusTopics['session.revoked']).sessionId ? 'close' : null;
+    case 'agent.session_revoked':
+      return a && a.sessionId === (m as BusTopics['agent.session_revoked']).sessionId ? 'close' : null;
     case 'visitor.session_revoked':
       return v && v.sessionId === (m as BusTopics['visitor.session_revoked']).sessionId ? 'close' : null;
     case 'agent.access_changed':
@@ -213,12 +213,12 @@ describe('Hub: the indexes deliver what scanning every socket delivered', () => 
     for (let i = 0; i < 150; i++) await connect();
     const events: [BusTopic, () => unknown][] = [
       ['conversation.typing', () => ({ orgId: pick(orgs), conversationId: pick(convs), by: pick(['visitor', 'agent']), typing: rnd(2) === 0 })],
-      ['agent.inbox', () => ({ orgId: pick(orgs), agentId: rnd(4) === 0 ? null : pick(agents), conversation: { id: pick(convs) } })],
-      ['agent.presence', () => ({ orgId: pick(orgs), agentId: pick(agents), presence: 'online' })],
-      ['agent.offer', () => ({ orgId: pick(orgs), agentId: pick(agents), offer: { id: rnd(1000) } })],
+      ['inbox.updated', () => ({ orgId: pick(orgs), agentId: rnd(4) === 0 ? null : pick(agents), conversation: { id: pick(convs) } })],
+      ['presence.changed', () => ({ orgId: pick(orgs), agentId: pick(agents), presence: 'online' })],
+      ['offer.ringing', () => ({ orgId: pick(orgs), agentId: pick(agents), offer: { id: rnd(1000) } })],
       ['call.push', () => ({ orgId: pick(orgs), to: pick(['visitor', 'agent']), visitorId: rnd(5) ? pick(visitors) : null, agentId: rnd(5) ? pick(agents) : null, message: { type: 'call.ended', callId: `k${rnd(9)}` } })],
       ['recording.ready', () => ({ orgId: pick(orgs), agentIds: [pick(agents), pick(agents)], recording: { id: rnd(99) } })],
-      ['session.revoked', () => ({ agentId: pick(agents), sessionId: pick(sessions) })],
+      ['agent.session_revoked', () => ({ agentId: pick(agents), sessionId: pick(sessions) })],
       ['visitor.session_revoked', () => ({ orgId: pick(orgs), visitorId: pick(visitors), sessionId: pick(sessions) })],
       ['agent.access_changed', () => ({ agentId: pick(agents) })],
     ];

@@ -31,7 +31,7 @@ const BUFFER_CAP = 200;
  * Events after which who may read a conversation can have changed: a transfer, an assignment, an
  * unassignment (back to the queue) or a close. The rule itself stays in services/access.ts; these
  * only say when to apply it again. Every access change of a conversation is one of these events
- * (or closes the agent's sockets: `agent.access_changed`, `session.revoked`), so no timer re-checks.
+ * (or closes the agent's sockets: `agent.access_changed`, `agent.session_revoked`), so no timer re-checks.
  */
 const ACCESS_CHANGING: ReadonlySet<string> = new Set([
   'conversation.assigned',
