@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -47,4 +47,41 @@ describe('module boundaries (eslint.config.js)', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain('pure');
   }, 30_000);
+});
+
+// The media server is Janus today; its names (the server, its VideoRoom plugin, .mjr recordings,
+// janus-pp-rec) stay in adapters/janus/ so another SFU means another adapter, nothing else. Tests
+// and test support may name it. Outside the modules: the composition root (server.ts wires the
+// adapter, main.ts stops it) and platform/ (JANUS_* settings, the process-safety note) may too.
+const JANUS_NAME = /janus|\.mjr\b|pp-rec|videoroom/i;
+const serverSrc = path.join(repoRoot, 'apps/server/src');
+const MAY_NAME_JANUS = ['adapters/janus/', 'test-support/', 'platform/', 'server.ts', 'main.ts'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(full);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+describe('no Janus name outside adapters/janus', () => {
+  it('finds none in the modules, ports and other adapters', () => {
+    const leaks = sourceFiles(serverSrc)
+      .map((file) => path.relative(serverSrc, file).split(path.sep).join('/'))
+      .filter((rel) => !MAY_NAME_JANUS.some((allowed) => rel === allowed || rel.startsWith(allowed)))
+      .flatMap((rel) =>
+        readFileSync(path.join(serverSrc, rel), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (JANUS_NAME.test(line) ? [`${rel}:${i + 1}: ${line.trim()}`] : [])),
+      );
+    expect(leaks).toEqual([]);
+  });
+
+  it('would see one', () => {
+    for (const line of ["import { x } from '../adapters/janus/mjr.js';", 'runs janus-pp-rec', "name.endsWith('.mjr')", "plugin: 'janus.plugin.videoroom'"]) {
+      expect(JANUS_NAME.test(line)).toBe(true);
+    }
+    expect(JANUS_NAME.test('media server recording: artefacts() of a call')).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import { FsBlobStore } from './adapters/fs/fs-blob-store.js';
 import { startMedia, type MediaSetup } from './adapters/janus/media-setup.js';
+import { JanusRecording } from './adapters/janus/recording/janus-recording.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { migrate } from './adapters/postgres/migrate.js';
 import { PgDatabase } from './adapters/postgres/pg-database.js';
@@ -25,7 +26,7 @@ import type { EventBus } from './ports/event-bus.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { TokenSigner, hashGate, AddressLoginLimiter, VisitorService, SiteStore, allowedOriginsOf, AccountAdmin, AccountService, AuthService, OrgStore, SettingsStore } from './identity/index.js';
 import { CallService, type CallRooms, lazyPoolRooms, wireCallMedia, SnapshotService, iceServersFor, type MediaServerPool } from './calls/index.js';
-import { createCompliance, type Compliance, CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings, FsRecordingDirs, RecordingPostProcessJob, registerRecordingListeners } from './recording/index.js';
+import { createCompliance, type Compliance, CLIENT_RECORDING_DEFAULTS, ClientRecordingService, type ClientRecordingSettings, RecordingPostProcessJob, registerRecordingListeners } from './recording/index.js';
 import { UnitOfWork } from './platform/outbox/unit-of-work.js';
 import { DEMO_SITE_KEY, refuseDemoPasswords, seedDemo, wantsDemoSeed } from './seed.js';
 import { Hub } from './platform/ws/hub.js';
@@ -120,7 +121,10 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const transfers = new TransferService(uow, bus, clock);
   let mediaPool: MediaServerPool | null = null;
   const turn = { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS };
-  const recordingDirs = new FsRecordingDirs(config.recordingRawDir);
+  const recorder = new JanusRecording({
+    rawDir: config.recordingRawDir, ppRec: config.JANUS_PP_REC_BIN, startTimeoutMs: config.RECORDING_START_SECONDS * 1000,
+    onError: (e) => reportError(e, 'call media'),
+  });
   const calls = new CallService(
     db, uow, bus, clock, overrides.callRooms ?? lazyPoolRooms(() => mediaPool),
     {
@@ -128,11 +132,11 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
       defaultProfile: config.CALL_DEFAULT_PROFILE,
       iceServers: (user) => iceServersFor(turn, user, clock.now().getTime()),
     },
-    { dirs: recordingDirs, audit: compliance.audit },
+    { recorder, audit: compliance.audit },
   );
   const postProcess = new RecordingPostProcessJob(
-    db, recordingDirs, compliance.recordings,
-    { ppRec: config.JANUS_PP_REC_BIN, ffmpeg: config.FFMPEG_BIN, ffprobe: config.FFPROBE_BIN },
+    db, recorder, compliance.recordings,
+    { ffmpeg: config.FFMPEG_BIN, ffprobe: config.FFPROBE_BIN },
     {
       fps: config.RECORDING_COMPOSITE_FPS,
       maxTile: (([width, height]) => ({ width: width!, height: height! }))(config.RECORDING_COMPOSITE_TILE.split('x').map(Number)),
@@ -245,8 +249,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     ? wireCallMedia({
         db, bus, calls, pool: media.pool, onError: (e, what) => reportError(e, what),
         recording: {
-          dirs: recordingDirs,
-          startTimeoutMs: config.RECORDING_START_SECONDS * 1000,
+          recorder,
           onInfo: (what, details) => app.log.info(details, what),
         },
       })

@@ -2,14 +2,13 @@ import type { CallLegKind, IceCandidate, Jsep, CallStatsReport } from '@visavis/
 import { CALL_PROFILES } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
-import type { MediaLegEvent, PublisherLeg, SubscriberLeg } from '../ports/media-server.js';
+import type { MediaLegEvent, MediaRecording, MediaRecordingEvent, PublisherLeg, SubscriberLeg } from '../ports/media-server.js';
 import { MediaServerError } from '../ports/media-server.js';
 import { readableConversation } from '../conversations/index.js';
 import type { MediaServerPool } from './media-pool.js';
 import type { Principal } from '../identity/index.js';
 import { recordingRequired, type CallService } from './call-service.js';
 import { CallStore, type CallRow, type Party } from './call-store.js';
-import { type RecordingDirs, RecordingMonitor } from '../recording/index.js';
 import { initialLayerState, nextLayer, type LayerState } from './layer-policy.js';
 import { LiveCall, LiveCalls } from './live-call.js';
 import type { CallServerMessage } from '@visavis/protocol';
@@ -27,10 +26,8 @@ interface PartyLegs {
 }
 
 export interface CallRecordingOptions {
-  dirs: RecordingDirs;
-  startTimeoutMs: number;
-  stallMs?: number;
-  pollMs?: number;
+  /** The media server's recording: confirmed running, never started, stalled (its events). */
+  recorder: MediaRecording;
   /** Figures worth logging: the recording start delay. */
   onInfo?: (what: string, details: Record<string, unknown>) => void;
 }
@@ -48,8 +45,9 @@ export class CallMedia {
   private readonly legs = new Map<string, PartyLegs>();
   /** Calls live on this node: signalling is served from them, not from the database. */
   readonly liveCalls = new LiveCalls();
-  /** Watches recorded calls' raw files: recording confirmed, never started, stalled. */
-  readonly monitor: RecordingMonitor | null;
+  /** Recorded calls' recording: confirmed, never started, stalled (null: not recorded here). */
+  readonly recorder: MediaRecording | null;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly db: Database,
@@ -59,19 +57,8 @@ export class CallMedia {
     private readonly onError: (e: unknown) => void = () => {},
     private readonly recording: CallRecordingOptions | null = null,
   ) {
-    this.monitor = recording
-      ? new RecordingMonitor(
-          recording.dirs,
-          {
-            running: (callId, info) => void this.onRecordingRunning(callId, info).catch(this.onError),
-            notStarted: (callId) => void this.onRecordingNotStarted(callId).catch(this.onError),
-            stalled: (callId) => void this.onRecordingStalled(callId).catch(this.onError),
-          },
-          { pollMs: recording.pollMs ?? 100, startTimeoutMs: recording.startTimeoutMs, stallMs: recording.stallMs ?? 4000 },
-          Date.now,
-          this.onError,
-        )
-      : null;
+    this.recorder = recording?.recorder ?? null;
+    this.stopListening = this.recorder?.on((e) => void this.onRecordingEvent(e).catch(this.onError)) ?? (() => {});
   }
 
   async publish(p: Principal, callId: string, offer: Jsep, audio: boolean, video: boolean): Promise<{ answer: Jsep | null }> {
@@ -93,8 +80,8 @@ export class CallMedia {
       }),
     );
     await CallStore.update(this.db, call.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId });
-    // The other party hears of the feed on `webrtcup` (onPublisherEvent): Janus refuses to
-    // subscribe to a publisher whose PeerConnection is not up yet (428 "No such feed").
+    // The other party hears of the feed on `webrtcup` (onPublisherEvent): the media node refuses
+    // to subscribe to a publisher whose PeerConnection is not up yet (`feed_not_found`).
     return { answer };
   }
 
@@ -142,7 +129,7 @@ export class CallMedia {
     if (leg) await this.media(() => leg.configure({ ...(audio === undefined ? {} : { audio }), ...(video === undefined ? {} : { video }) }));
     if (legs) {
       legs.sending = { audio: audio ?? legs.sending.audio, video: video ?? legs.sending.video };
-      this.monitor?.setSending(call.id, this.anySending(call.id));
+      this.recorder?.setSending(call.id, this.anySending(call.id));
     }
     await this.push(call, other(party), { type: 'call.peer', callId: call.id, audio: audio ?? true, video: video ?? true });
   }
@@ -164,7 +151,7 @@ export class CallMedia {
   /** Frees this node's legs of an ended call (the room itself is destroyed by CallService). */
   async release(callId: string): Promise<void> {
     this.liveCalls.drop(callId);
-    this.monitor?.stop(callId);
+    this.recorder?.stop(callId);
     for (const party of ['visitor', 'agent'] as const) {
       const legs = this.legs.get(key(callId, party));
       if (!legs) continue;
@@ -205,7 +192,7 @@ export class CallMedia {
 
   /** A publisher's media flows: tell the other party, unless the call must wait for its recording. */
   private async feedUp(call: CallRow, party: Party, legs: PartyLegs): Promise<void> {
-    if (call.recording_dir) this.monitor?.mediaFlowing(call.id, call.recording_dir);
+    if (call.recording_dir) this.recorder?.start(call.id, call.recording_dir);
     if (recordingRequired(call.recording_policy)) {
       const now = await CallStore.byId(this.db, call.id);
       if (now?.recording_state !== 'running') {
@@ -215,6 +202,18 @@ export class CallMedia {
     }
     legs.feedHeld = false;
     await this.push(call, other(party), { type: 'call.feed', callId: call.id, available: true });
+  }
+
+  /** Stops watching every recorded call of this node (shutdown). */
+  dispose(): void {
+    this.stopListening();
+    this.recorder?.stopAll();
+  }
+
+  private onRecordingEvent(e: MediaRecordingEvent): Promise<void> {
+    if (e.type === 'running') return this.onRecordingRunning(e.callId, e);
+    if (e.type === 'stalled') return this.onRecordingStalled(e.callId);
+    return this.onRecordingNotStarted(e.callId);
   }
 
   private async onRecordingRunning(callId: string, info: { startDelayMs: number; resumed: boolean }): Promise<void> {

@@ -3,7 +3,8 @@ import type {
 } from '@visavis/protocol';
 import { NO_RECORDING } from '@visavis/protocol';
 import { actorOf, SYSTEM_ACTOR, type AuditLog } from '../audit/index.js';
-import { recordingPolicyForConversation, type RecordingDirs } from '../recording/index.js';
+import { recordingPolicyForConversation } from '../recording/index.js';
+import type { MediaRecording } from '../ports/media-server.js';
 import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
@@ -57,8 +58,8 @@ export class CallService {
     private readonly clock: Clock,
     private readonly rooms: CallRooms,
     private readonly settings: CallSettings,
-    /** Raw recording directories (null: this deployment cannot record) and the audit log. */
-    private readonly recording: { dirs: RecordingDirs | null; audit: AuditLog | null } = { dirs: null, audit: null },
+    /** The media server's recording (null: this deployment cannot record) and the audit log. */
+    private readonly recording: { recorder: Pick<MediaRecording, 'prepare'> | null; audit: AuditLog | null } = { recorder: null, audit: null },
   ) {}
 
   async start(
@@ -70,7 +71,7 @@ export class CallService {
       const c = await lockWritable(tx, p, input.conversationId);
       if (c.status !== 'assigned' || !c.agent_id) throw new AppError('CALL_NOT_POSSIBLE', 'A call needs an agent in the conversation.');
       const policy = await recordingPolicyForConversation(tx, c.id);
-      if (recordingRequired(policy) && !this.recording.dirs) throw new AppError('RECORDING_UNAVAILABLE', 'This server has no recording directory.');
+      if (recordingRequired(policy) && !this.recording.recorder) throw new AppError('RECORDING_UNAVAILABLE', 'This server has no recording directory.');
       const acknowledged = p.kind === 'visitor' && input.acknowledgeRecording === true;
       if (policy.dual && p.kind === 'visitor' && !acknowledged) throw new AppError('RECORDING_NOTICE_REQUIRED');
       const now = this.clock.now();
@@ -220,8 +221,8 @@ export class CallService {
   private async prepareRecording(call: CallRow, policy: RecordingPolicy): Promise<string | null> {
     if (policy.mode === 'off') return null;
     try {
-      if (!this.recording.dirs) throw new Error('no recording directory configured');
-      return await this.recording.dirs.prepare(call.id);
+      if (!this.recording.recorder) throw new Error('no recording directory configured');
+      return await this.recording.recorder.prepare(call.id);
     } catch (e) {
       if (!recordingRequired(policy)) return null;
       await this.end(call.id, 'system', 'recording_failed', ['ringing']);

@@ -54,7 +54,7 @@ export function wireCallMedia(d: {
     media,
     dispose: () => {
       offs.forEach((f) => f());
-      media.monitor?.stopAll();
+      media.dispose();
       media.liveCalls.closeAll();
     },
   };

@@ -1,8 +1,8 @@
 /**
  * The media server (SFU) as the call services see it: rooms for 1:1 calls, a publisher leg per
  * participant that sends media, subscriber legs that receive a publisher's feed. Nothing here
- * names a particular server; the Janus adapter (adapters/janus/) implements it and keeps every
- * wire name to itself.
+ * names a particular server; an adapter under adapters/ implements it and keeps every wire name
+ * and file format to itself (module-boundaries.unit.test.ts checks none leaks).
  *
  * One `MediaServer` is one node. A deployment has a list of nodes; `MediaServerPool`
  * (services/media-pool.ts) picks the least-loaded healthy node for each new call, and every
@@ -66,7 +66,7 @@ export interface PublishSettings {
   record?: boolean;
   /**
    * Base name of this publisher's recording files inside the room's recording directory (no
-   * slashes); the node appends the stream (e.g. `-audio-0.mjr`). Names segments by party.
+   * slashes); the node appends the stream to it. Names segments by party (`<party>-<n>`).
    */
   recordingName?: string;
 }
@@ -190,4 +190,72 @@ export class MediaServerError extends Error {
     super(message);
     this.name = 'MediaServerError';
   }
+}
+
+/**
+ * Server-side recording as the recording and call modules see it. The media nodes write each
+ * publisher's raw streams into a per-call directory (a room created with `recording: { dir }`,
+ * publishers configured with `record`); the raw format is the node's own business. This
+ * capability makes those directories, confirms a recording is really being written (the node's
+ * "OK" to record only says it will try), and turns the raw streams into ordinary media files.
+ */
+export type RecordedParty = 'agent' | 'visitor';
+
+/** Transitions of one call's recording; each is reported once per transition. */
+export type MediaRecordingEvent =
+  /** Media is being written (first time: `startDelayMs` after `start`; `resumed` after a stall). */
+  | { type: 'running'; callId: string; startDelayMs: number; resumed: boolean }
+  /** Nothing more is written while someone sends media. */
+  | { type: 'stalled'; callId: string }
+  /** The recording never started in time; the call is no longer watched. */
+  | { type: 'stopped'; callId: string; reason: 'not_started' };
+
+/** One decoded stream of one publishing session of a party, ready for ffmpeg. */
+export interface RecordingArtefact {
+  party: RecordedParty;
+  /** A party publishing again (network change) starts a new segment; ordered by time. */
+  segment: number;
+  kind: 'audio' | 'video';
+  /** Codec as the node recorded it (opus, vp8, h264...). */
+  codec: string;
+  /** The decoded file (WebM, Opus, MKV... as the codec needs; not transcoded). */
+  path: string;
+  /** Wall-clock time of the file's time 0 (its first packet), µs since the epoch: aligns parties. */
+  startUs: number;
+}
+
+export interface RecordingArtefacts {
+  artefacts: RecordingArtefact[];
+  /** Raw streams left out, with why (never received media, unsupported codec, unknown name...). */
+  skipped: { file: string; reason: string }[];
+}
+
+export interface ArtefactOptions {
+  /** Where the decoded files go (created by the caller; the caller removes them). */
+  outDir: string;
+  /** Date.now() value after which every decoder still running is killed ('timeout'). */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+export interface MediaRecording {
+  /** Makes the call's recording directory; rejects when it cannot be made (recording impossible). */
+  prepare(callId: string): Promise<string>;
+  /** The call's media began flowing on this node: confirm its recording (no-op if watched). */
+  start(callId: string, dir: string): void;
+  /** Whether anyone sends media now: a call where everyone muted stops growing without a stall. */
+  setSending(callId: string, sending: boolean): void;
+  /** Stops watching the call (it ended on this node). */
+  stop(callId: string): void;
+  /** Stops watching every call (shutdown). */
+  stopAll(): void;
+  on(listener: (event: MediaRecordingEvent) => void): () => void;
+  /**
+   * Decodes the raw streams of an ended call's directory. Streams that cannot be decoded are
+   * `skipped`; fails (errors with a `code`) only when the decoder is missing ('tool_missing'),
+   * the deadline passed ('timeout') or the signal aborted ('aborted').
+   */
+  artefacts(dir: string, options: ArtefactOptions): Promise<RecordingArtefacts>;
+  /** Removes the call's directory with everything in it. */
+  remove(dir: string): Promise<void>;
 }

@@ -1,15 +1,19 @@
 import { chooseTileSize, MAX_TILE, type RenderPlan, type Size, type TimedFile } from './composite.js';
-import { PARTIES, type Party } from './mjr.js';
+import type { RecordedParty } from '../ports/media-server.js';
 
 /**
- * Pure planning: from converted streams with their first-packet times to what ffmpeg must make.
- * Times are Janus's real-time clock in µs (the .mjr header's `u`), so streams recorded by
- * different publishers line up.
+ * Pure planning: from decoded streams with their first-packet times to what ffmpeg must make.
+ * Times are the media server's wall clock in µs (RecordingArtefact.startUs), so streams recorded
+ * by different publishers line up.
  */
+
+export type Party = RecordedParty;
+/** Left to right in the composite. */
+export const PARTIES: readonly Party[] = ['agent', 'visitor'];
 
 export interface ConvertedStream {
   party: Party;
-  /** Segment number (`<party>-<n>-…`). */
+  /** Segment number (RecordingArtefact.segment). */
   n: number;
   kind: 'audio' | 'video';
   /** Codec as ffprobe names it (vp8, vp9, h264, opus, pcm_mulaw…). */
@@ -79,7 +83,7 @@ export function planComposite(
   return { plan, startUs };
 }
 
-/** Codecs a WebM may carry as they are, so a party's file keeps the bits Janus received. */
+/** Codecs a WebM may carry as they are, so a party's file keeps the bits the media server received. */
 const WEBM_VIDEO = new Set(['vp8', 'vp9']);
 const WEBM_AUDIO = new Set(['opus']);
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Database } from '../ports/database.js';
 import type { RecordingService } from './recording-service.js';
 import { PeriodicJob } from '../platform/jobs/periodic-job.js';
+import type { MediaRecording } from '../ports/media-server.js';
 import { PostProcessError, postProcessCall, type MediaTools } from './postprocess.js';
-import type { RecordingDirs } from './recording-dirs.js';
 
 interface DueCall {
   id: string;
@@ -22,7 +22,7 @@ export interface PostProcessFigures {
 }
 
 /**
- * Turns each ended recorded call's raw files (Janus .mjr, one per stream) into stored recordings:
+ * Turns each ended recorded call's raw streams (decoded by the MediaRecording port) into stored recordings:
  * one composite (both parties side by side, audio mixed) and one file per party, registered in
  * the catalog (hashed, audited, retained per policy); the raw directory is then removed.
  *
@@ -38,13 +38,13 @@ export class RecordingPostProcessJob extends PeriodicJob {
 
   constructor(
     private readonly db: Database,
-    private readonly dirs: RecordingDirs,
+    private readonly media: Pick<MediaRecording, 'artefacts' | 'remove'>,
     private readonly recordings: RecordingService,
     private readonly tools: MediaTools,
     private readonly composite: { fps: number; maxTile: { width: number; height: number } },
     onError: (e: unknown) => void,
     private readonly onInfo: (what: string, details: Record<string, unknown>) => void = () => {},
-    /** Janus closes its files when the room is destroyed, just after the call ends. */
+    /** The media server closes its files when the room is destroyed, just after the call ends. */
     private readonly settleMs = 1500,
   ) {
     super(onError);
@@ -54,7 +54,7 @@ export class RecordingPostProcessJob extends PeriodicJob {
     this.startEvery(everyMs);
   }
 
-  /** A call ended: look for work soon (after Janus has closed the files). */
+  /** A call ended: look for work soon (after the media server has closed the files). */
   kick(): void {
     const t = setTimeout(() => void this.sweep().catch(this.onError), this.settleMs);
     t.unref();
@@ -104,7 +104,7 @@ export class RecordingPostProcessJob extends PeriodicJob {
   private async process(call: DueCall): Promise<void> {
     const workDir = path.join(call.recording_dir, 'out');
     try {
-      const result = await postProcessCall({ dir: call.recording_dir, workDir, tools: this.tools, ...this.composite });
+      const result = await postProcessCall({ dir: call.recording_dir, recording: this.media, workDir, tools: this.tools, ...this.composite });
       await this.recordings.register(
         { callId: call.id, kind: 'composite', party: null, mime: result.composite.mime, startedAt: result.composite.startedAt, durationMs: result.composite.durationMs },
         createReadStream(result.composite.path),
@@ -116,7 +116,7 @@ export class RecordingPostProcessJob extends PeriodicJob {
         );
       }
       await this.finish(call.id, 'done', result.skipped.length ? `skipped: ${result.skipped.map((s) => s.reason).join('; ')}` : null);
-      await this.dirs.remove(call.recording_dir);
+      await this.media.remove(call.recording_dir);
       const callMs = call.answered_at ? new Date(call.ended_at).getTime() - new Date(call.answered_at).getTime() : result.composite.durationMs;
       const figures = {
         callId: call.id,
@@ -132,7 +132,7 @@ export class RecordingPostProcessJob extends PeriodicJob {
       // files for an operator (and a retry by resetting postprocess_state to 'pending').
       // The empty directory goes before the state says so: whoever sees 'failed' sees it gone.
       const noMedia = e instanceof PostProcessError && e.code === 'no_media';
-      if (noMedia) await this.dirs.remove(call.recording_dir).catch(() => {});
+      if (noMedia) await this.media.remove(call.recording_dir).catch(() => {});
       await this.finish(call.id, 'failed', e instanceof Error ? e.message.slice(0, 2000) : String(e));
       if (!noMedia) this.onError(e);
     }

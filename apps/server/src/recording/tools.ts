@@ -2,15 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
-/** Paths of the external programs post-processing runs (Debian: janus-tools, ffmpeg). */
+/**
+ * Paths of the external programs post-processing runs (Debian: ffmpeg). Decoding the media
+ * server's raw streams is the MediaRecording port's job, with tools of its own.
+ */
 export interface MediaTools {
-  ppRec: string;
   ffmpeg: string;
   ffprobe: string;
 }
 
 export const DEFAULT_MEDIA_TOOLS: MediaTools = {
-  ppRec: '/usr/bin/janus-pp-rec',
   ffmpeg: '/usr/bin/ffmpeg',
   ffprobe: '/usr/bin/ffprobe',
 };
@@ -51,9 +52,34 @@ export async function assertToolsInstalled(paths: string[]): Promise<void> {
     try {
       await access(p, constants.X_OK);
     } catch {
-      throw new PostProcessError('tool_missing', `${p} is missing or not executable (Debian: janus-tools, ffmpeg)`, '', p);
+      throw new PostProcessError('tool_missing', `${p} is missing or not executable (Debian: see scripts/setup.sh)`, '', p);
     }
   }
+}
+
+/**
+ * Runs `fn` over items, at most `limit` at a time (the machine has few cores). After a failure
+ * no new item starts, and the running ones are waited for before it is thrown.
+ */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  return results;
 }
 
 export interface ToolRun {

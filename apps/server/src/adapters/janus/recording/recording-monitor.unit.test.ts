@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordingDirs } from './recording-dirs.js';
+import type { RecordingDirs } from './raw-dirs.js';
 import { RecordingMonitor } from './recording-monitor.js';
 
 /** A directory whose size the test sets, and a clock the test moves. */

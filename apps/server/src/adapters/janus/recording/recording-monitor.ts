@@ -1,4 +1,4 @@
-import type { RecordingDirs } from './recording-dirs.js';
+import type { RecordingDirs } from './raw-dirs.js';
 
 /** What the monitor tells the call services; each is called once per transition. */
 export interface RecordingMonitorHooks {

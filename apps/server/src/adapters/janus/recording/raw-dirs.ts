@@ -2,9 +2,9 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The raw recording directories the media nodes write into: one per call, under a root every
- * media node sees at the same path (RECORDING_RAW_DIR). The call services only need to make one,
- * measure how much has been written to it, and remove it once post-processed.
+ * The raw recording directories Janus writes its .mjr files into: one per call, under a root every
+ * media node sees at the same path (RECORDING_RAW_DIR). Recording needs to make one, measure how
+ * much has been written to it (the monitor), and remove it once post-processed.
  */
 export interface RecordingDirs {
   /** Creates the call's directory; rejects when it cannot be made or written (recording impossible). */

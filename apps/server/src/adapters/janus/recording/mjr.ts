@@ -1,14 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { runTool, type RunLimits } from './tools.js';
+import type { RecordedParty } from '../../../ports/media-server.js';
+import { runTool, type RunLimits } from '../../../recording/index.js';
 
 /**
  * Janus recordings (.mjr): one file per stream, a JSON header then RTP packets. This module names,
  * groups, reads headers and converts them with janus-pp-rec; it does no media work of its own.
  */
 
-export type Party = 'agent' | 'visitor';
+export type Party = RecordedParty;
 export const PARTIES: readonly Party[] = ['agent', 'visitor'];
 
 /** One publishing session of a party: its audio and video recordings (either may be absent). */
