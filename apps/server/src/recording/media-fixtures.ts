@@ -10,13 +10,13 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * Why the media suites cannot run here (a missing program), or null. Like the other janus suites
- * they skip with a warning outside CI and fail in CI.
+ * Why the media suites cannot run here (a missing program), or null. Like the suites that run the
+ * media server, they skip with a warning outside CI and fail in CI.
  */
 export async function mediaToolsUnavailable(paths: string[]): Promise<string | null> {
   for (const p of paths) {
     const ok = await access(p, constants.X_OK).then(() => true, () => false);
-    if (!ok) return `${p} is missing (bash scripts/setup.sh --test installs ffmpeg and janus-tools)`;
+    if (!ok) return `${p} is missing (bash scripts/setup.sh --test installs the media tools)`;
   }
   return null;
 }
