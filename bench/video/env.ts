@@ -125,7 +125,9 @@ export class VideoEnv {
 
   /** A page on the server's origin (so the agent's login cookie applies to its WebSocket), its own context. */
   async party(role: Role, label: string, camera: CameraOptions): Promise<Party> {
-    const context = await this.browser.newContext({ viewport: { width: 480, height: 360 } });
+    // bypassCSP: the 404 document the page starts from carries the server's CSP (no inline
+    // script), and the test page replacing it is one inline script.
+    const context = await this.browser.newContext({ viewport: { width: 480, height: 360 }, bypassCSP: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.stack ?? e.message));

@@ -4,7 +4,7 @@ import {
   AgentRoutingInput, OfflineMessageInput, RoutingConfig, SkillGroupInput, TransferRequest, VisitorRoutingFacts,
 } from '@visavis/protocol';
 import type {
-  AgentDirectoryAnswer, Presence, ConversationRouting, CreatedAgentAnswer, OfferAcceptAnswer, OffersAnswer, OfflineMessageLeft,
+  AgentDirectoryAnswer, ConversationRouting, CreatedAgentAnswer, OfferAcceptAnswer, OffersAnswer, OfflineMessageLeft,
   OfflineMessagesAnswer, RoutingConfigAnswer, SkillGroupAnswer, SkillGroupsAnswer, SupervisorAgentsAnswer, SupervisorQueueAnswer,
   VisitorRoutingFactsView,
 } from '@visavis/protocol';
@@ -63,13 +63,7 @@ export async function registerRoutingRoutes(app: FastifyInstance, d: RoutingRout
   /** Any agent: colleagues to transfer to, and names for the routing explanation. No load or contacts. */
   app.get('/api/agents/directory', async (req): Promise<AgentDirectoryAnswer> => {
     const p = await who.agent(req);
-    const rows = await d.db.query<{ id: string; name: string; presence: Presence; group_ids: string[] | null }>(
-      `select a.id, a.name, a.presence,
-              (select array_agg(m.group_id::text order by m.group_id) from skill_group_members m where m.agent_id = a.id) as group_ids
-       from agents a where a.org_id = $1 and a.active order by a.name, a.id`,
-      [p.orgId],
-    );
-    return { agents: rows.map((r) => ({ id: r.id, name: r.name, presence: r.presence, groupIds: r.group_ids ?? [] })) };
+    return { agents: await RoutingStore.directory(d.db, p.orgId) };
   });
 
   app.get('/api/supervisor/queue', async (req): Promise<SupervisorQueueAnswer> => ({ queue: await liveQueue(d.db, d.clock, await who.agent(req)) }));
@@ -117,12 +111,9 @@ export async function registerRoutingRoutes(app: FastifyInstance, d: RoutingRout
   app.get('/api/admin/visitors/:id/routing', async (req): Promise<VisitorRoutingFactsView> => {
     const p = await who.agent(req);
     if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
-    const [v] = await d.db.query<{ vip: boolean; tags: string[] | null; attributes: Record<string, string | number | boolean> | null }>(
-      'select vip, tags, attributes from visitors where id::text = $1 and org_id = $2',
-      [IdParam.parse(req.params).id, p.orgId],
-    );
-    if (!v) throw new AppError('NOT_FOUND', 'No such visitor.');
-    return { vip: v.vip, tags: v.tags ?? [], attributes: v.attributes ?? {} };
+    const facts = await RoutingStore.visitorFacts(d.db, p.orgId, IdParam.parse(req.params).id);
+    if (!facts) throw new AppError('NOT_FOUND', 'No such visitor.');
+    return facts;
   });
   app.put('/api/admin/visitors/:id/routing', async (req, reply) => {
     await d.admin.setVisitorFacts(await who.agent(req), IdParam.parse(req.params).id, VisitorRoutingFacts.parse(req.body));

@@ -15,15 +15,15 @@ export interface RoutingWiring {
 }
 
 /**
- * What routing reacts to. A queued conversation is routed on its own, not with the whole
- * organisation's queue; an agent with room again (capacity released, came online) drains the
- * queue, oldest and VIP first, because whoever waits longest should get that agent.
+ * What routing reacts to. A queued conversation is routed with the other arrivals not decided yet
+ * (one pass), not by re-deciding the organisation's whole queue; an agent with room again
+ * (capacity released, came online) drains the queue, oldest and VIP first, because whoever waits
+ * longest should get that agent.
  */
 export function registerRoutingListeners(listeners: EventListeners, w: RoutingWiring): void {
   const drain = async (orgId: string) => w.onHanded(await w.routing.drain(orgId));
   listeners.on('conversation.queued', 'routing: route the conversation', async (e) => {
-    const outcome = await w.routing.routeOne(e.orgId, e.data.conversationId);
-    if (outcome === 'assigned' || outcome === 'offered') w.onHanded(1);
+    w.onHanded(await w.routing.routeArrivals(e.orgId, e.data.conversationId));
   });
   listeners.on('agent.capacity_released', 'routing: fill the agent', async (e) => {
     const at = new Date(e.data.availableAt);

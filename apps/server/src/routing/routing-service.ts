@@ -70,7 +70,28 @@ export class RoutingService {
     return handed;
   }
 
-  /** Routes one conversation now (it was just queued, or its waiting window ended). */
+  /**
+   * Routes a conversation that was just queued, together with every other arrival not decided
+   * yet, in queue order and in one pass (one snapshot): a burst of 500 arrivals costs one pass
+   * per dispatch, not one each, and the conversations already decided and waiting for room are
+   * left to the capacity events instead of being decided again. Answers how many were handed out.
+   */
+  async routeArrivals(orgId: string, conversationId: string): Promise<number> {
+    const arrivals = (await RoutingStore.queue(this.db, orgId)).filter(
+      (e) => !e.ringing && (!e.decided || e.conversationId === conversationId),
+    );
+    if (arrivals.length === 0) return 0;
+    const state = await this.loadPass(orgId);
+    let handed = 0;
+    for (const entry of arrivals) {
+      const outcome = await this.routeWith(state, entry.conversationId);
+      if (outcome === 'assigned' || outcome === 'offered') handed++;
+    }
+    await this.queue.publish(orgId);
+    return handed;
+  }
+
+  /** Routes one conversation now (its waiting window ended). */
   async routeOne(orgId: string, conversationId: string): Promise<Outcome> {
     const outcome = await this.routeWith(await this.loadPass(orgId), conversationId);
     await this.queue.publish(orgId);

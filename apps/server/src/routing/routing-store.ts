@@ -1,9 +1,27 @@
 import type { AgentSnapshot, BusinessHours, Channel, ConversationFacts, Media, QueueEntry, SkillGroupFacts } from '@visavis/routing';
-import type { RoutingLogEntry } from '@visavis/protocol';
+import type { DirectoryAgent, Presence, RoutingLogEntry, VisitorRoutingFactsView } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 
 /** Reads that build the routing engine's snapshot, and what routing left on a conversation. Plain data out; no decisions here. */
 export const RoutingStore = {
+  /** Colleagues for any agent (transfer targets, names in explanations): no load, no contacts. */
+  async directory(db: SqlExecutor, orgId: string): Promise<DirectoryAgent[]> {
+    const rows = await db.query<{ id: string; name: string; presence: Presence; group_ids: string[] | null }>(
+      `select a.id, a.name, a.presence,
+              (select array_agg(m.group_id::text order by m.group_id) from skill_group_members m where m.agent_id = a.id) as group_ids
+       from agents a where a.org_id = $1 and a.active order by a.name, a.id`,
+      [orgId],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, presence: r.presence, groupIds: r.group_ids ?? [] }));
+  },
+  /** A visitor's routing facts (routing's columns of the visitor): VIP, tags, attributes. */
+  async visitorFacts(db: SqlExecutor, orgId: string, visitorId: string): Promise<VisitorRoutingFactsView | undefined> {
+    const [v] = await db.query<{ vip: boolean; tags: string[] | null; attributes: Record<string, string | number | boolean> | null }>(
+      'select vip, tags, attributes from visitors where id::text = $1 and org_id = $2',
+      [visitorId, orgId],
+    );
+    return v ? { vip: v.vip, tags: v.tags ?? [], attributes: v.attributes ?? {} } : undefined;
+  },
   /** The conversation's stored decision (jsonb as stored: read it with `readExplanation`) and target group. */
   async decisionOf(db: SqlExecutor, conversationId: string): Promise<{ routing: unknown; groupId: string | null } | undefined> {
     const [row] = await db.query<{ routing: unknown; group_id: string | null }>('select routing, group_id from conversations where id = $1', [conversationId]);
