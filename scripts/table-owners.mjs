@@ -11,6 +11,8 @@ const OWNER = {
   recordings: 'recording', call_marks: 'recording', evidence_packages: 'recording', client_recording_uploads: 'recording', client_recording_chunks: 'recording',
   audit_log: 'audit', audit_heads: 'audit', outbox: 'platform', commands: 'platform',
 };
+// From the repository's root wherever it is run.
+process.chdir(execSync('git rev-parse --show-toplevel', { encoding: 'utf8' }).trim());
 const files = execSync('git ls-files -co --exclude-standard apps/server/src', { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('/test-support/'));
 const out = {};
 for (const f of files) {
