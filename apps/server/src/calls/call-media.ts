@@ -100,8 +100,8 @@ export class CallMedia {
     legs.subscriber = leg;
     legs.layer = initialLayerState();
     leg.on((e) => {
-      if (e.type === 'candidate') void this.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'subscribe', candidate: e.candidate });
-      if (e.type === 'feed_gone') void this.push(call, party, { type: 'call.feed', callId: call.id, available: false });
+      if (e.type === 'candidate') this.notify(call, party, { type: 'call.candidate', callId: call.id, leg: 'subscribe', candidate: e.candidate });
+      if (e.type === 'feed_gone') this.notify(call, party, { type: 'call.feed', callId: call.id, available: false });
     });
     return { offer: leg.offer };
   }
@@ -170,7 +170,7 @@ export class CallMedia {
   private onPublisherEvent(call: CallRow, party: Party, leg: PublisherLeg, e: MediaLegEvent): void {
     const legs = this.legs.get(key(call.id, party));
     if (e.type === 'candidate') {
-      void this.push(call, party, { type: 'call.candidate', callId: call.id, leg: 'publish', candidate: e.candidate });
+      this.notify(call, party, { type: 'call.candidate', callId: call.id, leg: 'publish', candidate: e.candidate });
       return;
     }
     if (e.type === 'webrtcup' && legs?.publisher === leg) {
@@ -184,7 +184,7 @@ export class CallMedia {
     if (e.type !== 'hangup' || !legs || legs.publisher !== leg) return;
     // The party's media dropped (tab closed, network gone). Wait for them to publish again —
     // possibly through another server node — before ending the call.
-    void this.push(call, other(party), { type: 'call.feed', callId: call.id, available: false });
+    this.notify(call, other(party), { type: 'call.feed', callId: call.id, available: false });
     clearTimeout(legs.grace);
     legs.grace = setTimeout(() => void this.endIfStillGone(call.id, party, leg.feedId).catch(this.onError), this.graceMs);
     legs.grace.unref();
@@ -283,6 +283,11 @@ export class CallMedia {
     if (call.status !== 'active' || !call.media_node || !call.media_room) throw new AppError('CALL_NOT_RINGING', 'The call is not live.');
     this.liveCalls.add(new LiveCall(call, { visitorId: c.visitor_id, agentId: c.agent_id }));
     return { call, party: p.kind };
+  }
+
+  /** A push from a media event (nobody awaits it): a failure is reported, never left unhandled. */
+  private notify(call: CallRow, to: Party, message: CallServerMessage): void {
+    this.push(call, to, message).catch(this.onError);
   }
 
   /** A push to one party, addressed from the live call when this node holds it (no lookup). */
