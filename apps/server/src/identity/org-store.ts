@@ -25,6 +25,20 @@ export const OrgStore = {
   async first(db: SqlExecutor): Promise<OrgRow | undefined> {
     return (await db.query<OrgRow>('select * from orgs order by created_at limit 1'))[0];
   },
+  /**
+   * The organisation's attachment retention (conversations' setting kept on the org; null =
+   * the server's default). `forUpdate` locks the row: a change and its audit entry see one "before".
+   */
+  async attachmentRetentionDays(db: SqlExecutor, id: string, opts: { forUpdate?: boolean } = {}): Promise<number | null> {
+    const [row] = await db.query<{ days: number | null }>(
+      `select attachment_retention_days as days from orgs where id = $1${opts.forUpdate ? ' for update' : ''}`,
+      [id],
+    );
+    return row?.days ?? null;
+  },
+  async setAttachmentRetentionDays(db: SqlExecutor, id: string, days: number | null): Promise<void> {
+    await db.query('update orgs set attachment_retention_days = $2 where id = $1', [id, days]);
+  },
 };
 
 /** Server-wide settings that must survive restarts (e.g. the generated signing secret). */

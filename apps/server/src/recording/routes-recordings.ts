@@ -4,6 +4,7 @@ import { AppError, notFound, toErrorBody } from '../platform/errors.js';
 import { actorOf } from '../audit/index.js';
 import type { Compliance } from './compliance.js';
 import { extensionFor } from './evidence-manifest.js';
+import { RecordingPolicyAdmin } from './policy-admin.js';
 import type { Database } from '../ports/database.js';
 import type { AgentPrincipal } from '../identity/index.js';
 import type { RequestAuth } from '../platform/http/context.js';
@@ -25,6 +26,7 @@ function requireAdmin(p: AgentPrincipal): void {
 export async function registerRecordingRoutes(app: FastifyInstance, d: RecordingRouteDeps): Promise<void> {
   const { who } = d;
   const { recordings, evidence, audit, retention } = d.compliance;
+  const policies = new RecordingPolicyAdmin(d.db, audit);
 
   /** Public: anyone checking a package compares this key's fingerprint with the package's. */
   app.get('/api/compliance/public-key', async () => evidence.publicKey());
@@ -128,10 +130,7 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
   app.get('/api/admin/recording-retention', async (req) => {
     const p = await who.agent(req);
     if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
-    const groups = await d.db.query<{ id: string; name: string; days: number | null }>(
-      'select id, name, recording_retention_days as days from skill_groups where org_id = $1 order by name',
-      [p.orgId],
-    );
+    const groups = await policies.retentions(p.orgId);
     return { defaultDays: d.compliance.settings.defaultRetentionDays, groups };
   });
   app.put('/api/admin/skill-groups/:id/recording-retention', async (req, reply) => {
@@ -139,18 +138,7 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
     requireAdmin(p);
     const { id } = IdParam.parse(req.params);
     const { days } = z.object({ days: z.number().int().min(1).max(36_500).nullable() }).parse(req.body);
-    await d.db.transaction(async (tx) => {
-      const [before] = await tx.query<{ days: number | null }>(
-        'select recording_retention_days as days from skill_groups where id = $1 and org_id = $2 for update',
-        [id, p.orgId],
-      );
-      if (!before) throw notFound('No such skill group.');
-      await tx.query('update skill_groups set recording_retention_days = $2 where id = $1', [id, days]);
-      await audit.append(
-        { orgId: p.orgId, actor: actorOf(p), action: 'retention.policy_changed', target: { type: 'skill_group', id }, details: { from: before.days, to: days } },
-        tx,
-      );
-    });
+    await policies.setRetention(p.orgId, actorOf(p), id, days);
     return reply.code(204).send();
   });
   app.post('/api/admin/retention/run', async (req) => {

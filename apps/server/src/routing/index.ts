@@ -11,3 +11,5 @@ export * from './routing-safety-net.js';
 export * from './routing-service.js';
 export * from './transfer-service.js';
 export * from './routing-listeners.js';
+export * from './skill-group-settings-store.js';
+export * from './routing-module.js';
