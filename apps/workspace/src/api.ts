@@ -1,10 +1,11 @@
 import { requestJson, type HttpOptions } from '@visavis/client';
 import type {
-  AgentProfile,
-  Attachment,
-  ConversationSummary,
+  ConversationDetails,
+  ConversationsAnswer,
   Presence,
-  VisitorProfile,
+  PresenceAnswer,
+  SignedInAgent,
+  UploadAnswer,
 } from '@visavis/protocol';
 
 /**
@@ -23,37 +24,25 @@ const uploadHttp: HttpOptions = {
   fetchImpl: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) }),
 };
 
-export interface Session {
-  agent: AgentProfile;
-  org: { id: string; name: string };
-}
-
-export interface ConversationDetails {
-  conversation: ConversationSummary;
-  visitor: VisitorProfile;
-  pastConversations: ConversationSummary[];
-}
+/** Who is signed in (POST /api/auth/login, GET /api/me). */
+export type { SignedInAgent as Session, ConversationDetails };
 
 export const api = {
   /** With two-factor sign-in on, the first try answers TOTP_REQUIRED and the code comes second. */
   login: (email: string, password: string, totpCode?: string) =>
-    requestJson<Session>(http, 'POST', '/api/auth/login', { email, password, totpCode }),
+    requestJson<SignedInAgent>(http, 'POST', '/api/auth/login', { email, password, totpCode }),
   logout: () => requestJson<void>(http, 'POST', '/api/auth/logout'),
-  me: () => requestJson<Session>(http, 'GET', '/api/me'),
+  me: () => requestJson<SignedInAgent>(http, 'GET', '/api/me'),
   setPresence: (presence: Presence) =>
-    requestJson<{ agent: AgentProfile }>(http, 'PUT', '/api/me/presence', { presence }),
+    requestJson<PresenceAnswer>(http, 'PUT', '/api/me/presence', { presence }),
   conversations: (scope: 'live' | 'closed') =>
-    requestJson<{ conversations: ConversationSummary[] }>(
-      http,
-      'GET',
-      `/api/agent/conversations?scope=${scope}`,
-    ),
+    requestJson<ConversationsAnswer>(http, 'GET', `/api/agent/conversations?scope=${scope}`),
   conversation: (id: string) =>
     requestJson<ConversationDetails>(http, 'GET', `/api/conversations/${encodeURIComponent(id)}`),
   upload: (conversationId: string, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return requestJson<{ attachment: Attachment }>(
+    return requestJson<UploadAnswer>(
       uploadHttp,
       'POST',
       `/api/uploads?conversationId=${encodeURIComponent(conversationId)}`,

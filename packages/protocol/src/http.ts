@@ -48,18 +48,6 @@ export const VisitorSessionRequest = z.object({
 });
 export type VisitorSessionRequest = z.infer<typeof VisitorSessionRequest>;
 
-export interface VisitorSessionResponse {
-  /** Short-lived access token (HTTP Bearer, WebSocket auth frame). */
-  visitorToken: string;
-  /** When visitorToken expires (ISO time); renew before with POST /api/visitor/refresh. */
-  expiresAt: string;
-  /** Opaque, single use: each refresh answers a new one. Keep it where the page can read it again. */
-  refreshToken: string;
-  visitorId: string;
-  identified: boolean;
-  orgName: string;
-}
-
 export const VisitorRefreshRequest = z.object({ refreshToken: z.string().min(1).max(128) });
 export type VisitorRefreshRequest = z.infer<typeof VisitorRefreshRequest>;
 
@@ -69,18 +57,6 @@ export const SiteOrigin = z
   .max(200)
   .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'must be an origin like https://www.example.com');
 export const SiteOriginsRequest = z.object({ allowedOrigins: z.array(SiteOrigin).max(50) });
-
-/** GET /api/admin/site: what an integrator needs, with the identity secret masked. */
-export interface SiteSettings {
-  siteKey: string;
-  /** Origins allowed to frame the widget besides the server's own. */
-  allowedOrigins: string[];
-  /** PUBLIC_URL's origin (always allowed), or null when unset: then the page's own origin is. */
-  serverOrigin: string | null;
-  identitySecretMasked: string;
-  /** After a rotation: the previous secret still verifies identities until then (ISO), else null. */
-  previousSecretValidUntil: string | null;
-}
 
 export const RotateSecretRequest = z.object({ overlapHours: z.number().int().min(0).max(720) });
 

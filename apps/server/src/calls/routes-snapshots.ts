@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { SnapshotAnswer } from '@visavis/protocol';
 import type { SnapshotService } from './snapshot-service.js';
 import { STILL_TYPES } from './image-header.js';
 import type { RequestAuth } from '../platform/http/context.js';
@@ -29,7 +30,7 @@ export async function registerSnapshotRoutes(app: FastifyInstance, d: SnapshotRo
       const { requestId } = Query.parse(req.query);
       const mime = req.headers['content-type'] ?? '';
       const snapshot = await d.snapshots.fulfil(p, id, requestId, mime, req.body as Readable);
-      return reply.code(201).send({ snapshot });
+      return reply.code(201).send({ snapshot } satisfies SnapshotAnswer);
     });
   });
 }

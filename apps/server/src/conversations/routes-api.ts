@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LIMITS, LoginRequest, PresenceRequest, VisitorRefreshRequest, VisitorSessionRequest } from '@visavis/protocol';
+import {
+  LIMITS, LoginRequest, PresenceRequest, VisitorRefreshRequest, VisitorSessionRequest,
+  type ConversationDetails, type ConversationsAnswer, type EventsAnswer, type PresenceAnswer, type SignedInAgent, type VisitorSessionResponse,
+} from '@visavis/protocol';
 import { AppError, notFound } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
 import { type AuthService, isSupervisor, type VisitorService, AgentStore, toAgentProfile, OrgStore, VisitorStore, toVisitorProfile, addressKey, limitedLogin, type AddressLoginLimiter, registerAccountRoutes, type AccountAdmin, type AccountService, registerSiteRoutes, type SiteRouteDeps } from '../identity/index.js';
@@ -61,7 +64,7 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
   const loginKey = (req: { ip: string; body: unknown }) =>
     `${addressKey(req.ip)}|${String((req.body as { email?: unknown } | null)?.email ?? '').toLowerCase().slice(0, 254)}`;
   const loginLimit = { max: d.loginRatePerMinute, timeWindow: 60_000, keyGenerator: loginKey, hook: 'preHandler' as const };
-  app.post('/api/auth/login', { config: { rateLimit: loginLimit } }, async (req, reply) => {
+  app.post('/api/auth/login', { config: { rateLimit: loginLimit } }, async (req, reply): Promise<SignedInAgent> => {
     const body = LoginRequest.parse(req.body);
     const { token, agent, expiresAt } = await limitedLogin(d.loginAddressLimiter, req.ip, reply, () =>
       d.auth.login(body.email, body.password, { totpCode: body.totpCode, userAgent: req.headers['user-agent'] ?? null, ip: req.ip }),
@@ -78,40 +81,41 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
     return reply.code(204).send();
   });
 
-  app.get('/api/me', async (req) => {
+  app.get('/api/me', async (req): Promise<SignedInAgent> => {
     const p = await who.agent(req);
     const agent = (await AgentStore.byId(d.db, p.agentId))!;
     const org = (await OrgStore.byId(d.db, p.orgId))!;
     return { agent: toAgentProfile(agent), org: { id: org.id, name: org.name } };
   });
 
-  app.put('/api/me/presence', async (req) => {
+  app.put('/api/me/presence', async (req): Promise<PresenceAnswer> => {
     const p = await who.agent(req);
     const { presence } = PresenceRequest.parse(req.body);
     return { agent: await d.presence.set(p, presence) };
   });
 
-  app.get('/api/agent/conversations', async (req) => {
+  app.get('/api/agent/conversations', async (req): Promise<ConversationsAnswer> => {
     const p = await who.agent(req);
     const { scope } = z.object({ scope: z.enum(['live', 'closed']).default('live') }).parse(req.query);
     const conversations = await ConversationStore.listForAgent(d.db, p.orgId, isSupervisor(p) ? null : p.agentId, scope);
     return { conversations };
   });
 
-  app.get('/api/conversations/:id', async (req) => {
+  app.get('/api/conversations/:id', async (req): Promise<ConversationDetails> => {
     const p = await who.agent(req);
     const { id } = IdParam.parse(req.params);
     const c = await readableConversation(d.db, p, id);
     const visitor = (await VisitorStore.byId(d.db, c.visitor_id))!;
     const past = (await ConversationStore.listForVisitor(d.db, c.visitor_id, 20)).filter((x) => x.id !== c.id);
     return {
-      conversation: await ConversationStore.summary(d.db, id, 'agent'),
+      // Read above (readableConversation), so it is there: conversations are never deleted.
+      conversation: (await ConversationStore.summary(d.db, id, 'agent'))!,
       visitor: toVisitorProfile(visitor),
       pastConversations: past,
     };
   });
 
-  app.get('/api/conversations/:id/events', async (req) => {
+  app.get('/api/conversations/:id/events', async (req): Promise<EventsAnswer> => {
     const p = await who.any(req);
     const { id } = IdParam.parse(req.params);
     const q = z
@@ -124,17 +128,17 @@ export async function registerApiRoutes(app: FastifyInstance, d: ApiDeps): Promi
     return { events: events.map((e) => d.urls.present(forReader(p, e))) };
   });
 
-  app.post('/api/visitor/session', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req) => {
+  app.post('/api/visitor/session', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req): Promise<VisitorSessionResponse> => {
     const body = VisitorSessionRequest.parse(req.body);
     return d.visitors.session(body, req.headers['user-agent'] ?? null);
   });
 
   // Renews a visitor's access token; the refresh token is single use (rotated, reuse ends the session).
-  app.post('/api/visitor/refresh', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req) => {
+  app.post('/api/visitor/refresh', { config: { rateLimit: { max: d.visitorSessionRatePerMinute, timeWindow: 60_000 } } }, async (req): Promise<VisitorSessionResponse> => {
     return d.visitors.refresh(VisitorRefreshRequest.parse(req.body).refreshToken);
   });
 
-  app.get('/api/visitor/conversations', async (req) => {
+  app.get('/api/visitor/conversations', async (req): Promise<ConversationsAnswer> => {
     const p = await who.any(req);
     if (p.kind !== 'visitor') throw new AppError('FORBIDDEN');
     return { conversations: await ConversationStore.listForVisitor(d.db, p.visitorId) };

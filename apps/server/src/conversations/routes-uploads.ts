@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { z } from 'zod';
-import { LIMITS } from '@visavis/protocol';
+import { LIMITS, type UploadAnswer } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import { BlobTooLargeError } from '../ports/blob-store.js';
 import type { UploadService } from './upload-service.js';
@@ -70,7 +70,7 @@ export interface UploadRouteDeps extends AttachmentRetentionRouteDeps {
 export async function registerUploadRoutes(app: FastifyInstance, d: UploadRouteDeps): Promise<void> {
   await registerAttachmentRetentionRoutes(app, d);
   const rateLimit = { max: d.ratePerMinute, timeWindow: 60_000 };
-  app.post('/api/uploads', { config: { rateLimit } }, async (req) => {
+  app.post('/api/uploads', { config: { rateLimit } }, async (req): Promise<UploadAnswer> => {
     try {
       const p = await d.who.any(req);
       const { conversationId } = z.object({ conversationId: z.string().uuid() }).parse(req.query);

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RotateSecretRequest, SiteOriginsRequest, type SiteSettings } from '@visavis/protocol';
+import {
+  RotateSecretRequest, SiteOriginsRequest,
+  type IdentitySecretAnswer, type RotatedSecretAnswer, type SiteSettings, type VisitorSessionsRevokedAnswer, type VisitorSiteAnswer,
+} from '@visavis/protocol';
 import { AppError, notFound } from '../platform/errors.js';
 import { actorOf } from '../audit/index.js';
 import type { Compliance } from '../recording/index.js';
@@ -55,26 +58,26 @@ export async function registerSiteRoutes(app: FastifyInstance, d: SiteRouteDeps)
   };
   const site = async (orgId: string) => (await SiteStore.byOrg(d.db, orgId)) ?? Promise.reject(notFound('No such organisation.'));
 
-  app.get('/api/visitor/site', async (req) => {
+  app.get('/api/visitor/site', async (req): Promise<VisitorSiteAnswer> => {
     const { siteKey } = SiteKeyQuery.parse(req.query);
     const row = await SiteStore.bySiteKey(d.db, siteKey);
     if (!row) throw new AppError('UNKNOWN_SITE');
     return { allowedOrigins: [...(d.serverOrigin ? [d.serverOrigin] : []), ...allowedOriginsOf(row)] };
   });
 
-  app.get('/api/admin/site', async (req) => {
+  app.get('/api/admin/site', async (req): Promise<SiteSettings> => {
     const p = await admin(req);
     return settingsOf(await site(p.orgId), d.serverOrigin, d.clock.now());
   });
 
-  app.post('/api/admin/site/identity-secret/reveal', async (req) => {
+  app.post('/api/admin/site/identity-secret/reveal', async (req): Promise<IdentitySecretAnswer> => {
     const p = await admin(req);
     const row = await site(p.orgId);
     await audit.append({ orgId: p.orgId, actor: actorOf(p), action: 'site.identity_secret_revealed', target: { type: 'org', id: p.orgId }, details: {} });
     return { identitySecret: row.identity_secret };
   });
 
-  app.post('/api/admin/site/identity-secret/rotate', async (req) => {
+  app.post('/api/admin/site/identity-secret/rotate', async (req): Promise<RotatedSecretAnswer> => {
     const p = await admin(req);
     const { overlapHours } = RotateSecretRequest.parse(req.body);
     const now = d.clock.now();
@@ -90,7 +93,7 @@ export async function registerSiteRoutes(app: FastifyInstance, d: SiteRouteDeps)
     return { identitySecret: secret, settings: settingsOf(await site(p.orgId), d.serverOrigin, now) };
   });
 
-  app.put('/api/admin/site/allowed-origins', async (req) => {
+  app.put('/api/admin/site/allowed-origins', async (req): Promise<SiteSettings> => {
     const p = await admin(req);
     const origins = [...new Set(SiteOriginsRequest.parse(req.body).allowedOrigins.map((o) => o.toLowerCase()))];
     const before = allowedOriginsOf(await site(p.orgId));
@@ -104,7 +107,7 @@ export async function registerSiteRoutes(app: FastifyInstance, d: SiteRouteDeps)
     return settingsOf(await site(p.orgId), d.serverOrigin, d.clock.now());
   });
 
-  app.post('/api/admin/visitors/:id/revoke-sessions', async (req) => {
+  app.post('/api/admin/visitors/:id/revoke-sessions', async (req): Promise<VisitorSessionsRevokedAnswer> => {
     const p = await who.agent(req);
     if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
     const { id } = IdParam.parse(req.params);

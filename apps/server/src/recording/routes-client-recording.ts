@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ClientRecordingChunkAnswer, ClientRecordingFinishAnswer } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import { ChunkMime, FinishInput, type ClientRecordingService } from './client-recording-service.js';
 import type { RequestAuth } from '../platform/http/context.js';
@@ -38,9 +39,9 @@ export async function registerClientRecordingRoutes(app: FastifyInstance, d: Cli
         req.body as Readable,
         Number.isFinite(declared) ? declared : undefined,
       );
-      return reply.code(chunk.duplicate ? 200 : 201).send({ chunk });
+      return reply.code(chunk.duplicate ? 200 : 201).send({ chunk } satisfies ClientRecordingChunkAnswer);
     });
-    scope.post('/api/calls/:id/client-recording/finish', async (req) => {
+    scope.post('/api/calls/:id/client-recording/finish', async (req): Promise<ClientRecordingFinishAnswer> => {
       const p = await d.who.any(req);
       const { id } = Params.parse(req.params);
       return d.clientRecordings.finish(p, id, FinishInput.parse(req.body ?? {}));

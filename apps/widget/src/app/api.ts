@@ -1,4 +1,6 @@
-import type { Attachment, ConversationSummary, Language, SequencedEvent, VisitorSessionResponse } from '@visavis/protocol';
+import type {
+  Attachment, ConversationsAnswer, ConversationSummary, EventsAnswer, Language, OfflineMessageLeft, SequencedEvent, UploadAnswer, VisitorSessionResponse,
+} from '@visavis/protocol';
 import { requestJson, VisavisError, VisitorTokenKeeper } from '@visavis/client';
 import type { BridgeIdentity } from '../shared/bridge.js';
 
@@ -179,14 +181,14 @@ export class VisitorApi {
   }
 
   async conversations(): Promise<ConversationSummary[]> {
-    const res = await requestJson<{ conversations: ConversationSummary[] }>(await this.http(API_TIMEOUT_MS), 'GET', '/api/visitor/conversations');
+    const res = await requestJson<ConversationsAnswer>(await this.http(API_TIMEOUT_MS), 'GET', '/api/visitor/conversations');
     return res.conversations;
   }
 
   /** One page of a conversation's events after `afterSeq` (earlier conversations, read-only). */
   async events(conversationId: string, afterSeq: number): Promise<SequencedEvent[]> {
     const path = `/api/conversations/${encodeURIComponent(conversationId)}/events?afterSeq=${afterSeq}`;
-    const res = await requestJson<{ events: SequencedEvent[] }>(await this.http(API_TIMEOUT_MS), 'GET', path);
+    const res = await requestJson<EventsAnswer>(await this.http(API_TIMEOUT_MS), 'GET', path);
     return res.events;
   }
 
@@ -196,13 +198,13 @@ export class VisitorApi {
     const blob = file.type || !mime ? file : new File([file], file.name, { type: mime });
     form.append('file', blob, file.name);
     const path = `/api/uploads?conversationId=${encodeURIComponent(conversationId)}`;
-    const res = await requestJson<{ attachment: Attachment }>(await this.http(UPLOAD_TIMEOUT_MS), 'POST', path, form);
+    const res = await requestJson<UploadAnswer>(await this.http(UPLOAD_TIMEOUT_MS), 'POST', path, form);
     return res.attachment;
   }
 
   /** Leave a message for the team while it is closed (POST /api/visitor/offline-messages). */
-  async leaveMessage(m: { name: string; contact: string; text: string; pageUrl?: string }): Promise<{ id: string }> {
-    return requestJson<{ id: string }>(await this.http(API_TIMEOUT_MS), 'POST', '/api/visitor/offline-messages', m);
+  async leaveMessage(m: { name: string; contact: string; text: string; pageUrl?: string }): Promise<OfflineMessageLeft> {
+    return requestJson<OfflineMessageLeft>(await this.http(API_TIMEOUT_MS), 'POST', '/api/visitor/offline-messages', m);
   }
 
   /** Options with a renewed access token: a visitor may send a file an hour after the page loaded. */

@@ -1,4 +1,5 @@
 import { VisavisError } from '@visavis/client';
+import type { ErrorBody, SnapshotAnswer } from '@visavis/protocol';
 import { fetchWithTimeout, type VisitorApi } from './api.js';
 import { snapshotTranslator, type SnapshotTranslate } from './i18n-snapshot.js';
 import type { Notice } from './notice.js';
@@ -242,7 +243,7 @@ export class CallSnapshots {
     const token = await this.d.api.freshToken().catch(() => this.d.api.token);
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetchWithTimeout(UPLOAD_TIMEOUT_MS)(path, { method: 'POST', headers, body: blob });
-    const body = (await res.json().catch(() => null)) as { snapshot?: { recordingId?: string }; error?: { code?: string; message?: string } } | null;
+    const body = (await res.json().catch(() => null)) as (Partial<SnapshotAnswer> & { error?: Partial<ErrorBody> }) | null;
     if (!res.ok || !body?.snapshot?.recordingId) {
       throw new VisavisError((body?.error?.code ?? 'INTERNAL') as never, body?.error?.message ?? `HTTP ${res.status}`, res.status);
     }

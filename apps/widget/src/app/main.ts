@@ -1,3 +1,4 @@
+import type { VisitorSiteAnswer } from '@visavis/protocol';
 import { parseParams } from './params.js';
 import { translator } from './i18n.js';
 import { HostBridge } from './host.js';
@@ -96,7 +97,8 @@ function boot(): void {
 async function allowedSites(siteKey: string): Promise<string[]> {
   const res = await fetch(`/api/visitor/site?siteKey=${encodeURIComponent(siteKey)}`);
   if (!res.ok) return [];
-  const body = (await res.json()) as { allowedOrigins?: unknown };
+  // Checked item by item all the same: a proxy or an old server may answer something else.
+  const body = (await res.json()) as Partial<VisitorSiteAnswer>;
   return Array.isArray(body.allowedOrigins) ? body.allowedOrigins.filter((o): o is string => typeof o === 'string') : [];
 }
 

@@ -1,11 +1,15 @@
 import type {
-  AccountView,
+  AccountsAnswer,
   InviteAgentRequest,
+  InvitedAgentAnswer,
   PasswordLink,
   PasswordLinkInfo,
+  PasswordSetAnswer,
   Role,
-  SessionView,
+  SessionsAnswer,
+  SessionsEndedAnswer,
   TotpEnrolment,
+  TotpStatus,
 } from '@visavis/protocol';
 import { call } from '../routing/api.js';
 
@@ -15,27 +19,27 @@ const id = (v: string) => encodeURIComponent(v);
 export const accountApi = {
   inspectLink: (token: string) => call<PasswordLinkInfo>('POST', '/api/auth/password-link', { token }),
   setPassword: (token: string, password: string) =>
-    call<{ email: string }>('POST', '/api/auth/set-password', { token, password }),
+    call<PasswordSetAnswer>('POST', '/api/auth/set-password', { token, password }),
   changePassword: (currentPassword: string, newPassword: string) =>
     call<void>('PUT', '/api/me/password', { currentPassword, newPassword }),
-  sessions: () => call<{ sessions: SessionView[] }>('GET', '/api/me/sessions'),
+  sessions: () => call<SessionsAnswer>('GET', '/api/me/sessions'),
   revokeSession: (sessionId: string) => call<void>('DELETE', `/api/me/sessions/${id(sessionId)}`),
-  totpStatus: () => call<{ available: boolean; enabled: boolean }>('GET', '/api/me/totp'),
+  totpStatus: () => call<TotpStatus>('GET', '/api/me/totp'),
   enrolTotp: () => call<TotpEnrolment>('POST', '/api/me/totp/enrol'),
   confirmTotp: (code: string) => call<void>('POST', '/api/me/totp/confirm', { code }),
   disableTotp: (code: string) => call<void>('POST', '/api/me/totp/disable', { code }),
 
-  accounts: () => call<{ accounts: AccountView[] }>('GET', '/api/admin/accounts'),
+  accounts: () => call<AccountsAnswer>('GET', '/api/admin/accounts'),
   invite: (input: InviteAgentRequest) =>
-    call<{ agent: AccountView; link: PasswordLink }>('POST', '/api/admin/agents/invite', input),
+    call<InvitedAgentAnswer>('POST', '/api/admin/agents/invite', input),
   resetPassword: (agentId: string) => call<PasswordLink>('POST', `/api/admin/agents/${id(agentId)}/reset-password`),
   deactivate: (agentId: string) => call<void>('POST', `/api/admin/agents/${id(agentId)}/deactivate`),
   reactivate: (agentId: string) => call<void>('POST', `/api/admin/agents/${id(agentId)}/reactivate`),
   setRole: (agentId: string, role: Role) => call<void>('PUT', `/api/admin/agents/${id(agentId)}/role`, { role }),
   agentSessions: (agentId: string) =>
-    call<{ sessions: SessionView[] }>('GET', `/api/admin/agents/${id(agentId)}/sessions`),
+    call<SessionsAnswer>('GET', `/api/admin/agents/${id(agentId)}/sessions`),
   revokeAgentSessions: (agentId: string, sessionId?: string) =>
-    call<{ ended: number }>(
+    call<SessionsEndedAnswer>(
       'DELETE',
       `/api/admin/agents/${id(agentId)}/sessions${sessionId ? `/${id(sessionId)}` : ''}`,
     ),

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SiteSettings } from '@visavis/protocol';
+import type { IdentitySecretAnswer, RotatedSecretAnswer, SiteSettings } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import { errorText } from '../routing/hooks.js';
 import { ApiError, call } from '../routing/api.js';
@@ -60,13 +60,13 @@ export function SiteSecurityAdmin() {
 
   const reveal = () =>
     act(async () => {
-      setSecret((await call<{ identitySecret: string }>('POST', '/api/admin/site/identity-secret/reveal')).identitySecret);
+      setSecret((await call<IdentitySecretAnswer>('POST', '/api/admin/site/identity-secret/reveal')).identitySecret);
     });
 
   const rotate = () => {
     if (!window.confirm(t('site.rotateConfirm'))) return;
     void act(async () => {
-      const r = await call<{ identitySecret: string; settings: SiteSettings }>('POST', '/api/admin/site/identity-secret/rotate', { overlapHours: overlap });
+      const r = await call<RotatedSecretAnswer>('POST', '/api/admin/site/identity-secret/rotate', { overlapHours: overlap });
       setSecret(r.identitySecret);
       setSite(r.settings);
     });

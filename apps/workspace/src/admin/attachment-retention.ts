@@ -1,18 +1,9 @@
+import type { AttachmentRetention, AttachmentRetentionRunAnswer, AttachmentSweepResult } from '@visavis/protocol';
 import { call } from '../routing/api.js';
 import { parseRetentionDays } from '../recordings/policy.js';
 
-/** GET /api/admin/attachment-retention (docs/api.md, "Uploads"); null days = inherited. */
-export interface AttachmentRetention {
-  defaultDays: number;
-  orgDays: number | null;
-  groups: { id: string; name: string; days: number | null }[];
-}
-
-/** POST /api/admin/attachment-retention/run: what one clean-up pass over the organisation removed. */
-export interface RetentionRunResult {
-  orphans: number;
-  expired: number;
-}
+/** GET /api/admin/attachment-retention (docs/api.md, "Uploads"); the run answers what one pass removed. */
+export type { AttachmentRetention, AttachmentSweepResult as RetentionRunResult };
 
 const id = encodeURIComponent;
 
@@ -21,7 +12,7 @@ export const attachmentRetentionApi = {
   saveOrg: (days: number | null) => call<void>('PUT', '/api/admin/attachment-retention', { days }),
   saveGroup: (groupId: string, days: number | null) =>
     call<void>('PUT', `/api/admin/skill-groups/${id(groupId)}/attachment-retention`, { days }),
-  run: async () => (await call<{ result: RetentionRunResult }>('POST', '/api/admin/attachment-retention/run')).result,
+  run: async () => (await call<AttachmentRetentionRunAnswer>('POST', '/api/admin/attachment-retention/run')).result,
 };
 
 /** Where the days in effect come from: the row's own setting, the organisation's, or the server default. */

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { requestJson, VisavisError } from '@visavis/client';
+import type { MarkAnswer, MarksAnswer } from '@visavis/protocol';
 import { useI18n } from '../i18n/react.js';
 import type { CallSnapshot } from './callStore.js';
 import { useRecording } from './RecordingSigns.js';
@@ -32,7 +33,7 @@ function Script({ call, script }: { call: LiveCall; script: readonly string[] })
 
   useEffect(() => {
     let live = true;
-    requestJson<{ marks: CallMark[] }>(http, 'GET', marksPath(call.callId)).then(
+    requestJson<MarksAnswer>(http, 'GET', marksPath(call.callId)).then(
       (r) => live && setMarks((mine) => merge(r.marks, mine)),
       (e: unknown) => live && setError({ what: 'load', code: codeOf(e) }),
     );
@@ -60,7 +61,7 @@ function Script({ call, script }: { call: LiveCall; script: readonly string[] })
     setPending((p) => new Set(p).add(key));
     setError(null);
     try {
-      const { mark } = await requestJson<{ mark: CallMark }>(http, 'POST', marksPath(call.callId), { label });
+      const { mark } = await requestJson<MarkAnswer>(http, 'POST', marksPath(call.callId), { label });
       setMarks((ms) => merge(ms, [mark]));
       return true;
     } catch (e) {

@@ -1,3 +1,5 @@
+import type { ClientRecordingFinishAnswer } from '@visavis/protocol';
+
 /**
  * The upload side of client recording (see client-recorder.ts): slices go to the server one at a
  * time (`PUT /api/calls/:id/client-recording/chunks/:seq`) behind a bounded in-memory queue, with
@@ -74,7 +76,7 @@ export function httpTransport(callId: string, timeoutMs = 60_000): ChunkTranspor
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (!r.ok) return { status: r.status, code: await codeOf(r) };
-      const body = (await r.json().catch(() => null)) as { recording?: { id: string } | null } | null;
+      const body = (await r.json().catch(() => null)) as ClientRecordingFinishAnswer | null;
       return { status: r.status, recordingId: body?.recording?.id ?? null };
     },
   };

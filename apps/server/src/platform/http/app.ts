@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import type { HealthAnswer, ReadinessAnswer } from '@visavis/protocol';
 import { AppError, toAppError, toErrorBody } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { clientErrorHandler, frameworkErrors, registerInputGuards } from './input-hooks.js';
@@ -70,10 +71,10 @@ export async function buildHttpApp(d: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (): Promise<HealthAnswer> => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const ready = await d.isReady().catch(() => false);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' } satisfies ReadinessAnswer);
   });
   // Metrics are never public: served here only with a bearer token (else on METRICS_PORT or not at all).
   if (metricsOnPublicListener(d.metricsAccess)) {
