@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AttachmentRetention, AttachmentRetentionRunAnswer } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import { actorOf, type AuditLog } from '../audit/index.js';
 import type { UploadSweeper } from './upload-sweeper.js';
@@ -32,7 +33,7 @@ export async function registerAttachmentRetentionRoutes(app: FastifyInstance, d:
     const p = await d.who.agent(req);
     if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
     const { orgDays, groups } = await admin.view(p.orgId);
-    return { defaultDays: d.sweeper.defaultRetentionDays, orgDays, groups };
+    return { defaultDays: d.sweeper.defaultRetentionDays, orgDays, groups } satisfies AttachmentRetention;
   });
 
   app.put('/api/admin/attachment-retention', async (req, reply) => {
@@ -56,6 +57,6 @@ export async function registerAttachmentRetentionRoutes(app: FastifyInstance, d:
   app.post('/api/admin/attachment-retention/run', async (req) => {
     const p = await d.who.agent(req);
     requireAdmin(p);
-    return { result: await d.sweeper.run({ actor: actorOf(p), orgId: p.orgId }) };
+    return { result: await d.sweeper.run({ actor: actorOf(p), orgId: p.orgId }) } satisfies AttachmentRetentionRunAnswer;
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RecordingPolicy } from '@visavis/protocol';
+import { RecordingPolicy, type RecordingPolicies, type RecordingPolicyAnswer } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import { actorOf } from '../audit/index.js';
 import type { Compliance } from './compliance.js';
@@ -31,7 +31,7 @@ export async function registerRecordingPolicyRoutes(app: FastifyInstance, d: Rec
   app.get('/api/admin/recording-policies', async (req) => {
     const p = await who.agent(req);
     if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
-    return { defaultRetentionDays: d.compliance.settings.defaultRetentionDays, groups: await policies.policies(p.orgId) };
+    return { defaultRetentionDays: d.compliance.settings.defaultRetentionDays, groups: await policies.policies(p.orgId) } satisfies RecordingPolicies;
   });
 
   app.put('/api/admin/skill-groups/:id/recording-policy', async (req) => {
@@ -40,6 +40,6 @@ export async function registerRecordingPolicyRoutes(app: FastifyInstance, d: Rec
     const { id } = IdParam.parse(req.params);
     const policy = PolicyBody.parse(req.body);
     await policies.setPolicy(p.orgId, actorOf(p), id, policy);
-    return { policy };
+    return { policy } satisfies RecordingPolicyAnswer;
   });
 }

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type {
+  AuditEntriesAnswer, AuditVerifyAnswer, CompliancePublicKey, EvidenceExport, MarkAnswer, MarksAnswer, RecordingRetention,
+  RecordingRetentionRunAnswer, RecordingsAnswer, SignedUrl,
+} from '@visavis/protocol';
 import { AppError, notFound, toErrorBody } from '../platform/errors.js';
 import { actorOf } from '../audit/index.js';
 import type { Compliance } from './compliance.js';
@@ -29,18 +33,18 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
   const policies = new RecordingPolicyAdmin(d.db, audit);
 
   /** Public: anyone checking a package compares this key's fingerprint with the package's. */
-  app.get('/api/compliance/public-key', async () => evidence.publicKey());
+  app.get('/api/compliance/public-key', async () => evidence.publicKey() satisfies CompliancePublicKey);
 
   app.get('/api/calls/:id/recordings', async (req) => ({
     recordings: await recordings.listForCall(await who.any(req), IdParam.parse(req.params).id),
-  }));
+  }) satisfies RecordingsAnswer);
   app.get('/api/conversations/:id/recordings', async (req) => ({
     recordings: await recordings.listForConversation(await who.any(req), IdParam.parse(req.params).id),
-  }));
+  }) satisfies RecordingsAnswer);
 
   app.post('/api/recordings/:id/url', async (req) => {
     const { mode } = z.object({ mode: z.enum(['play', 'download']).default('play') }).parse(req.body ?? {});
-    return recordings.mediaUrl(await who.any(req), IdParam.parse(req.params).id, mode);
+    return recordings.mediaUrl(await who.any(req), IdParam.parse(req.params).id, mode) satisfies Promise<SignedUrl>;
   });
 
   // No automatic HEAD route: it would run this handler, i.e. audit a request that sends no bytes.
@@ -79,16 +83,16 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
 
   app.get('/api/calls/:id/marks', async (req) => {
     const marks = await recordings.marks(await who.any(req), IdParam.parse(req.params).id);
-    return { marks: marks.map((m) => ({ id: m.id, atMs: m.at_ms, label: m.label, createdBy: m.created_by, createdAt: new Date(m.created_at).toISOString() })) };
+    return { marks: marks.map((m) => ({ id: m.id, atMs: m.at_ms, label: m.label, createdBy: m.created_by, createdAt: new Date(m.created_at).toISOString() })) } satisfies MarksAnswer;
   });
   app.post('/api/calls/:id/marks', async (req) => {
     // Without atMs the server stamps the mark: now, from the recording's start (or the answer).
     const body = z.object({ atMs: z.number().int().min(0).max(7 * 86_400_000).optional(), label: z.string().trim().min(1).max(200) }).parse(req.body);
     const m = await recordings.addMark(await who.any(req), IdParam.parse(req.params).id, body);
-    return { mark: { id: m.id, atMs: m.at_ms, label: m.label, createdBy: m.created_by, createdAt: new Date(m.created_at).toISOString() } };
+    return { mark: { id: m.id, atMs: m.at_ms, label: m.label, createdBy: m.created_by, createdAt: new Date(m.created_at).toISOString() } } satisfies MarkAnswer;
   });
 
-  app.post('/api/calls/:id/evidence', async (req) => evidence.export(await who.any(req), IdParam.parse(req.params).id));
+  app.post('/api/calls/:id/evidence', async (req) => evidence.export(await who.any(req), IdParam.parse(req.params).id) satisfies Promise<EvidenceExport>);
   app.get('/api/evidence/:id/download', { exposeHeadRoute: false }, async (req, reply) => {
     const { id } = IdParam.parse(req.params);
     const q = Link.safeParse(req.query);
@@ -113,7 +117,7 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
         targetId: z.string().max(128).optional(),
       })
       .parse(req.query);
-    return { entries: await audit.list(p.orgId, q) };
+    return { entries: await audit.list(p.orgId, q) } satisfies AuditEntriesAnswer;
   });
   app.get('/api/admin/audit/verify', async (req) => {
     const p = await who.agent(req);
@@ -124,14 +128,14 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
       orgId: p.orgId, actor: actorOf(p), action: 'audit.verify', target: { type: 'org', id: p.orgId },
       details: { ok: report.ok, checked: report.checked, lastSeq: report.lastSeq, lastHash: report.lastHash, brokenAt: report.brokenAt ? { ...report.brokenAt } : null },
     });
-    return { report };
+    return { report } satisfies AuditVerifyAnswer;
   });
 
   app.get('/api/admin/recording-retention', async (req) => {
     const p = await who.agent(req);
     if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
     const groups = await policies.retentions(p.orgId);
-    return { defaultDays: d.compliance.settings.defaultRetentionDays, groups };
+    return { defaultDays: d.compliance.settings.defaultRetentionDays, groups } satisfies RecordingRetention;
   });
   app.put('/api/admin/skill-groups/:id/recording-retention', async (req, reply) => {
     const p = await who.agent(req);
@@ -144,6 +148,6 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
   app.post('/api/admin/retention/run', async (req) => {
     const p = await who.agent(req);
     requireAdmin(p);
-    return { result: await retention.run({ actor: actorOf(p), orgId: p.orgId }) };
+    return { result: await retention.run({ actor: actorOf(p), orgId: p.orgId }) } satisfies RecordingRetentionRunAnswer;
   });
 }
