@@ -33,6 +33,14 @@ export interface CallRow {
   postprocess_state: 'pending' | 'running' | 'done' | 'failed' | null;
 }
 
+/** An ended call taken for post-processing: where its raw recording is, and how long it lasted. */
+export interface PostprocessClaim {
+  id: string;
+  recording_dir: string;
+  answered_at: string | Date | null;
+  ended_at: string | Date;
+}
+
 type Updatable = 'status' | 'media_node' | 'media_room' | 'visitor_feed' | 'agent_feed' | 'ended_by' | 'end_reason'
   | 'recording_state' | 'recording_dir' | 'postprocess_state';
 
@@ -88,6 +96,31 @@ export const CallStore = {
   },
   async live(db: SqlExecutor): Promise<CallRow[]> {
     return db.query<CallRow>(`select * from calls where status <> 'ended'`);
+  },
+  /** Every call of the conversation, oldest first (recording's catalog reads who took each). */
+  async forConversation(db: SqlExecutor, conversationId: string): Promise<CallRow[]> {
+    return db.query<CallRow>('select * from calls where conversation_id = $1 order by created_at, id', [conversationId]);
+  },
+  /**
+   * Takes one ended, recorded call for post-processing (recording's job): pending, or running since
+   * before `staleBefore` (a worker that died). SKIP LOCKED: nodes never take the same call.
+   */
+  async claimPostprocess(db: SqlExecutor, endedBefore: Date, staleBefore: Date): Promise<PostprocessClaim | undefined> {
+    const [row] = await db.query<PostprocessClaim>(
+      `with due as (
+         select id from calls
+          where recording_dir is not null and ended_at <= $1
+            and (postprocess_state = 'pending' or (postprocess_state = 'running' and postprocess_started_at < $2))
+          order by ended_at limit 1 for update skip locked)
+       update calls c set postprocess_state = 'running', postprocess_started_at = now()
+         from due where c.id = due.id
+       returning c.id, c.recording_dir, c.answered_at, c.ended_at`,
+      [endedBefore.toISOString(), staleBefore.toISOString()],
+    );
+    return row;
+  },
+  async finishPostprocess(db: SqlExecutor, id: string, state: 'done' | 'failed', error: string | null): Promise<void> {
+    await db.query('update calls set postprocess_state = $2, postprocess_error = $3 where id = $1', [id, state, error]);
   },
   async update(
     tx: SqlExecutor,

@@ -7,6 +7,8 @@ export interface ConversationRow {
   org_id: string;
   visitor_id: string;
   agent_id: string | null;
+  /** The skill group it is routed to (routing's `skill_groups`); null = none. */
+  group_id: string | null;
   status: ConversationStatus;
   last_seq: number;
   page_url: string | null;

@@ -5,6 +5,8 @@ import type { Database, SqlExecutor } from '../ports/database.js';
 import { UploadQuota } from './upload-quota.js';
 import type { BlobRow } from './blob-meta-store.js';
 import { PeriodicJob } from '../platform/jobs/periodic-job.js';
+import { OrgStore } from '../identity/index.js';
+import { SkillGroupSettingsStore } from '../routing/index.js';
 
 /** Rows per transaction: bounds the audit entry's size and how long row locks are held. */
 const BATCH = 200;
@@ -118,18 +120,28 @@ export class UploadSweeper extends PeriodicJob {
   }
 }
 
-/** Attachments past retention (skill group's days, else the organisation's, else the default), locked. */
-function lockDueAttachments(tx: SqlExecutor, now: Date, defaultDays: number, orgId: string | null): Promise<BlobRow[]> {
+/**
+ * Attachments past retention (skill group's days, else the organisation's, else the default),
+ * locked. The groups' and organisations' settings are read first from their owners' stores (few
+ * rows: only those that set one) and go into the one locking select as arrays, so the batch is
+ * still chosen and locked in a single statement.
+ */
+async function lockDueAttachments(tx: SqlExecutor, now: Date, defaultDays: number, orgId: string | null): Promise<BlobRow[]> {
+  const groups = await SkillGroupSettingsStore.attachmentRetentions(tx, orgId);
+  const orgs = await OrgStore.attachmentRetentions(tx, orgId);
   // Only rows older than the shortest retention allowed (1 day) can be due: the index narrows first.
   return tx.query<BlobRow>(
     `select b.* from blobs b
        join conversations c on c.id = b.conversation_id
-       join orgs o on o.id = b.org_id
-       left join skill_groups g on g.id = c.group_id
+       left join unnest($5::uuid[], $6::int[]) as g(id, days) on g.id = c.group_id
+       left join unnest($7::uuid[], $8::int[]) as o(id, days) on o.id = b.org_id
      where b.attached_at is not null and b.deleted_at is null and b.created_at <= $4
        and ($3::uuid is null or b.org_id = $3)
-       and b.created_at + make_interval(days => coalesce(g.attachment_retention_days, o.attachment_retention_days, $2::int)) <= $1
+       and b.created_at + make_interval(days => coalesce(g.days, o.days, $2::int)) <= $1
      order by b.created_at, b.id limit ${BATCH} for update of b skip locked`,
-    [now.toISOString(), defaultDays, orgId, new Date(now.getTime() - DAY_MS).toISOString()],
+    [
+      now.toISOString(), defaultDays, orgId, new Date(now.getTime() - DAY_MS).toISOString(),
+      groups.map((g) => g.id), groups.map((g) => g.days), orgs.map((o) => o.id), orgs.map((o) => o.days),
+    ],
   );
 }

@@ -39,6 +39,13 @@ export const OrgStore = {
   async setAttachmentRetentionDays(db: SqlExecutor, id: string, days: number | null): Promise<void> {
     await db.query('update orgs set attachment_retention_days = $2 where id = $1', [id, days]);
   },
+  /** Organisations that set an attachment retention: one (orgId) or all (null). */
+  async attachmentRetentions(db: SqlExecutor, orgId: string | null): Promise<{ id: string; days: number }[]> {
+    return db.query<{ id: string; days: number }>(
+      'select id, attachment_retention_days as days from orgs where attachment_retention_days is not null and ($1::uuid is null or id = $1)',
+      [orgId],
+    );
+  },
 };
 
 /** Server-wide settings that must survive restarts (e.g. the generated signing secret). */

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../ports/database.js';
+import { CallStore } from '../calls/index.js';
 import type { RecordingParty } from './recording-store.js';
 
 /** A browser's chunked upload of one party's recording of a call (migration 006_client_recording.sql). */
@@ -109,9 +110,8 @@ export const ClientRecordingStore = {
     );
     return r?.id ?? null;
   },
-  /** The policy the call was started with (null until the calls module records one). */
+  /** The policy the call was started with (null until the calls module records one), read through calls' CallStore. */
   async callPolicyMode(db: SqlExecutor, callId: string): Promise<string | null> {
-    const [r] = await db.query<{ mode: string | null }>(`select recording_policy->>'mode' as mode from calls where id = $1`, [callId]);
-    return r?.mode ?? null;
+    return (await CallStore.byId(db, callId))?.recording_policy?.mode ?? null;
   },
 };

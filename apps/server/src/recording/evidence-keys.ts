@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { SqlExecutor } from '../ports/database.js';
+import { SettingsStore } from '../identity/index.js';
 
 /** The server's Ed25519 key that signs evidence manifests. */
 export interface SigningKey {
@@ -47,9 +48,7 @@ const newPrivatePem = () => generateKeyPairSync('ed25519').privateKey.export({ t
  */
 export async function loadSigningKey(db: SqlExecutor, keyFile: string | undefined): Promise<SigningKey> {
   if (!keyFile) {
-    await db.query('insert into settings (key, value) values ($1, $2) on conflict (key) do nothing', ['evidence_signing_key', newPrivatePem()]);
-    const [row] = await db.query<{ value: string }>('select value from settings where key = $1', ['evidence_signing_key']);
-    return fromPrivatePem(row!.value);
+    return fromPrivatePem(await SettingsStore.getOrInit(db, 'evidence_signing_key', newPrivatePem()));
   }
   try {
     // 'wx': create only if absent, so a second node never overwrites a key already in use.

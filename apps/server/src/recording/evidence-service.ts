@@ -5,7 +5,7 @@ import { AppError, notFound } from '../platform/errors.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
-import { isSupervisor, type Principal } from '../identity/index.js';
+import { AgentStore, isSupervisor, OrgStore, type Principal } from '../identity/index.js';
 import { actorOf, type AuditLog, sha256Hex } from '../audit/index.js';
 import { signManifest, type SigningKey } from './evidence-keys.js';
 import { extensionFor, MANIFEST_FILE, MANIFEST_FORMAT, PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest } from './evidence-manifest.js';
@@ -148,14 +148,16 @@ export class EvidenceService {
    */
   private async entries(call: CallFacts, recs: RecordingRow[], packageId: string, now: Date, by: { kind: string; id: string; name: string }) {
     const root = `evidence-${call.id}`;
-    const [org] = await this.db.query<{ id: string; name: string }>('select id, name from orgs where id = $1', [call.org_id]);
+    const org = await OrgStore.byId(this.db, call.org_id);
+    // The conversation as the manifest records it, with its parties' names: a read model over the
+    // conversations' and identity's tables, read once when the package is made (docs/architecture.md).
     const [conv] = await this.db.query<Record<string, string | null>>(
       `select c.id, c.status, c.channel, c.media, c.group_id, c.created_at, c.assigned_at, c.closed_at, c.closed_by,
               c.visitor_id, v.external_id as visitor_external_id, v.name as visitor_name, c.agent_id, a.name as agent_name
        from conversations c join visitors v on v.id = c.visitor_id left join agents a on a.id = c.agent_id where c.id = $1`,
       [call.conversation_id],
     );
-    const [callAgent] = call.agent_id ? await this.db.query<{ name: string }>('select name from agents where id = $1', [call.agent_id]) : [];
+    const callAgent = call.agent_id ? await AgentStore.byId(this.db, call.agent_id) : undefined;
     const events = await loadTranscript(this.db, call.conversation_id);
     const marks = await MarkStore.forCall(this.db, call.id);
     const auditHead = await this.audit.head(call.org_id);

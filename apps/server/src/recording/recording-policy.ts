@@ -1,5 +1,7 @@
 import { NO_RECORDING, RecordingMode, type RecordingPolicy } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
+import { ConversationStore } from '../conversations/index.js';
+import { SkillGroupSettingsStore } from '../routing/index.js';
 
 /** The recording columns of a skill group (migration 005_recording.sql). */
 export interface RecordingPolicyRow {
@@ -8,10 +10,6 @@ export interface RecordingPolicyRow {
   recording_script: unknown;
   visitor_local_recording: boolean;
 }
-
-/** The columns to select, for a `skill_groups` row aliased as `g`. */
-export const RECORDING_POLICY_COLUMNS =
-  'g.recording_mode, g.dual_recording, g.recording_script, g.visitor_local_recording';
 
 /**
  * A stored row as the protocol's policy. Defensive: a value the database should never hold (an
@@ -39,16 +37,13 @@ function safeJson(s: string): unknown {
 }
 
 /**
- * The recording policy of a conversation's skill group, as it is now (conversations.group_id →
- * skill_groups). No group, an unknown conversation or a group deleted since: `NO_RECORDING`.
- * Takes a `SqlExecutor`, so a call's use case can read it inside its own transaction.
+ * The recording policy of a conversation's skill group, as it is now (the conversation's group,
+ * then that group's columns, each read from its owner's store). No group, an unknown conversation
+ * or a group deleted since: `NO_RECORDING`. Takes a `SqlExecutor`, so a call's use case can read
+ * it inside its own transaction.
  */
 export async function recordingPolicyForConversation(db: SqlExecutor, conversationId: string): Promise<RecordingPolicy> {
-  const [row] = await db.query<RecordingPolicyRow>(
-    `select ${RECORDING_POLICY_COLUMNS}
-       from conversations c join skill_groups g on g.id = c.group_id and g.org_id = c.org_id
-      where c.id = $1`,
-    [conversationId],
-  );
-  return row ? policyFromRow(row) : { ...NO_RECORDING, script: [] };
+  const conversation = await ConversationStore.byId(db, conversationId);
+  const group = conversation?.group_id ? await SkillGroupSettingsStore.byId(db, conversation.group_id, conversation.org_id) : undefined;
+  return group ? policyFromRow(group) : { ...NO_RECORDING, script: [] };
 }

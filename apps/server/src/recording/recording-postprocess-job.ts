@@ -1,17 +1,11 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../ports/database.js';
+import { CallStore, type PostprocessClaim } from '../calls/index.js';
 import type { RecordingService } from './recording-service.js';
 import { PeriodicJob } from '../platform/jobs/periodic-job.js';
 import type { MediaRecording } from '../ports/media-server.js';
 import { PostProcessError, postProcessCall, type MediaTools } from './postprocess.js';
-
-interface DueCall {
-  id: string;
-  recording_dir: string;
-  answered_at: string | Date | null;
-  ended_at: string | Date;
-}
 
 export interface PostProcessFigures {
   callId: string;
@@ -84,24 +78,12 @@ export class RecordingPostProcessJob extends PeriodicJob {
     return done;
   }
 
-  private async claim(): Promise<DueCall | null> {
-    const settled = new Date(Date.now() - this.settleMs).toISOString();
-    const stale = new Date(Date.now() - 3_600_000).toISOString();
-    const [row] = await this.db.query<DueCall>(
-      `with due as (
-         select id from calls
-          where recording_dir is not null and ended_at <= $1
-            and (postprocess_state = 'pending' or (postprocess_state = 'running' and postprocess_started_at < $2))
-          order by ended_at limit 1 for update skip locked)
-       update calls c set postprocess_state = 'running', postprocess_started_at = now()
-         from due where c.id = due.id
-       returning c.id, c.recording_dir, c.answered_at, c.ended_at`,
-      [settled, stale],
-    );
+  private async claim(): Promise<PostprocessClaim | null> {
+    const row = await CallStore.claimPostprocess(this.db, new Date(Date.now() - this.settleMs), new Date(Date.now() - 3_600_000));
     return row ?? null;
   }
 
-  private async process(call: DueCall): Promise<void> {
+  private async process(call: PostprocessClaim): Promise<void> {
     const workDir = path.join(call.recording_dir, 'out');
     try {
       const result = await postProcessCall({ dir: call.recording_dir, recording: this.media, workDir, tools: this.tools, ...this.composite });
@@ -139,6 +121,6 @@ export class RecordingPostProcessJob extends PeriodicJob {
   }
 
   private async finish(callId: string, state: 'done' | 'failed', error: string | null): Promise<void> {
-    await this.db.query('update calls set postprocess_state = $2, postprocess_error = $3 where id = $1', [callId, state, error]);
+    await CallStore.finishPostprocess(this.db, callId, state, error);
   }
 }

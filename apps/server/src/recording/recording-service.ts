@@ -8,6 +8,8 @@ import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { isSupervisor, type AgentPrincipal, type Principal } from '../identity/index.js';
+import { CallStore } from '../calls/index.js';
+import { ConversationStore } from '../conversations/index.js';
 import { actorOf, SYSTEM_ACTOR, type AuditActor, type AuditLog } from '../audit/index.js';
 import { decideRange, rangeStillApplies } from './http-range.js';
 import { CallFactsStore, MarkStore, RecordingStore, type CallFacts, type MarkRow, type RecordingRow } from './recording-store.js';
@@ -154,16 +156,14 @@ export class RecordingService {
   /** The recordings of every call of the conversation that the principal may see. */
   async listForConversation(p: Principal, conversationId: string): Promise<RecordingView[]> {
     if (p.kind === 'visitor') throw new AppError('FORBIDDEN', 'Recordings are not available to visitors.');
-    const [c] = await this.db.query<{ org_id: string; agent_id: string | null }>('select org_id, agent_id from conversations where id::text = $1', [conversationId]);
+    const c = await ConversationStore.byId(this.db, conversationId);
     if (!c || c.org_id !== p.orgId) throw notFound('No such conversation.');
-    const rows = await this.db.query<RecordingRow & { call_agent_id: string | null }>(
-      `select r.*, k.agent_id as call_agent_id from recordings r join calls k on k.id = r.call_id
-       where r.conversation_id = $1 order by r.created_at, r.id`,
-      [conversationId],
-    );
+    // Who took each call: the calls module's rows, one read for all of the conversation's calls.
+    const callAgent = new Map((await CallStore.forConversation(this.db, conversationId)).map((k) => [k.id, k.agent_id]));
+    const rows = (await RecordingStore.forConversation(this.db, conversationId)).map((r) => ({ ...r, call_agent_id: callAgent.get(r.call_id) ?? null }));
     const mine = rows.filter((r) => isSupervisor(p) || c.agent_id === p.agentId || r.call_agent_id === p.agentId);
     if (!isSupervisor(p) && c.agent_id !== p.agentId && mine.length === 0) throw notFound('No such conversation.');
-    return mine.map((r) => toRecordingView({ ...r, size: Number(r.size), duration_ms: r.duration_ms === null ? null : Number(r.duration_ms) }));
+    return mine.map((r) => toRecordingView(r));
   }
 
   private async readable(p: Principal, recordingId: string): Promise<{ row: RecordingRow; agent: AgentPrincipal }> {
@@ -217,10 +217,7 @@ export class RecordingService {
   async addMark(p: Principal, callId: string, input: { atMs?: number | undefined; label: string }): Promise<MarkRow> {
     const { call, agent } = await this.access(p, callId);
     return this.db.transaction(async (tx) => {
-      const [live] = await tx.query<{ status: string; recording_state: string }>(
-        'select status, recording_state from calls where id = $1 for update',
-        [call.id],
-      );
+      const live = await CallStore.lock(tx, call.id);
       if (live?.status !== 'active' || (live.recording_state !== 'starting' && live.recording_state !== 'running')) {
         throw new AppError('MARK_OUTSIDE_RECORDING', 'Marks can only be set while the call is live and recorded.');
       }
@@ -240,11 +237,9 @@ export class RecordingService {
 
   /** Milliseconds since the call's recording was confirmed running (else since it was answered, else created). */
   private async elapsedMs(tx: SqlExecutor, callId: string): Promise<number> {
-    const [r] = await tx.query<{ since: string | Date }>(
-      'select coalesce(recording_started_at, answered_at, created_at) as since from calls where id = $1',
-      [callId],
-    );
-    return Math.max(0, this.clock.now().getTime() - new Date(r!.since).getTime());
+    const k = await CallStore.byId(tx, callId);
+    const since = k!.recording_started_at ?? k!.answered_at ?? k!.created_at;
+    return Math.max(0, this.clock.now().getTime() - new Date(since).getTime());
   }
 
   async marks(p: Principal, callId: string): Promise<MarkRow[]> {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordingKind } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
+import { CallStore } from '../calls/index.js';
+import { ConversationStore } from '../conversations/index.js';
+import { SkillGroupSettingsStore } from '../routing/index.js';
 
 export type { RecordingKind };
 export type RecordingParty = 'agent' | 'visitor';
@@ -24,7 +27,7 @@ export interface RecordingRow {
   deleted_reason: string | null;
 }
 
-/** The facts of a call that compliance needs; read with its own SQL so the calls module can evolve. */
+/** The facts of a call that compliance needs: the call (calls' row) with its conversation's agent and group. */
 export interface CallFacts {
   id: string;
   org_id: string;
@@ -114,23 +117,24 @@ export const RecordingStore = {
   },
 };
 
+/** Call facts from the calls and conversations modules' stores (their owners), never their tables. */
 export const CallFactsStore = {
   async byId(db: SqlExecutor, callId: string): Promise<CallFacts | undefined> {
-    const [row] = await db.query<CallFacts>(
-      `select k.id, k.org_id, k.conversation_id, k.agent_id, c.agent_id as conversation_agent_id, c.group_id,
-              k.media, k.profile, k.status, k.started_by, k.created_at, k.answered_at, k.ended_at, k.ended_by, k.end_reason
-       from calls k join conversations c on c.id = k.conversation_id where k.id::text = $1`,
-      [callId],
-    );
-    return row;
+    const k = await CallStore.byId(db, callId);
+    const c = k && (await ConversationStore.byId(db, k.conversation_id));
+    if (!k || !c) return undefined;
+    const iso = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
+    return {
+      id: k.id, org_id: k.org_id, conversation_id: k.conversation_id, agent_id: k.agent_id, conversation_agent_id: c.agent_id, group_id: c.group_id,
+      media: k.media, profile: k.profile, status: k.status, started_by: k.started_by, created_at: iso(k.created_at)!, answered_at: iso(k.answered_at),
+      ended_at: iso(k.ended_at), ended_by: k.ended_by, end_reason: k.end_reason,
+    };
   },
   /** Days a new recording of this conversation is kept: its skill group's setting, else the default. */
   async retentionDays(db: SqlExecutor, conversationId: string, fallback: number): Promise<number> {
-    const [row] = await db.query<{ days: number | null }>(
-      `select g.recording_retention_days as days from conversations c left join skill_groups g on g.id = c.group_id where c.id = $1`,
-      [conversationId],
-    );
-    return row?.days ?? fallback;
+    const c = await ConversationStore.byId(db, conversationId);
+    const group = c?.group_id ? await SkillGroupSettingsStore.byId(db, c.group_id, c.org_id) : undefined;
+    return group?.recording_retention_days ?? fallback;
   },
 };
 

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../ports/database.js';
+import { EventStore } from '../conversations/index.js';
 
 export interface TranscriptEvent {
   seq: number;
@@ -8,13 +9,18 @@ export interface TranscriptEvent {
   event: Record<string, unknown>;
 }
 
-/** Every event of the conversation in seq order: the machine-readable transcript. */
+/** Events per read while loading a transcript: bounds one answer, not the transcript. */
+const PAGE = 1000;
+
+/** Every event of the conversation in seq order (read through conversations' EventStore): the machine-readable transcript. */
 export async function loadTranscript(db: SqlExecutor, conversationId: string): Promise<TranscriptEvent[]> {
-  const rows = await db.query<{ seq: number; created_at: string; type: string; payload: Record<string, unknown> }>(
-    'select seq, created_at, type, payload from conversation_events where conversation_id = $1 order by seq',
-    [conversationId],
-  );
-  return rows.map((r) => ({ seq: Number(r.seq), at: new Date(r.created_at).toISOString(), type: r.type, event: r.payload }));
+  const out: TranscriptEvent[] = [];
+  for (let afterSeq = 0; ; ) {
+    const page = await EventStore.after(db, conversationId, afterSeq, PAGE);
+    for (const e of page) out.push({ seq: Number(e.seq), at: new Date(e.at).toISOString(), type: e.event.type, event: e.event as unknown as Record<string, unknown> });
+    if (page.length < PAGE) return out;
+    afterSeq = Number(page[page.length - 1]!.seq);
+  }
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));

@@ -57,4 +57,11 @@ export const SkillGroupSettingsStore = {
     if (sets.length > 0) await tx.query(`update skill_groups set ${sets.join(', ')} where id = $1`, params);
     return before;
   },
+  /** Groups that set an attachment retention, of one organisation or of all (null). */
+  async attachmentRetentions(db: SqlExecutor, orgId: string | null): Promise<{ id: string; days: number }[]> {
+    return db.query<{ id: string; days: number }>(
+      'select id, attachment_retention_days as days from skill_groups where attachment_retention_days is not null and ($1::uuid is null or org_id = $1)',
+      [orgId],
+    );
+  },
 };
