@@ -2,6 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AccountsAnswer, InvitedAgentAnswer, PasswordLinkInfo, SessionsAnswer, SessionsEndedAnswer, SignedInAgent, TotpEnrolment, TotpStatus,
+} from '@visavis/protocol';
 import { run } from '../src/cli/main.js';
 import type { Output } from '../src/cli/output.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -118,14 +121,15 @@ describe('production bootstrap (init CLI on an empty database)', () => {
     expect((await call('POST', '/api/auth/login', { email: 'boss@acme.test', password: 'anything-at-all' })).code).toBe('INVALID_CREDENTIALS');
     expect((await call('POST', '/api/auth/password-link', { token: tokenOf(link1) })).code).toBe('INVALID_TOKEN');
     const info = await call('POST', '/api/auth/password-link', { token: tokenOf(link2) });
-    expect(info.body).toMatchObject({ email: 'boss@acme.test', name: 'Bo Ss', orgName: 'Acme Bank', purpose: 'invite' });
+    // The answers are parsed with their protocol schemas: a drift between server and schema fails here.
+    expect(PasswordLinkInfo.parse(info.body)).toMatchObject({ email: 'boss@acme.test', name: 'Bo Ss', orgName: 'Acme Bank', purpose: 'invite' });
     expect((await call('POST', '/api/auth/set-password', { token: tokenOf(link2), password: 'short' })).status).toBe(422);
     expect((await call('POST', '/api/auth/set-password', { token: tokenOf(link2), password: 'boss@acme.test' })).code).toBe('WEAK_PASSWORD');
     expect((await call('POST', '/api/auth/set-password', { token: tokenOf(link2), password: 'a long enough secret' })).status).toBe(200);
     expect((await call('POST', '/api/auth/set-password', { token: tokenOf(link2), password: 'another long secret' })).code).toBe('INVALID_TOKEN');
     const login = await call('POST', '/api/auth/login', { email: 'boss@acme.test', password: 'a long enough secret' });
     expect(login.status).toBe(200);
-    expect(login.body).toMatchObject({ agent: { role: 'admin' }, org: { name: 'Acme Bank' } });
+    expect(SignedInAgent.parse(login.body)).toMatchObject({ agent: { role: 'admin' }, org: { name: 'Acme Bank' } });
 
     // The only admin can neither deactivate nor demote themselves.
     const me = (login.body as { agent: { id: string } }).agent.id;
@@ -164,7 +168,7 @@ describe('demo data and production', () => {
     const fix = await boot(dataDir);
     const call = client(fix);
     const admin = await call('POST', '/api/auth/login', { email: 'admin@demo.visavis.local', password: DEMO_PASSWORD });
-    const { accounts } = (await call<{ accounts: { id: string; email: string }[] }>('GET', '/api/admin/accounts', undefined, admin.cookie)).body;
+    const { accounts } = AccountsAnswer.parse((await call('GET', '/api/admin/accounts', undefined, admin.cookie)).body);
     for (const a of accounts.filter((x) => x.email !== 'admin@demo.visavis.local')) {
       expect((await call('POST', `/api/admin/agents/${a.id}/deactivate`, undefined, admin.cookie)).status).toBe(204);
     }
@@ -207,11 +211,9 @@ describe('agent account lifecycle (demo organisation)', () => {
 
   async function invite(email: string, role = 'agent') {
     const { body: groups } = await call<{ groups: { id: string }[] }>('GET', '/api/admin/skill-groups', undefined, admin);
-    const r = await call<{ agent: { id: string; passwordSet: boolean }; link: { link: string; expiresAt: string } }>(
-      'POST', '/api/admin/agents/invite', { email, name: `New ${role}`, role, groupIds: [groups.groups[0]!.id], capacity: 3 }, admin,
-    );
+    const r = await call('POST', '/api/admin/agents/invite', { email, name: `New ${role}`, role, groupIds: [groups.groups[0]!.id], capacity: 3 }, admin);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return r.body;
+    return InvitedAgentAnswer.parse(r.body);
   }
 
   it('invite → set password → login; the invitee is in the chosen group; duplicates and non-admins are refused', async () => {
@@ -282,11 +284,11 @@ describe('agent account lifecycle (demo organisation)', () => {
     expect((await call('POST', `/api/admin/agents/${adminId}/deactivate`, undefined, admin)).code).toBe('LAST_ADMIN');
 
     const second = await login('supervisor@demo.visavis.local', DEMO_PASSWORD);
-    const listed = await call<{ sessions: { id: string }[] }>('GET', `/api/admin/agents/${supId}/sessions`, undefined, admin);
-    expect(listed.body.sessions.length).toBeGreaterThanOrEqual(2);
-    const mine = await call<{ sessions: { id: string; current: boolean }[] }>('GET', '/api/me/sessions', undefined, second.cookie);
-    const other = mine.body.sessions.find((s) => !s.current)!;
-    expect((await call('DELETE', `/api/admin/agents/${supId}/sessions/${other.id}`, undefined, admin)).body).toEqual({ ended: 1 });
+    const listed = SessionsAnswer.parse((await call('GET', `/api/admin/agents/${supId}/sessions`, undefined, admin)).body);
+    expect(listed.sessions.length).toBeGreaterThanOrEqual(2);
+    const mine = SessionsAnswer.parse((await call('GET', '/api/me/sessions', undefined, second.cookie)).body);
+    const other = mine.sessions.find((s) => !s.current)!;
+    expect(SessionsEndedAnswer.parse((await call('DELETE', `/api/admin/agents/${supId}/sessions/${other.id}`, undefined, admin)).body)).toEqual({ ended: 1 });
     expect((await call('DELETE', `/api/me/sessions/${other.id}`, undefined, second.cookie)).status).toBe(404);
 
     expect((await call('PUT', `/api/admin/agents/${supId}/role`, { role: 'admin' }, admin)).status).toBe(204);
@@ -334,14 +336,14 @@ describe('agent account lifecycle (demo organisation)', () => {
     expect((await call('POST', '/api/me/totp/enrol', undefined, agent.cookie)).status).toBe(403);
 
     let sup = await login('supervisor@demo.visavis.local', DEMO_PASSWORD);
-    const enrol = await call<{ secret: string; uri: string }>('POST', '/api/me/totp/enrol', undefined, sup.cookie);
-    expect(enrol.body.uri).toMatch(/^otpauth:\/\/totp\/Visavis%3Asupervisor%40demo\.visavis\.local\?secret=/);
-    const key = base32Decode(enrol.body.secret)!;
+    const enrol = TotpEnrolment.parse((await call('POST', '/api/me/totp/enrol', undefined, sup.cookie)).body);
+    expect(enrol.uri).toMatch(/^otpauth:\/\/totp\/Visavis%3Asupervisor%40demo\.visavis\.local\?secret=/);
+    const key = base32Decode(enrol.secret)!;
     const code = () => totpAt(key, clock.now().getTime());
     const wrong = () => String((Number(code()) + 1) % 1_000_000).padStart(6, '0');
     expect((await call('POST', '/api/me/totp/confirm', { code: wrong() }, sup.cookie)).code).toBe('TOTP_INVALID');
     expect((await call('POST', '/api/me/totp/confirm', { code: code() }, sup.cookie)).status).toBe(204);
-    expect((await call('GET', '/api/me/totp', undefined, sup.cookie)).body).toEqual({ available: true, enabled: true });
+    expect(TotpStatus.parse((await call('GET', '/api/me/totp', undefined, sup.cookie)).body)).toEqual({ available: true, enabled: true });
 
     expect((await login('supervisor@demo.visavis.local', DEMO_PASSWORD)).code).toBe('TOTP_REQUIRED');
     expect((await login('supervisor@demo.visavis.local', 'wrong password', code())).code).toBe('INVALID_CREDENTIALS');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallJoinInfo, CallView } from '@visavis/protocol';
+import { ClientRecordingChunkAnswer, ClientRecordingFinishAnswer, type CallJoinInfo, type CallView } from '@visavis/protocol';
 import type { ServerOverrides } from '../src/server.js';
 import { agentLogin, assignedConversation, MemoryRooms, startTestServer, waitFor, type TestServer } from './support.js';
 
@@ -65,7 +65,8 @@ describe('client-side recording: chunked upload from the agent browser', () => {
     // The same bytes again (a retry whose answer was lost): fine; other bytes under a stored seq: conflict.
     const again = await put(callId, 1, chunks[1]!, auth);
     expect(again.status).toBe(200);
-    expect(((await again.json()) as { chunk: { duplicate: boolean } }).chunk.duplicate).toBe(true);
+    // Answers parsed with their protocol schemas: a drift between server and schema fails here.
+    expect(ClientRecordingChunkAnswer.parse(await again.json()).chunk.duplicate).toBe(true);
     const other = await put(callId, 1, randomBytes(3), auth);
     expect(other.status).toBe(409);
     expect(await code(other)).toBe('INVALID_TRANSITION');
@@ -75,14 +76,14 @@ describe('client-side recording: chunked upload from the agent browser', () => {
     const startedAt = new Date(Date.now() - 5000).toISOString();
     const done = await finish(callId, auth, { mime: MIME, startedAt, durationMs: 5000 });
     expect(done.status).toBe(200);
-    const result = (await done.json()) as { state: string; recording: Rec };
+    const result = ClientRecordingFinishAnswer.parse(await done.json());
     expect(result.state).toBe('finished');
     const whole = Buffer.concat(chunks);
     expect(result.recording).toMatchObject({ kind: 'client', party: 'agent', mime: MIME, size: whole.length, sha256: sha(whole), durationMs: 5000 });
 
     // Finishing again answers the same recording; one recording in the catalog, its bytes the chunks in seq order.
     const twice = (await (await finish(callId, auth)).json()) as { recording: Rec };
-    expect(twice.recording.id).toBe(result.recording.id);
+    expect(twice.recording.id).toBe(result.recording!.id);
     const recs = await clientRecordings(callId, cookie);
     expect(recs).toHaveLength(1);
     const got = await bytesOf(recs[0]!, cookie);
@@ -102,7 +103,7 @@ describe('client-side recording: chunked upload from the agent browser', () => {
     // The registration is in the audit chain with the file's hash.
     const [entry] = await t.server.db.query<{ details: { sha256: string; kind: string } }>(
       `select details from audit_log where action = 'recording.register' and target_id = $1`,
-      [result.recording.id],
+      [result.recording!.id],
     );
     expect(entry!.details).toMatchObject({ kind: 'client', sha256: sha(whole) });
   });

@@ -6,7 +6,11 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPackage, verifyPackage } from '../src/recording/evidence-verify.js';
 import { publicKeyFromPem } from '../src/recording/evidence-keys.js';
-import type { RecordingView } from '../src/recording/recording-service.js';
+// The answers are parsed with their protocol schemas: a drift between server and schema fails here.
+import {
+  AuditEntriesAnswer, AuditVerifyAnswer, CompliancePublicKey, EvidenceExport, MarkAnswer, MarksAnswer, RecordingRetention,
+  RecordingRetentionRunAnswer, RecordingsAnswer, SignedUrl, type RecordingView,
+} from '@visavis/protocol';
 import { api, recordedCall, whileRecording } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
 
@@ -33,17 +37,17 @@ describe('recordings, audit and evidence over HTTP', () => {
   const playUrl = async (cookie: string, mode: 'play' | 'download' = 'play') => {
     const res = await api(t, cookie).post(`/api/recordings/${rec.id}/url`, { mode });
     expect(res.status).toBe(200);
-    return ((await res.json()) as { url: string }).url;
+    return SignedUrl.parse(await res.json()).url;
   };
 
   it('lists a call recording to its agent and supervisors, to nobody else', async () => {
     const list = await api(t, fx.cookies.agent1).get(`/api/calls/${fx.callId}/recordings`);
     expect(list.status).toBe(200);
-    expect(((await list.json()) as { recordings: RecordingView[] }).recordings).toEqual([
+    expect(RecordingsAnswer.parse(await list.json()).recordings).toEqual([
       expect.objectContaining({ id: rec.id, size: media.length, kind: 'composite', deletedAt: null }),
     ]);
     const byConversation = await api(t, fx.cookies.supervisor).get(`/api/conversations/${fx.conversationId}/recordings`);
-    expect(((await byConversation.json()) as { recordings: RecordingView[] }).recordings.map((r) => r.id)).toEqual([rec.id]);
+    expect(RecordingsAnswer.parse(await byConversation.json()).recordings.map((r) => r.id)).toEqual([rec.id]);
 
     // An agent who never had this conversation: as if it did not exist.
     expect((await api(t, fx.cookies.agent2).get(`/api/calls/${fx.callId}/recordings`)).status).toBe(404);
@@ -130,17 +134,17 @@ describe('recordings, audit and evidence over HTTP', () => {
     const [group] = await t.server.db.query<{ id: string }>('select id from skill_groups where org_id = $1 order by name limit 1', [fx.orgId]);
     expect((await admin.put(`/api/admin/skill-groups/${group!.id}/recording-retention`, { days: 365 })).status).toBe(204);
     expect((await api(t, fx.cookies.supervisor).put(`/api/admin/skill-groups/${group!.id}/recording-retention`, { days: 1 })).status).toBe(403);
-    const policy = (await (await admin.get('/api/admin/recording-retention')).json()) as { defaultDays: number; groups: { id: string; days: number | null }[] };
+    const policy = RecordingRetention.parse(await (await admin.get('/api/admin/recording-retention')).json());
     expect(policy.defaultDays).toBe(180);
     expect(policy.groups.find((g) => g.id === group!.id)?.days).toBe(365);
 
     const res = await admin.get('/api/admin/audit/verify');
     expect(res.status).toBe(200);
-    const { report } = (await res.json()) as { report: { ok: boolean; checked: number } };
+    const { report } = AuditVerifyAnswer.parse(await res.json());
     expect(report.ok).toBe(true);
     expect(report.checked).toBeGreaterThan(10);
     expect((await api(t, fx.cookies.supervisor).get('/api/admin/audit/verify')).status).toBe(403);
-    const list = (await (await admin.get('/api/admin/audit?limit=1000')).json()) as { entries: { action: string; actor: { id: string } }[] };
+    const list = AuditEntriesAnswer.parse(await (await admin.get('/api/admin/audit?limit=1000')).json());
     expect(list.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['agent.login', 'recording.register', 'recording.play', 'retention.policy_changed']));
   });
 
@@ -149,6 +153,7 @@ describe('recordings, audit and evidence over HTTP', () => {
     await whileRecording(t, fx.callId, async () => {
       const res = await mark(fx.cookies.agent1, { atMs: 12_000, label: 'Risk disclosure read out' });
       expect(res.status).toBe(200);
+      expect(MarkAnswer.parse(await res.json()).mark).toMatchObject({ atMs: 12_000, label: 'Risk disclosure read out' });
       expect((await mark(fx.cookies.agent2, { atMs: 1, label: 'x' })).status).toBe(404);
       expect((await mark(fx.cookies.agent1, { atMs: -1, label: 'x' })).status).toBe(422);
       // 60 s are recorded so far: a mark ten minutes in is outside the recording.
@@ -162,7 +167,7 @@ describe('recordings, audit and evidence over HTTP', () => {
       expect(late.status).toBe(409);
       expect(((await late.json()) as { error: { code: string } }).error.code).toBe('MARK_OUTSIDE_RECORDING');
     }
-    const marks = (await (await api(t, fx.cookies.supervisor).get(`/api/calls/${fx.callId}/marks`)).json()) as { marks: { label: string }[] };
+    const marks = MarksAnswer.parse(await (await api(t, fx.cookies.supervisor).get(`/api/calls/${fx.callId}/marks`)).json());
     expect(marks.marks.map((m) => m.label)).toEqual(['Risk disclosure read out']);
   });
 
@@ -171,7 +176,7 @@ describe('recordings, audit and evidence over HTTP', () => {
     expect((await api(t, fx.cookies.agent2).post(`/api/calls/${fx.callId}/evidence`)).status).toBe(404);
     const res = await api(t, fx.cookies.supervisor).post(`/api/calls/${fx.callId}/evidence`);
     expect(res.status).toBe(200);
-    const { url, package: pkg } = (await res.json()) as { url: string; package: { id: string; size: number } };
+    const { url, package: pkg } = EvidenceExport.parse(await res.json());
     expect((await api(t, fx.cookies.admin).get(url)).status).toBe(403);
     const tar = await api(t, fx.cookies.supervisor).get(url);
     expect(tar.status).toBe(200);
@@ -183,7 +188,7 @@ describe('recordings, audit and evidence over HTTP', () => {
     try {
       const file = path.join(dir, 'p.tar');
       await writeFile(file, bytes);
-      const key = (await (await api(t, null).get('/api/compliance/public-key')).json()) as { publicKeyPem: string; fingerprint: string };
+      const key = CompliancePublicKey.parse(await (await api(t, null).get('/api/compliance/public-key')).json());
       const report = await verifyPackage(await openPackage(file), publicKeyFromPem(key.publicKeyPem));
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
@@ -202,11 +207,11 @@ describe('recordings, audit and evidence over HTTP', () => {
     );
     await t.server.db.query(`update recordings set retention_until = now() - interval '1 day' where id = $1`, [gone.id]);
     const run = await api(t, fx.cookies.admin).post('/api/admin/retention/run');
-    expect(((await run.json()) as { result: { recordings: number } }).result.recordings).toBe(1);
+    expect(RecordingRetentionRunAnswer.parse(await run.json()).result.recordings).toBe(1);
     const res = await api(t, fx.cookies.supervisor).post(`/api/recordings/${gone.id}/url`);
     expect(res.status).toBe(410);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('RECORDING_DELETED');
-    const list = (await (await api(t, fx.cookies.supervisor).get(`/api/calls/${fx.callId}/recordings`)).json()) as { recordings: RecordingView[] };
+    const list = RecordingsAnswer.parse(await (await api(t, fx.cookies.supervisor).get(`/api/calls/${fx.callId}/recordings`)).json());
     expect(list.recordings.find((r) => r.id === gone.id)).toMatchObject({ deletedReason: 'retention' });
   });
 

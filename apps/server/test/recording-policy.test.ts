@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_RECORDING, type RecordingPolicy } from '@visavis/protocol';
+import { NO_RECORDING, RecordingPolicies, RecordingPolicyAnswer, type RecordingPolicy } from '@visavis/protocol';
 import { recordingPolicyForConversation } from '../src/recording/recording-policy.js';
 import { api, recordedCall } from './compliance-fixtures.js';
 import { startTestServer, type TestServer } from './support.js';
-
-interface PolicyList {
-  defaultRetentionDays: number;
-  groups: ({ id: string; name: string; retentionDays: number | null } & RecordingPolicy)[];
-}
 
 describe('recording policy per skill group', () => {
   let t: TestServer;
@@ -28,7 +23,8 @@ describe('recording policy per skill group', () => {
   const list = async (cookie: string) => {
     const res = await api(t, cookie).get('/api/admin/recording-policies');
     expect(res.status).toBe(200);
-    return (await res.json()) as PolicyList;
+    // Parsed with the protocol's schema: a drift between server and schema fails here.
+    return RecordingPolicies.parse(await res.json());
   };
   const put = (cookie: string, id: string, body: unknown) => api(t, cookie).put(`/api/admin/skill-groups/${id}/recording-policy`, body);
   const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -44,7 +40,7 @@ describe('recording policy per skill group', () => {
     const policy: RecordingPolicy = { mode: 'mandatory', dual: true, script: ['Identify yourself', 'Read the risk notice'], visitorLocal: true };
     const res = await put(fx.cookies.admin, groupId, policy);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { policy: RecordingPolicy }).policy).toEqual(policy);
+    expect(RecordingPolicyAnswer.parse(await res.json()).policy).toEqual(policy);
 
     expect((await list(fx.cookies.supervisor)).groups.find((g) => g.id === groupId)).toMatchObject(policy);
 

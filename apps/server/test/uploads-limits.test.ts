@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientMsgId } from '@visavis/client';
-import type { Attachment, ConversationSummary, SequencedEvent } from '@visavis/protocol';
+// Answers parsed with their protocol schemas: a drift between server and schema fails here.
+import { AttachmentRetention, AttachmentRetentionRunAnswer, UploadAnswer, type Attachment, type ConversationSummary, type SequencedEvent } from '@visavis/protocol';
 import { FsBlobStore } from '../src/adapters/fs/fs-blob-store.js';
 import { UploadSweeper } from '../src/conversations/upload-sweeper.js';
 import { cleanFileName } from '../src/conversations/file-names.js';
@@ -177,7 +178,7 @@ describe('upload limits, orphans and retention', () => {
     const { token, v, conversationId } = await visitorWithConversation(t);
     const res = await upload(t, token, conversationId, PNG, 'image/png', 'photo\u202Egnp.exe');
     expect(res.status).toBe(200);
-    const { attachment } = (await res.json()) as { attachment: Attachment };
+    const { attachment } = UploadAnswer.parse(await res.json());
     expect(attachment.name).toBe('photognp.exe.png');
     const [row] = await t.server.db.query<{ name: string }>('select name from blobs where id = $1', [attachment.blobId]);
     expect(row!.name).toBe('photognp.exe.png');
@@ -299,27 +300,27 @@ describe('upload limits, orphans and retention', () => {
     const bad = await api(admin, 'PUT', '/api/admin/attachment-retention', { days: 0 });
     expect(bad.status).toBe(422);
     expect(await errorCode(bad)).toBe('VALIDATION_FAILED');
-    const before = (await (await api(admin, 'GET', '/api/admin/attachment-retention')).json()) as { defaultDays: number; orgDays: number | null; groups: { id: string }[] };
+    const before = AttachmentRetention.parse(await (await api(admin, 'GET', '/api/admin/attachment-retention')).json());
     expect(before).toMatchObject({ defaultDays: 180, orgDays: null });
     expect(before.groups.length).toBeGreaterThan(0);
     expect((await api(admin, 'PUT', `/api/admin/skill-groups/${randomUUID()}/attachment-retention`, { days: 5 })).status).toBe(404);
     const groupId = before.groups[0]!.id;
     expect((await api(admin, 'PUT', `/api/admin/skill-groups/${groupId}/attachment-retention`, { days: 3 })).status).toBe(204);
-    const withGroup = (await (await api(admin, 'GET', '/api/admin/attachment-retention')).json()) as { groups: { id: string; days: number | null }[] };
+    const withGroup = AttachmentRetention.parse(await (await api(admin, 'GET', '/api/admin/attachment-retention')).json());
     expect(withGroup.groups.find((g) => g.id === groupId)?.days).toBe(3);
     expect((await api(admin, 'PUT', `/api/admin/skill-groups/${groupId}/attachment-retention`, { days: null })).status).toBe(204);
 
     const { token, v, conversationId } = await visitorWithConversation(t);
-    const { attachment } = (await (await upload(t, token, conversationId, PNG)).json()) as { attachment: Attachment };
+    const { attachment } = UploadAnswer.parse(await (await upload(t, token, conversationId, PNG)).json());
     await v.conn.request({ type: 'message.send', conversationId, clientMsgId: newClientMsgId(), text: '', blobId: attachment.blobId });
     expect((await api(admin, 'PUT', '/api/admin/attachment-retention', { days: 1 })).status).toBe(204);
     try {
-      const after = (await (await api(admin, 'GET', '/api/admin/attachment-retention')).json()) as { orgDays: number | null };
+      const after = AttachmentRetention.parse(await (await api(admin, 'GET', '/api/admin/attachment-retention')).json());
       expect(after.orgDays).toBe(1);
       // Run now: nothing is a day old yet.
       const run = await api(admin, 'POST', '/api/admin/attachment-retention/run');
       expect(run.status).toBe(200);
-      expect(await run.json()).toMatchObject({ result: { expired: 0 } });
+      expect(AttachmentRetentionRunAnswer.parse(await run.json())).toMatchObject({ result: { expired: 0 } });
       // Two days on, the organisation's one day (set through the API) applies, not the 180.
       const sweeper = new UploadSweeper(
         t.server.db, new FsBlobStore(path.join(t.dataDir, 'blobs')), t.server.compliance.audit, { now: () => new Date(Date.now() + 2 * DAY) },

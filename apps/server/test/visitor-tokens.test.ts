@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHmac } from 'node:crypto';
-import type { VisitorSessionResponse } from '@visavis/protocol';
+import {
+  IdentitySecretAnswer, RotatedSecretAnswer, SiteSettings, VisitorSessionResponse, VisitorSessionsRevokedAnswer, VisitorSiteAnswer,
+} from '@visavis/protocol';
 import { loadConfig } from '../src/platform/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DEMO_SITE_KEY } from '../src/seed.js';
@@ -45,7 +47,8 @@ describe('visitor tokens, signed identity and framing', () => {
   const session = async (extra: object = {}) => {
     const r = await post('/api/visitor/session', { siteKey: DEMO_SITE_KEY, ...extra });
     if (r.status !== 200) throw Object.assign(new Error(`session ${r.status}`), { code: r.body.error?.code });
-    return r.body as unknown as VisitorSessionResponse;
+    // Parsed with the protocol's schema: a drift between server and schema fails these tests.
+    return VisitorSessionResponse.parse(r.body);
   };
   const refresh = (refreshToken: string) => post('/api/visitor/refresh', { refreshToken });
   const asVisitor = (token: string) => fetch(`${t.url}/api/visitor/conversations`, { headers: { authorization: `Bearer ${token}` } });
@@ -150,7 +153,7 @@ describe('visitor tokens, signed identity and framing', () => {
     const { r, closes } = await connect(s.visitorToken);
     const res = await post(`/api/admin/visitors/${s.visitorId}/revoke-sessions`, {}, { cookie: admin });
     expect(res.status).toBe(200);
-    expect(res.body.revoked).toBe(1);
+    expect(VisitorSessionsRevokedAnswer.parse(res.body).revoked).toBe(1);
     await waitFor(() => closes.length > 0, 'the visitor socket closed');
     r.conn.close();
     expect((await asVisitor(s.visitorToken)).status).toBe(401);
@@ -163,19 +166,20 @@ describe('visitor tokens, signed identity and framing', () => {
   it('rotates the identity secret with an overlap, and reveals it only to admins, audited', async () => {
     admin = await agentLogin(t, 'admin@demo.visavis.local');
     const get = await fetch(`${t.url}/api/admin/site`, { headers: { cookie: admin } });
-    const site = (await get.json()) as { siteKey: string; identitySecretMasked: string };
+    const site = SiteSettings.parse(await get.json());
     expect(site.siteKey).toBe(DEMO_SITE_KEY);
     expect(site.identitySecretMasked).not.toContain(secret);
     const revealed = await post('/api/admin/site/identity-secret/reveal', {}, { cookie: admin });
-    expect(revealed.body.identitySecret).toBe(secret);
+    expect(IdentitySecretAnswer.parse(revealed.body).identitySecret).toBe(secret);
     const supervisor = await agentLogin(t, 'supervisor@demo.visavis.local');
     expect((await post('/api/admin/site/identity-secret/reveal', {}, { cookie: supervisor })).status).toBe(403);
 
     const old = secret;
     const rotated = await post('/api/admin/site/identity-secret/rotate', { overlapHours: 1 }, { cookie: admin });
-    secret = rotated.body.identitySecret as string;
+    const rotation = RotatedSecretAnswer.parse(rotated.body);
+    secret = rotation.identitySecret;
     expect(secret).not.toBe(old);
-    expect((rotated.body.settings as { previousSecretValidUntil: string }).previousSecretValidUntil).toBeTruthy();
+    expect(rotation.settings.previousSecretValidUntil).toBeTruthy();
     const signedWith = (key: string) => {
       const ts = nowSeconds();
       return { userId: 'customer-9', ts, hash: signIdentity(key, { userId: 'customer-9', ts }) };
@@ -204,13 +208,14 @@ describe('visitor tokens, signed identity and framing', () => {
       method: 'PUT', headers: { 'content-type': 'application/json', cookie: admin }, body: JSON.stringify({ allowedOrigins: ['https://shop.example', 'http://localhost:5173'] }),
     });
     expect(ok.status).toBe(200);
+    expect(SiteSettings.parse(await ok.json()).allowedOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
     expect(await ancestors(DEMO_SITE_KEY)).toBe("frame-ancestors 'self' https://shop.example http://localhost:5173");
     // Another organisation's page is not framable by the demo's sites; an unknown key by nobody else.
     await server.db.query(`insert into orgs (id, name, site_key, identity_secret) values (gen_random_uuid(), 'Other', 'other-site', 'x')`);
     expect(await ancestors('other-site')).toBe("frame-ancestors 'self'");
     expect(await ancestors('no-such-site')).toBe("frame-ancestors 'self'");
     // The iframe's own check list (postMessage partners) is the same set.
-    const list = (await (await fetch(`${t.url}/api/visitor/site?siteKey=${DEMO_SITE_KEY}`)).json()) as { allowedOrigins: string[] };
+    const list = VisitorSiteAnswer.parse(await (await fetch(`${t.url}/api/visitor/site?siteKey=${DEMO_SITE_KEY}`)).json());
     expect(list.allowedOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
   });
 
