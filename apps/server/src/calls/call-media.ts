@@ -1,29 +1,17 @@
-import type { CallLegKind, IceCandidate, Jsep, CallStatsReport } from '@visavis/protocol';
+import type { CallJoinInfo, CallLegKind, CallServerMessage, CallStatsReport, IceCandidate, Jsep } from '@visavis/protocol';
 import { CALL_PROFILES } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
-import type { MediaLegEvent, MediaRecording, MediaRecordingEvent, PublisherLeg, SubscriberLeg } from '../ports/media-server.js';
+import type { MediaLegEvent, MediaRecording, MediaRecordingEvent, PublisherLeg } from '../ports/media-server.js';
 import { MediaServerError } from '../ports/media-server.js';
 import { readableConversation } from '../conversations/index.js';
 import type { MediaServerPool } from './media-pool.js';
 import type { Principal } from '../identity/index.js';
 import { recordingRequired, type CallService } from './call-service.js';
-import { CallStore, type CallRow, type Party } from './call-store.js';
-import { initialLayerState, nextLayer, type LayerState } from './layer-policy.js';
-import { LiveCall, LiveCalls } from './live-call.js';
-import type { CallServerMessage } from '@visavis/protocol';
-
-interface PartyLegs {
-  publisher?: PublisherLeg;
-  subscriber?: SubscriberLeg;
-  layer: LayerState;
-  /** Ends the call if the party does not publish again in time after its media dropped. */
-  grace?: ReturnType<typeof setTimeout>;
-  /** Published, but the other party hears of the feed only once recording runs (recording required). */
-  feedHeld?: boolean;
-  /** What the party sends (mute / camera off), so silence is not mistaken for a recording stall. */
-  sending: { audio: boolean; video: boolean };
-}
+import { CallStore, type Party } from './call-store.js';
+import { initialLayerState, nextLayer } from './layer-policy.js';
+import { LiveCalls, type LiveCall } from './live-call.js';
+import type { PartyLegs } from './live-call-legs.js';
 
 export interface CallRecordingOptions {
   /** The media server's recording: confirmed running, never started, stalled (its events). */
@@ -33,18 +21,19 @@ export interface CallRecordingOptions {
 }
 
 const other = (p: Party): Party => (p === 'visitor' ? 'agent' : 'visitor');
+const PARTIES = ['visitor', 'agent'] as const;
 
 /**
  * The media side of live calls, for the parties whose sockets are on this server node: it relays
  * SDP and ICE candidates between the browser and the media node that holds the call's room, and
- * picks each subscriber's simulcast layer from the stats the browser reports. Legs live in this
- * process (a media session belongs to one connection), feeds are recorded in the database so the
- * other party can subscribe from any node.
+ * picks each subscriber's simulcast layer from the stats the browser reports. The state of each
+ * call (parties, policy, legs, recording as seen here) is its `LiveCall`; this class is the
+ * behaviour over it. Legs live in this process (a media session belongs to one connection),
+ * feeds are recorded in the database so the other party can subscribe from any node.
  */
 export class CallMedia {
-  private readonly legs = new Map<string, PartyLegs>();
   /** Calls live on this node: signalling is served from them, not from the database. */
-  readonly liveCalls = new LiveCalls();
+  readonly liveCalls: LiveCalls;
   /** Recorded calls' recording: confirmed, never started, stalled (null: not recorded here). */
   readonly recorder: MediaRecording | null;
   private readonly stopListening: () => void;
@@ -58,28 +47,43 @@ export class CallMedia {
     private readonly recording: CallRecordingOptions | null = null,
   ) {
     this.recorder = recording?.recorder ?? null;
+    this.liveCalls = new LiveCalls(this.recorder);
     this.stopListening = this.recorder?.on((e) => void this.onRecordingEvent(e).catch(this.onError)) ?? (() => {});
   }
 
+  /**
+   * The called party answers on this node (its socket is here): the call becomes live here at
+   * once, so the signalling that follows finds it. The answer itself is `CallService`'s.
+   */
+  async accept(p: Principal, callId: string, opts: { acknowledgeRecording?: boolean | undefined } = {}): Promise<CallJoinInfo> {
+    const join = await this.calls.accept(p, callId, opts);
+    // Ended or handed over meanwhile: the answer stands, the next request finds out (as before).
+    await this.load(p, callId).catch((e: unknown) => {
+      if (!(e instanceof AppError)) this.onError(e);
+    });
+    return join;
+  }
+
   async publish(p: Principal, callId: string, offer: Jsep, audio: boolean, video: boolean): Promise<{ answer: Jsep | null }> {
-    const { call, party } = await this.live(p, callId);
-    const legs = this.partyLegs(call.id, party);
+    const { live, party } = await this.live(p, callId);
+    const legs = live.legs.ensure(party);
     clearTimeout(legs.grace);
     // Publishing again (a new PeerConnection after a network change) replaces the old leg.
     await legs.publisher?.close().catch(() => undefined);
-    const node = this.nodeOf(call);
-    const leg = await this.media(() => node.publish(call.media_room!, { displayName: party }));
+    const node = this.nodeOf(live);
+    const leg = await this.media(() => node.publish(live.policy.mediaRoom, { displayName: party }));
     legs.publisher = leg;
-    leg.on((e) => this.onPublisherEvent(call, party, leg, e));
+    leg.on((e) => this.onPublisherEvent(live, party, leg, e));
     legs.sending = { audio, video };
+    const { policy } = live;
     const { answer } = await this.media(() =>
       leg.configure({
-        offer, audio, video: video && call.media === 'video', bitrate: CALL_PROFILES[call.profile].maxBitrate,
+        offer, audio, video: video && policy.media === 'video', bitrate: CALL_PROFILES[policy.profile].maxBitrate,
         // Files named by party and time: a party publishing again (network change) adds a segment.
-        ...(call.recording_dir ? { record: true, recordingName: `${party}-${Date.now()}` } : {}),
+        ...(policy.recordingDir ? { record: true, recordingName: `${party}-${Date.now()}` } : {}),
       }),
     );
-    await CallStore.update(this.db, call.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId });
+    await CallStore.update(this.db, live.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId });
     // The other party hears of the feed on `webrtcup` (onPublisherEvent): the media node refuses
     // to subscribe to a publisher whose PeerConnection is not up yet (`feed_not_found`).
     return { answer };
@@ -88,34 +92,35 @@ export class CallMedia {
   /** Subscribes to the other party's feed; the ack carries the media node's offer. */
   async subscribe(p: Principal, callId: string): Promise<{ offer: Jsep }> {
     // Fresh from the database: the other party's feed may have been published on another node.
-    const { call, party } = await this.load(p, callId);
+    const { live, party } = await this.load(p, callId);
+    const call = live.call;
     const feed = party === 'visitor' ? call.agent_feed : call.visitor_feed;
     if (!feed) throw new AppError('MEDIA_UNAVAILABLE', 'The other side is not sending yet.');
-    if (recordingRequired(call.recording_policy) && call.recording_state !== 'running') {
+    if (live.policy.recordingRequired && call.recording_state !== 'running') {
       throw new AppError('RECORDING_UNAVAILABLE', 'The call connects once its recording runs.');
     }
-    const legs = this.partyLegs(call.id, party);
+    const legs = live.legs.ensure(party);
     await legs.subscriber?.close().catch(() => undefined);
-    const leg = await this.media(() => this.nodeOf(call).subscribe(call.media_room!, feed));
+    const leg = await this.media(() => this.nodeOf(live).subscribe(live.policy.mediaRoom, feed));
     legs.subscriber = leg;
     legs.layer = initialLayerState();
     leg.on((e) => {
-      if (e.type === 'candidate') this.notify(call, party, { type: 'call.candidate', callId: call.id, leg: 'subscribe', candidate: e.candidate });
-      if (e.type === 'feed_gone') this.notify(call, party, { type: 'call.feed', callId: call.id, available: false });
+      if (e.type === 'candidate') this.notify(live, party, { type: 'call.candidate', callId, leg: 'subscribe', candidate: e.candidate });
+      if (e.type === 'feed_gone') this.notify(live, party, { type: 'call.feed', callId, available: false });
     });
     return { offer: leg.offer };
   }
 
   async subscribeAnswer(p: Principal, callId: string, answer: Jsep): Promise<void> {
-    const { call, party } = await this.live(p, callId);
-    const leg = this.legs.get(key(call.id, party))?.subscriber;
+    const { live, party } = await this.live(p, callId);
+    const leg = live.legs.of(party)?.subscriber;
     if (!leg) throw new AppError('NOT_FOUND', 'Subscribe first.');
     await this.media(() => leg.start(answer));
   }
 
   async trickle(p: Principal, callId: string, kind: CallLegKind, candidate: IceCandidate): Promise<void> {
-    const { call, party } = await this.live(p, callId);
-    const legs = this.legs.get(key(call.id, party));
+    const { live, party } = await this.live(p, callId);
+    const legs = live.legs.of(party);
     const leg = kind === 'publish' ? legs?.publisher : legs?.subscriber;
     if (!leg) throw new AppError('NOT_FOUND', 'No such media leg.');
     await this.media(() => leg.trickle(candidate));
@@ -123,91 +128,88 @@ export class CallMedia {
 
   /** Mute / camera off: applied on the media node, and shown to the other party. */
   async configure(p: Principal, callId: string, audio: boolean | undefined, video: boolean | undefined): Promise<void> {
-    const { call, party } = await this.live(p, callId);
-    const legs = this.legs.get(key(call.id, party));
-    const leg = legs?.publisher;
+    const { live, party } = await this.live(p, callId);
+    const leg = live.legs.of(party)?.publisher;
     if (leg) await this.media(() => leg.configure({ ...(audio === undefined ? {} : { audio }), ...(video === undefined ? {} : { video }) }));
-    if (legs) {
-      legs.sending = { audio: audio ?? legs.sending.audio, video: video ?? legs.sending.video };
-      this.recorder?.setSending(call.id, this.anySending(call.id));
-    }
-    await this.push(call, other(party), { type: 'call.peer', callId: call.id, audio: audio ?? true, video: video ?? true });
+    live.setSending(party, audio, video);
+    await this.push(live, other(party), { type: 'call.peer', callId, audio: audio ?? true, video: video ?? true });
   }
 
   /** Receive stats from a subscriber: pick its layer and tell both sides how the line is. */
   async stats(p: Principal, callId: string, stats: CallStatsReport): Promise<void> {
-    const { call, party } = await this.live(p, callId);
-    const legs = this.legs.get(key(call.id, party));
-    if (!legs?.subscriber) return;
+    const { live, party } = await this.live(p, callId);
+    const legs = live.legs.of(party);
+    const subscriber = legs?.subscriber;
+    if (!legs || !subscriber) return;
     const before = legs.layer.layer;
     const { state, quality } = nextLayer(legs.layer, stats);
     legs.layer = state;
-    if (state.layer !== before && call.media === 'video') {
-      await this.media(() => legs.subscriber!.switchLayer({ substream: state.layer, temporal: 2 }));
+    if (state.layer !== before && live.policy.media === 'video') {
+      await this.media(() => subscriber.switchLayer({ substream: state.layer, temporal: 2 }));
     }
-    await this.push(call, party, { type: 'call.quality', callId: call.id, quality, layer: state.layer });
+    await this.push(live, party, { type: 'call.quality', callId, quality, layer: state.layer });
   }
 
-  /** Frees this node's legs of an ended call (the room itself is destroyed by CallService). */
-  async release(callId: string): Promise<void> {
-    this.liveCalls.drop(callId);
-    this.recorder?.stop(callId);
-    for (const party of ['visitor', 'agent'] as const) {
-      const legs = this.legs.get(key(callId, party));
-      if (!legs) continue;
-      clearTimeout(legs.grace);
-      this.legs.delete(key(callId, party));
-      await Promise.allSettled([legs.publisher?.close(), legs.subscriber?.close()]);
-    }
+  /** The call ended: its live call closes here, legs and all (the room is destroyed by CallService). */
+  release(callId: string): Promise<void> {
+    return this.liveCalls.close(callId);
+  }
+
+  /**
+   * A media node was lost: the calls in its rooms close here. Their legs were closed by the node
+   * already (`node_lost`, which ends the call from the publisher's side, onPublisherEvent).
+   */
+  nodeLost(nodeId: string): Promise<void> {
+    return this.liveCalls.closeOnNode(nodeId);
   }
 
   openLegs(): number {
-    let n = 0;
-    for (const l of this.legs.values()) n += (l.publisher ? 1 : 0) + (l.subscriber ? 1 : 0);
-    return n;
+    return this.liveCalls.openLegs();
   }
 
-  private onPublisherEvent(call: CallRow, party: Party, leg: PublisherLeg, e: MediaLegEvent): void {
-    const legs = this.legs.get(key(call.id, party));
+  /** Shutdown: stops listening to the recording and closes every call live on this node. */
+  async dispose(): Promise<void> {
+    this.stopListening();
+    await this.liveCalls.closeAll();
+    this.recorder?.stopAll();
+  }
+
+  private onPublisherEvent(live: LiveCall, party: Party, leg: PublisherLeg, e: MediaLegEvent): void {
+    const legs = live.closed ? undefined : live.legs.of(party);
     if (e.type === 'candidate') {
-      this.notify(call, party, { type: 'call.candidate', callId: call.id, leg: 'publish', candidate: e.candidate });
+      this.notify(live, party, { type: 'call.candidate', callId: live.id, leg: 'publish', candidate: e.candidate });
       return;
     }
     if (e.type === 'webrtcup' && legs?.publisher === leg) {
-      void this.feedUp(call, party, legs).catch(this.onError);
+      void this.feedUp(live, party, legs).catch(this.onError);
       return;
     }
     if (e.type === 'closed' && e.reason === 'node_lost') {
-      void this.calls.endBySystem(call.id, 'media_failed').catch(this.onError);
+      void this.calls.endBySystem(live.id, 'media_failed').catch(this.onError);
       return;
     }
     if (e.type !== 'hangup' || !legs || legs.publisher !== leg) return;
     // The party's media dropped (tab closed, network gone). Wait for them to publish again —
     // possibly through another server node — before ending the call.
-    this.notify(call, other(party), { type: 'call.feed', callId: call.id, available: false });
+    this.notify(live, other(party), { type: 'call.feed', callId: live.id, available: false });
     clearTimeout(legs.grace);
-    legs.grace = setTimeout(() => void this.endIfStillGone(call.id, party, leg.feedId).catch(this.onError), this.graceMs);
+    legs.grace = setTimeout(() => void this.endIfStillGone(live.id, party, leg.feedId).catch(this.onError), this.graceMs);
     legs.grace.unref();
   }
 
   /** A publisher's media flows: tell the other party, unless the call must wait for its recording. */
-  private async feedUp(call: CallRow, party: Party, legs: PartyLegs): Promise<void> {
-    if (call.recording_dir) this.recorder?.start(call.id, call.recording_dir);
-    if (recordingRequired(call.recording_policy)) {
-      const now = await CallStore.byId(this.db, call.id);
+  private async feedUp(live: LiveCall, party: Party, legs: PartyLegs): Promise<void> {
+    live.startRecording();
+    // Running as this node saw it is running in the database too (set after the update below).
+    if (live.policy.recordingRequired && live.recording !== 'running') {
+      const now = await CallStore.byId(this.db, live.id);
       if (now?.recording_state !== 'running') {
         legs.feedHeld = true;
         return;
       }
     }
     legs.feedHeld = false;
-    await this.push(call, other(party), { type: 'call.feed', callId: call.id, available: true });
-  }
-
-  /** Stops watching every recorded call of this node (shutdown). */
-  dispose(): void {
-    this.stopListening();
-    this.recorder?.stopAll();
+    await this.push(live, other(party), { type: 'call.feed', callId: live.id, available: true });
   }
 
   private onRecordingEvent(e: MediaRecordingEvent): Promise<void> {
@@ -216,24 +218,36 @@ export class CallMedia {
     return this.onRecordingNotStarted(e.callId);
   }
 
+  /**
+   * The call as the database has it now, if it is still active. Recording events are rare and
+   * decide whether the call goes on, so they check the row rather than the live call's copy.
+   */
+  private async activeCall(callId: string) {
+    const call = await CallStore.byId(this.db, callId);
+    return call?.status === 'active' ? call : null;
+  }
+
   private async onRecordingRunning(callId: string, info: { startDelayMs: number; resumed: boolean }): Promise<void> {
     this.recording?.onInfo?.(info.resumed ? 'recording resumed' : 'recording running', { callId, startDelayMs: info.startDelayMs });
-    const call = await CallStore.byId(this.db, callId);
-    if (!call || call.status !== 'active') return;
+    if (!(await this.activeCall(callId))) return;
     await this.calls.recordingChanged(callId, 'running', false);
-    for (const party of ['visitor', 'agent'] as const) {
-      const legs = this.legs.get(key(callId, party));
+    const live = this.liveCalls.get(callId);
+    if (!live) return;
+    live.recordingIs('running');
+    for (const party of PARTIES) {
+      const legs = live.legs.of(party);
       if (legs?.feedHeld) {
         legs.feedHeld = false;
-        await this.push(call, other(party), { type: 'call.feed', callId, available: true });
+        await this.push(live, other(party), { type: 'call.feed', callId, available: true });
       }
-      if (info.resumed && legs?.subscriber && recordingRequired(call.recording_policy)) await legs.subscriber.resume().catch(this.onError);
+      if (info.resumed && legs?.subscriber && live.policy.recordingRequired) await legs.subscriber.resume().catch(this.onError);
     }
   }
 
   private async onRecordingNotStarted(callId: string): Promise<void> {
-    const call = await CallStore.byId(this.db, callId);
-    if (!call || call.status !== 'active') return;
+    this.liveCalls.get(callId)?.recordingIs('stopped');
+    const call = await this.activeCall(callId);
+    if (!call) return;
     this.recording?.onInfo?.('recording did not start', { callId });
     if (recordingRequired(call.recording_policy)) await this.calls.endBySystem(callId, 'recording_failed');
     else await this.calls.recordingChanged(callId, 'failed', false);
@@ -241,71 +255,56 @@ export class CallMedia {
 
   /** Recording stopped mid-call: a call that must be recorded is paused until it resumes. */
   private async onRecordingStalled(callId: string): Promise<void> {
-    const call = await CallStore.byId(this.db, callId);
-    if (!call || call.status !== 'active') return;
+    const live = this.liveCalls.get(callId);
+    live?.recordingIs('stalled');
+    const call = await this.activeCall(callId);
+    if (!call) return;
     const pause = recordingRequired(call.recording_policy);
     this.recording?.onInfo?.('recording stalled', { callId, paused: pause });
-    if (pause) {
-      for (const party of ['visitor', 'agent'] as const) await this.legs.get(key(callId, party))?.subscriber?.pause().catch(this.onError);
+    if (pause && live) {
+      for (const party of PARTIES) await live.legs.of(party)?.subscriber?.pause().catch(this.onError);
     }
     await this.calls.recordingChanged(callId, 'failed', pause);
   }
 
-  private anySending(callId: string): boolean {
-    return (['visitor', 'agent'] as const).some((p) => {
-      const s = this.legs.get(key(callId, p))?.sending;
-      return s ? s.audio || s.video : false;
-    });
-  }
-
   private async endIfStillGone(callId: string, party: Party, feedId: string): Promise<void> {
-    const call = await CallStore.byId(this.db, callId);
-    if (!call || call.status !== 'active') return;
+    const call = await this.activeCall(callId);
+    if (!call) return;
     const current = party === 'visitor' ? call.visitor_feed : call.agent_feed;
     if (current !== feedId) return; // published again meanwhile
     await this.calls.endBySystem(callId, 'peer_lost');
   }
 
   /** The call as this node holds it live; the database only the first time (or after a hand-over). */
-  private async live(p: Principal, callId: string): Promise<{ call: CallRow; party: Party }> {
+  private async live(p: Principal, callId: string): Promise<{ live: LiveCall; party: Party }> {
     const held = this.liveCalls.get(callId);
     const party = held?.partyOf(p);
-    if (held && party) return { call: held.call, party };
+    if (held && party) return { live: held, party };
     return this.load(p, callId);
   }
 
   /** Reads the call and checks the principal against its conversation; holds the result as live. */
-  private async load(p: Principal, callId: string): Promise<{ call: CallRow; party: Party }> {
+  private async load(p: Principal, callId: string): Promise<{ live: LiveCall; party: Party }> {
     const call = await CallStore.byId(this.db, callId);
     if (!call) throw new AppError('NOT_FOUND', 'No such call.');
     const c = await readableConversation(this.db, p, call.conversation_id);
     if (p.kind === 'agent' && c.agent_id !== p.agentId) throw new AppError('FORBIDDEN', 'Only the assigned agent takes part in the call.');
     if (call.status !== 'active' || !call.media_node || !call.media_room) throw new AppError('CALL_NOT_RINGING', 'The call is not live.');
-    this.liveCalls.add(new LiveCall(call, { visitorId: c.visitor_id, agentId: c.agent_id }));
-    return { call, party: p.kind };
+    return { live: this.liveCalls.hold(call, { visitorId: c.visitor_id, agentId: c.agent_id }), party: p.kind };
   }
 
   /** A push from a media event (nobody awaits it): a failure is reported, never left unhandled. */
-  private notify(call: CallRow, to: Party, message: CallServerMessage): void {
-    this.push(call, to, message).catch(this.onError);
+  private notify(live: LiveCall, to: Party, message: CallServerMessage): void {
+    this.push(live, to, message).catch(this.onError);
   }
 
-  /** A push to one party, addressed from the live call when this node holds it (no lookup). */
-  private push(call: CallRow, to: Party, message: CallServerMessage): Promise<void> {
-    return this.calls.push(call, to, message, this.liveCalls.get(call.id)?.parties);
+  /** A push to one party, addressed from the live call's parties (looked up after a hand-over). */
+  private push(live: LiveCall, to: Party, message: CallServerMessage): Promise<void> {
+    return this.calls.push(live.call, to, message, live.parties ?? undefined);
   }
 
-  private partyLegs(callId: string, party: Party): PartyLegs {
-    let legs = this.legs.get(key(callId, party));
-    if (!legs) {
-      legs = { layer: initialLayerState(), sending: { audio: true, video: true } };
-      this.legs.set(key(callId, party), legs);
-    }
-    return legs;
-  }
-
-  private nodeOf(call: CallRow) {
-    const node = this.pool.node(call.media_node!);
+  private nodeOf(live: LiveCall) {
+    const node = this.pool.node(live.policy.mediaNode);
     if (!node || node.state !== 'up') throw new AppError('MEDIA_UNAVAILABLE', 'The media server of this call is not reachable.');
     return node;
   }
@@ -322,5 +321,3 @@ export class CallMedia {
     }
   }
 }
-
-const key = (callId: string, party: Party) => `${callId}:${party}`;

@@ -25,8 +25,10 @@ export function lazyPoolRooms(pool: () => MediaServerPool | null): CallRooms {
 }
 
 /**
- * Connects calls to the media nodes: the per-node leg relay, freeing legs when a call ends
- * anywhere in the cluster, and ending calls whose room vanished (a media server restarted).
+ * Connects calls to the media nodes: the per-node leg relay and the lifecycle of the calls live
+ * on this node — closed (legs hung up) when a call ends anywhere in the cluster, when its media
+ * node is lost, and with this node; re-checked when their conversation changes hands. Calls
+ * whose room vanished (a media server restarted) are ended.
  */
 export function wireCallMedia(d: {
   db: Database;
@@ -35,27 +37,30 @@ export function wireCallMedia(d: {
   pool: MediaServerPool;
   recording: CallRecordingOptions | null;
   onError: (e: unknown, what: string) => void;
-}): { media: CallMedia; dispose(): void } {
+}): { media: CallMedia; dispose(): Promise<void> } {
   const media = new CallMedia(d.db, d.pool, d.calls, 15_000, (e) => d.onError(e, 'call media'), d.recording);
   const offs = [
     d.bus.subscribe('call.ended', ({ callId }) => void media.release(callId).catch((e: unknown) => d.onError(e, 'release legs'))),
     // The conversation changed hands or closed: who may signal is checked against the database again.
     d.bus.subscribe('conversation.event', (e) => {
-      if (HANDS_CHANGED.has(e.event.type)) media.liveCalls.dropConversation(e.conversationId);
+      if (HANDS_CHANGED.has(e.event.type)) media.liveCalls.handOver(e.conversationId);
     }),
     ...d.pool.nodes.map((node) =>
       node.on((e) => {
-        if (e.type !== 'up' || e.roomsLost.length === 0) return;
+        if (e.type === 'lost') {
+          void media.nodeLost(node.nodeId).catch((err: unknown) => d.onError(err, 'close calls of a lost media node'));
+          return;
+        }
+        if (e.roomsLost.length === 0) return;
         void endCallsInRooms(d.db, d.calls, node.nodeId, e.roomsLost).catch((err: unknown) => d.onError(err, 'end calls of lost rooms'));
       }),
     ),
   ];
   return {
     media,
-    dispose: () => {
+    dispose: async () => {
       offs.forEach((f) => f());
-      media.dispose();
-      media.liveCalls.closeAll();
+      await media.dispose();
     },
   };
 }

@@ -1,7 +1,8 @@
 // The call flow of the real server against a real Janus in a network namespace: the room is
 // made on accept, the visitor's offer is answered through the server's relay, and hanging up
-// leaves no room and no media handle behind (checked through Janus's admin API); ICE candidates
-// cost no database query.
+// leaves no room and no media handle behind (checked through Janus's admin API): the call's
+// LiveCall, made on answer, serves ICE candidates and stats without a database query and hangs
+// up its legs when the call ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallJoinInfo, CallView, ConversationSummary, Jsep } from '@visavis/protocol';
 import { JanusAdmin } from '../adapters/janus/janus-admin.js';
@@ -54,6 +55,29 @@ describe.skipIf(unavailable)('calls through the server and a real Janus', () => 
       expect(join.callId).toBe(call.id);
       expect((await t.server.media.pool!.nodes[0]!.listRooms()).length).toBe(roomsBefore + 1);
 
+      // Signalling is served from the node's live call: no database query per call.trickle or
+      // call.stats. Counted: queries about this call, its conversation or its visitor
+      // (background jobs that run meanwhile, such as the outbox tick, ask about none of them).
+      const ours = new Set([call.id, conversation.id, s.visitorId]);
+      const queriesDuring = async (fn: () => Promise<unknown>): Promise<number> => {
+        const db = t.server.db as { query: (sql: string, params?: readonly unknown[]) => Promise<unknown> };
+        const query = db.query;
+        let queries = 0;
+        db.query = (sql, params) => {
+          if (params?.some((v) => ours.has(v as string))) queries++;
+          return query.call(t.server.db, sql, params);
+        };
+        try {
+          await fn();
+        } finally {
+          db.query = query;
+        }
+        return queries;
+      };
+      const stats = { lossPct: 0, availableKbps: 2_000, freezeCount: 0, fps: 30, rttMs: 20 };
+      // The answer made the call live on this node: its first signalling, before any trickle, reads nothing.
+      expect(await queriesDuring(() => visitor.conn.request({ type: 'call.stats', callId: call.id, stats }))).toBe(0);
+
       const { answer } = await visitor.conn.request<{ answer: Jsep }>({
         type: 'call.publish', callId: call.id, jsep: { type: 'offer', sdp: handWrittenOffer() }, audio: true, video: true,
       });
@@ -69,18 +93,7 @@ describe.skipIf(unavailable)('calls through the server and a real Janus', () => 
       expect(trickled).toBe(true);
       expect(await handles()).toBeGreaterThan(handlesBefore);
 
-      // ICE candidates are served from the node's live call: no database query per call.trickle.
-      // Counted: queries about this call, its conversation or its visitor (background jobs that
-      // run meanwhile, such as the outbox tick, ask about none of them).
-      const db = t.server.db as { query: (sql: string, params?: readonly unknown[]) => Promise<unknown> };
-      const query = db.query;
-      const ours = new Set([call.id, conversation.id, s.visitorId]);
-      let queries = 0;
-      db.query = (sql, params) => {
-        if (params?.some((v) => ours.has(v as string))) queries++;
-        return query.call(t.server.db, sql, params);
-      };
-      try {
+      const trickles = await queriesDuring(async () => {
         for (let i = 0; i < 20; i++) {
           await visitor.conn.request({
             type: 'call.trickle', callId: call.id, leg: 'publish',
@@ -88,10 +101,12 @@ describe.skipIf(unavailable)('calls through the server and a real Janus', () => 
           });
         }
         await visitor.conn.request({ type: 'call.trickle', callId: call.id, leg: 'publish', candidate: null });
-      } finally {
-        db.query = query;
-      }
-      expect(queries).toBe(0);
+      });
+      expect(trickles).toBe(0);
+      const statsQueries = await queriesDuring(async () => {
+        for (let i = 0; i < 10; i++) await agent.conn.request({ type: 'call.stats', callId: call.id, stats });
+      });
+      expect(statsQueries).toBe(0);
       expect(agent.pushes.some((m) => m.type === 'call.feed' && m.callId === call.id)).toBe(false);
 
       await agent.conn.request({ type: 'call.hangup', callId: call.id });

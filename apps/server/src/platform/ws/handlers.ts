@@ -73,7 +73,8 @@ export async function handleCommand(d: HandlerDeps, c: ClientConnection, msg: Cl
     case 'call.start':
       return { call: await d.calls.start(p, msg) };
     case 'call.accept':
-      return { join: await d.calls.accept(p, msg.callId, { acknowledgeRecording: msg.acknowledgeRecording }) };
+      // Through this node's call media when there is one: the call becomes live here on answer.
+      return { join: await (d.callMedia ?? d.calls).accept(p, msg.callId, { acknowledgeRecording: msg.acknowledgeRecording }) };
     case 'call.decline':
       await d.calls.decline(p, msg.callId);
       return undefined;
