@@ -6,3 +6,4 @@ export * from './media-pool.js';
 export * from './routes-snapshots.js';
 export * from './snapshot-service.js';
 export * from './turn.js';
+export * from './calls-module.js';

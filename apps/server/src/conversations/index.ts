@@ -11,3 +11,4 @@ export * from './upload-quota.js';
 export * from './upload-service.js';
 export * from './upload-sweeper.js';
 export * from './visitor-view.js';
+export * from './conversations-module.js';

@@ -14,3 +14,4 @@ export * from './site-store.js';
 export * from './tokens.js';
 export * from './visitor-service.js';
 export * from './visitor-store.js';
+export * from './identity-module.js';

@@ -11,3 +11,4 @@ export * from './routes-recordings.js';
 export * from './recording-listeners.js';
 // The process runner, shared with the MediaRecording adapter's decoder.
 export { assertToolsInstalled, mapLimit, PostProcessError, runTool, type PostProcessErrorCode, type RunLimits } from './tools.js';
+export * from './recording-module.js';
