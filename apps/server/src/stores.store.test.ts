@@ -130,11 +130,31 @@ describeEachDatabase('stores', (open) => {
     expect(new Set(claimed.map((r) => r.id)).size).toBe(2);
     expect(await queue.claim(t.db, now, 10, 1000)).toEqual([]);
     const [first, second] = claimed.sort((a, b) => a.id - b.id);
-    await queue.done(t.db, first!.id, now);
+    await queue.done(t.db, [first!.id], now);
     const later = await queue.claim(t.db, new Date(now.getTime() + 5000), 10, 1000);
     expect(later.map((r) => r.id)).toEqual([second!.id]);
     expect(later[0]!.attempts).toBe(2);
     expect(await queue.pending(t.db)).toBe(1);
+  });
+
+  it.each([
+    ['outbox (domain events)', eventQueue],
+    ['commands', commandQueue],
+  ])('marks a batch of %s rows delivered at once and purges only rows delivered before the cut-off', async (_name, queue) => {
+    for (const n of ['a', 'b', 'c']) await queue.add(t.db, orgId, 'x.happened', { n });
+    const now = new Date(Date.now() + 2);
+    const rows = await queue.claim(t.db, now, 10, 1000);
+    expect(rows).toHaveLength(3);
+    await queue.done(t.db, rows.slice(0, 2).map((r) => r.id), now);
+    await queue.done(t.db, [], now); // nothing to mark: no statement, no error
+    expect(await queue.pending(t.db)).toBe(1);
+    // Delivered at `now`: kept by a cut-off at or before it, deleted by one after it.
+    expect(await queue.purgeDelivered(t.db, now, 100)).toBe(0);
+    expect(await queue.purgeDelivered(t.db, new Date(now.getTime() + 1000), 1)).toBe(1);
+    expect(await queue.purgeDelivered(t.db, new Date(now.getTime() + 1000), 100)).toBe(1);
+    expect(await queue.pending(t.db)).toBe(1); // the undelivered row is never purged
+    const left = await t.db.query<{ n: number }>(`select count(*)::int as n from ${queue.table}`);
+    expect(left[0]!.n).toBe(1);
   });
 
   it('writes a domain event in the envelope, committed or rolled back with the change, and wakes only after commit', async () => {

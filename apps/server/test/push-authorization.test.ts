@@ -189,6 +189,8 @@ describe('pushes re-authorised after access changes', () => {
     await b.conn.request({ type: 'presence.set', presence: 'online' });
     await waitFor(() => hasEvent(a, conv, 'conversation.assigned'), 'A has the history');
     const aId = await agentId('agent1@demo.visavis.local');
+    // B's presence reaches A through the outbox, a moment after B's request was answered.
+    await waitFor(() => a.pushes.some((m) => m.type === 'presence.changed' && m.agentId !== aId && m.presence === 'online'), 'B online, seen by A');
 
     // What deactivation does to the database (the account service also marks the agent inactive).
     await t.server.db.query('delete from agent_sessions where agent_id = $1', [aId]);

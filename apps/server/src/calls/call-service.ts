@@ -1,5 +1,5 @@
 import type {
-  CallEndReason, CallJoinInfo, CallMedia, CallProfile, CallServerMessage, CallView, IceServerConfig, RecordingPolicy, RecordingState,
+  CallEndReason, CallJoinInfo, CallMedia, CallProfile, CallServerMessage, CallView, IceServerConfig, RecordingPolicy, RecordingState, TimelineEvent,
 } from '@visavis/protocol';
 import { NO_RECORDING } from '@visavis/protocol';
 import { actorOf, SYSTEM_ACTOR, type AuditLog } from '../audit/index.js';
@@ -9,7 +9,7 @@ import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { lockWritable, readableConversation, EventStore } from '../conversations/index.js';
+import { lockWritable, readableConversation, recordTimeline } from '../conversations/index.js';
 import type { Principal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { Capacity, RoutingConfigs } from '../routing/index.js';
@@ -181,11 +181,9 @@ export class CallService {
       });
       await tx.query(`update conversations set media = 'chat' where id = $1`, [call.conversation_id]);
       const durationMs = call.answered_at ? now.getTime() - new Date(call.answered_at).getTime() : null;
+      // Also the domain event call.ended: recording's post-processing listens, and the push listener
+      // tells every node, whose media legs of the call must go.
       await this.timeline(tx, fx, row, { type: 'call.ended', callId: call.id, by, reason, durationMs });
-      // The fact, for listeners (recording's post-processing); and a push to every node, whose
-      // media legs of the call must go.
-      await emit(tx, call.org_id, 'call.ended', { conversationId: call.conversation_id, callId: call.id, by, reason, durationMs }, now);
-      fx.after.push(() => this.bus.publish('call.ended', { orgId: call.org_id, callId: call.id }));
       return row;
     });
     if (ended?.media_node && ended.media_room) await this.rooms.destroy(ended.media_node, ended.media_room).catch(() => undefined);
@@ -279,8 +277,8 @@ export class CallService {
     return r!.visitor_id;
   }
 
-  private async timeline(tx: SqlExecutor, fx: Effects, call: CallRow, event: Parameters<typeof EventStore.append>[2]): Promise<void> {
-    fx.event(call.org_id, await EventStore.append(tx, { orgId: call.org_id, conversationId: call.conversation_id, now: this.clock.now() }, event));
+  private async timeline(tx: SqlExecutor, fx: Effects, call: CallRow, event: TimelineEvent): Promise<void> {
+    await recordTimeline(tx, fx, { orgId: call.org_id, conversationId: call.conversation_id, now: this.clock.now() }, event);
   }
 
   /** An ephemeral push to one party of the call, wherever (on whichever node) their sockets are. */

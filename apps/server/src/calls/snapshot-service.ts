@@ -5,7 +5,7 @@ import { actorOf } from '../audit/index.js';
 import type { RecordingService } from '../recording/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
-import { readableConversation, ConversationStore, EventStore } from '../conversations/index.js';
+import { readableConversation, ConversationStore, recordTimeline } from '../conversations/index.js';
 import type { Principal } from '../identity/index.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import type { CallService } from './call-service.js';
@@ -133,12 +133,12 @@ export class SnapshotService {
         );
         if (used.length === 0) throw new AppError('SNAPSHOT_NOT_REQUESTED', 'This request was answered already.');
         await ConversationStore.lock(tx, call.conversation_id);
-        const event = await EventStore.append(
+        await recordTimeline(
           tx,
+          fx,
           { orgId: call.org_id, conversationId: call.conversation_id, now: this.clock.now() },
           { type: 'call.snapshot', callId: call.id, recordingId: rec.id, width: size.width, height: size.height },
         );
-        fx.event(call.org_id, event);
       });
       return { recordingId: rec.id, width: size.width, height: size.height, size: rec.size };
     } finally {

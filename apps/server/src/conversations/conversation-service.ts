@@ -9,9 +9,8 @@ import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { BlobMetaStore } from './blob-meta-store.js';
 import { ConversationStore } from './conversation-store.js';
-import { EventStore } from './event-store.js';
+import { EventStore, recordTimeline } from './event-store.js';
 import { Commands } from '../platform/outbox/commands.js';
-import { emit } from '../platform/events/domain-events.js';
 import { VisitorStore, type Principal } from '../identity/index.js';
 import { lockWritable, readableConversation } from './access.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
@@ -59,13 +58,13 @@ export class ConversationService {
           designatedAgentId: opts.designatedAgentId ? await this.ownAgent(tx, p.orgId, opts.designatedAgentId) : null,
         });
         const at = { orgId: p.orgId, conversationId: c.id, now };
-        fx.event(p.orgId, await EventStore.append(tx, at, { type: 'conversation.created' }));
+        await recordTimeline(tx, fx, at, { type: 'conversation.created' }, p.visitorId);
         assertTransition(c.status, 'queued');
         await ConversationStore.setStatus(tx, c.id, { status: 'queued', now });
-        fx.event(p.orgId, await EventStore.append(tx, at, { type: 'conversation.queued', reason: 'waiting for an agent' }));
+        // conversation.queued is what routing listens to: it routes this arrival in its next pass.
+        await recordTimeline(tx, fx, at, { type: 'conversation.queued', reason: 'waiting for an agent' });
         // Supervisors watching the organisation see the new waiting visitor at once.
         fx.inboxChanged(p.orgId, null, c.id);
-        await emit(tx, p.orgId, 'conversation.queued', { conversationId: c.id, reason: 'waiting for an agent' }, now);
         if (opts.pageUrl || opts.language) {
           await VisitorStore.touch(tx, p.visitorId, { pageUrl: opts.pageUrl ?? null, language: opts.language ?? null });
         }
@@ -97,8 +96,9 @@ export class ConversationService {
         p.kind === 'visitor'
           ? { kind: 'visitor' as const, id: p.visitorId, name: (await VisitorStore.byId(tx, p.visitorId))?.name ?? null }
           : { kind: 'agent' as const, id: p.agentId, name: p.name };
-      const e = await EventStore.append(
+      const e = await recordTimeline(
         tx,
+        fx,
         { orgId: c.org_id, conversationId: c.id, now: this.clock.now() },
         {
           type: 'message',
@@ -110,7 +110,6 @@ export class ConversationService {
           attachment,
         },
       );
-      fx.event(c.org_id, e);
       if (p.kind === 'visitor') fx.inboxChanged(c.org_id, c.agent_id, c.id);
       return e;
     });
@@ -128,7 +127,7 @@ export class ConversationService {
       if (state === 'read') await ConversationStore.advanceReceipt(tx, c.id, reader, 'delivered', upToSeq);
       if (!moved) return;
       const at = { orgId: c.org_id, conversationId: c.id, now: this.clock.now() };
-      fx.event(c.org_id, await EventStore.append(tx, at, { type: 'receipt', by: reader, state, upToSeq }));
+      await recordTimeline(tx, fx, at, { type: 'receipt', by: reader, state, upToSeq });
       if (p.kind === 'agent') fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });
   }
@@ -151,8 +150,8 @@ export class ConversationService {
       if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
       const now = this.clock.now();
       await ConversationStore.setStatus(tx, c.id, { status: 'closed', now, closedBy: by });
-      fx.event(c.org_id, await EventStore.append(tx, { orgId: c.org_id, conversationId: c.id, now }, { type: 'conversation.closed', by }));
-      await releaseConversation(tx, fx, this.bus, c, now, { wrapUp: true });
+      await recordTimeline(tx, fx, { orgId: c.org_id, conversationId: c.id, now }, { type: 'conversation.closed', by });
+      await releaseConversation(tx, c, now, { wrapUp: true });
       const call = await CallStore.liveFor(tx, c.id);
       if (call) {
         await Commands.send(tx, c.org_id, 'call.end', { orgId: c.org_id, callId: call.id, reason: 'conversation_closed' });
@@ -174,7 +173,7 @@ export class ConversationService {
       if (c.csat_score !== null) throw new AppError('CSAT_ALREADY_SUBMITTED');
       await ConversationStore.setCsat(tx, c.id, score, comment.trim());
       const at = { orgId: c.org_id, conversationId: c.id, now: this.clock.now() };
-      fx.event(c.org_id, await EventStore.append(tx, at, { type: 'csat.submitted', score, comment: comment.trim() }));
+      await recordTimeline(tx, fx, at, { type: 'csat.submitted', score, comment: comment.trim() });
       fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });
   }

@@ -1,5 +1,8 @@
 import type { SequencedEvent, TimelineEvent } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
+import { emitFact } from '../platform/events/domain-events.js';
+import type { Effects } from '../platform/outbox/unit-of-work.js';
+import { timelineFact } from './timeline-facts.js';
 
 interface EventRow {
   conversation_id: string;
@@ -14,6 +17,26 @@ const toSequenced = (r: EventRow): SequencedEvent => ({
   at: r.created_at,
   event: r.payload,
 });
+
+/**
+ * Records a fact in a conversation's timeline, the one way any module does: the entry gets the
+ * conversation's next seq, the matching domain event goes to the outbox in the same transaction
+ * (timeline-facts.ts), and the entry is pushed to the conversation's followers after the commit.
+ * The caller holds the conversation's row lock (see EventStore.append). `visitorId` only for
+ * `conversation.created`.
+ */
+export async function recordTimeline(
+  tx: SqlExecutor,
+  fx: Effects,
+  c: { orgId: string; conversationId: string; now: Date },
+  event: TimelineEvent,
+  visitorId?: string,
+): Promise<SequencedEvent> {
+  const entry = await EventStore.append(tx, c, event);
+  await emitFact(tx, c.orgId, timelineFact(entry, visitorId), c.now);
+  fx.event(c.orgId, entry);
+  return entry;
+}
 
 export const EventStore = {
   /**

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { InviteAgentRequest, type AccountView, type PasswordLink, type Role, type SessionView } from '@visavis/protocol';
 import { actorOf, type AuditInput, type AuditLog } from '../audit/index.js';
 import { AppError } from '../platform/errors.js';
+import { emit } from '../platform/events/domain-events.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { AccountStore, AccountTokens, AgentSessions, type AccountRow, type AgentSessionRow } from './account-store.js';
 import { AgentStore } from './agent-store.js';
 import { toSessionView } from './account-service.js';
-import type { AuthService } from './auth-service.js';
+import { sessionsRevoked, type AuthService } from './auth-service.js';
 import { issuePasswordLink, type LinkSettings } from './password-links.js';
 import type { AgentPrincipal } from './principal.js';
 
@@ -51,10 +52,10 @@ export class AccountAdmin {
     if (admins.length <= 1 && admins.includes(agent.id)) throw new AppError('LAST_ADMIN');
   }
 
-  /** After commit: close the ended sessions' sockets and tell every node this agent's access changed. */
-  private async accessChanged(p: AgentPrincipal, agentId: string, ended: AgentSessionRow[]): Promise<void> {
-    await this.auth.publishRevoked(ended);
-    await this.bus.publish('agent.access_changed', { agentId });
+  /** In the transaction: the ended sessions' sockets close, and every node hears this agent's access changed. */
+  private async accessChanged(tx: SqlExecutor, p: AgentPrincipal, agentId: string, ended: AgentSessionRow[]): Promise<void> {
+    await sessionsRevoked(tx, ended);
+    await emit(tx, p.orgId, 'agent.access_changed', { agentId });
   }
 
   async list(p: AgentPrincipal): Promise<AccountView[]> {
@@ -90,34 +91,32 @@ export class AccountAdmin {
   async resetPassword(p: AgentPrincipal, agentId: string): Promise<PasswordLink> {
     requireAdmin(p);
     const now = this.clock.now();
-    const { link, ended } = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const agent = await this.target(tx, p, agentId);
       if (!agent.active) throw new AppError('ACCOUNT_DEACTIVATED', 'Reactivate the account first.');
       await AccountStore.setPasswordHash(tx, agent.id, '');
       const ended = await AgentSessions.deleteForAgent(tx, agent.id);
       const link = await issuePasswordLink(tx, this.links, now, { orgId: p.orgId, agentId: agent.id, purpose: agent.password_hash ? 'reset' : 'invite' });
       await this.note(tx, p, 'account.password_reset', agent.id, { sessionsEnded: ended.length });
-      return { link, ended };
+      await this.accessChanged(tx, p, agent.id, ended);
+      return link;
     });
-    await this.accessChanged(p, agentId, ended);
-    return link;
   }
 
   /** Signs the agent out everywhere at once, sets them offline (no offers) and refuses their logins. */
   async deactivate(p: AgentPrincipal, agentId: string): Promise<void> {
     requireAdmin(p);
-    const ended = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const agent = await this.target(tx, p, agentId);
-      if (!agent.active) return [];
+      if (!agent.active) return;
       await this.keepAnAdmin(tx, p, agent);
       await tx.query(`update agents set active = false, presence = 'offline' where id = $1`, [agent.id]);
       await AccountTokens.dropUnused(tx, agent.id);
       const gone = await AgentSessions.deleteForAgent(tx, agent.id);
       await this.note(tx, p, 'account.deactivated', agent.id, { sessionsEnded: gone.length });
-      return gone;
+      await emit(tx, p.orgId, 'agent.presence_changed', { agentId: agent.id, presence: 'offline' });
+      await this.accessChanged(tx, p, agent.id, gone);
     });
-    await this.accessChanged(p, agentId, ended);
-    await this.bus.publish('presence.changed', { orgId: p.orgId, agentId, presence: 'offline' });
   }
 
   async reactivate(p: AgentPrincipal, agentId: string): Promise<void> {
@@ -133,9 +132,9 @@ export class AccountAdmin {
   /** The new role applies from the next sign-in: every session ends now. */
   async setRole(p: AgentPrincipal, agentId: string, role: Role): Promise<void> {
     requireAdmin(p);
-    const ended = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const agent = await this.target(tx, p, agentId);
-      if (agent.role === role) return null;
+      if (agent.role === role) return;
       if (role !== 'admin') await this.keepAnAdmin(tx, p, agent);
       // Agents have no second factor: one set up as supervisor or admin goes with the role.
       const keepTotp = role === 'admin' || role === 'supervisor';
@@ -145,9 +144,8 @@ export class AccountAdmin {
       );
       const gone = await AgentSessions.deleteForAgent(tx, agent.id);
       await this.note(tx, p, 'account.role_changed', agent.id, { from: agent.role, to: role, sessionsEnded: gone.length });
-      return gone;
+      await this.accessChanged(tx, p, agent.id, gone);
     });
-    if (ended) await this.accessChanged(p, agentId, ended);
   }
 
   async sessions(p: AgentPrincipal, agentId: string): Promise<SessionView[]> {
@@ -167,9 +165,9 @@ export class AccountAdmin {
       const gone = await AgentSessions.deleteForAgent(tx, agent.id, sessionId ? { only: sessionId } : {});
       if (sessionId && gone.length === 0) throw new AppError('NOT_FOUND', 'No such session.');
       await this.note(tx, p, 'account.sessions_revoked', agent.id, { sessionId, sessionsEnded: gone.length });
+      await sessionsRevoked(tx, gone);
       return gone;
     });
-    await this.auth.publishRevoked(ended);
     return ended.length;
   }
 

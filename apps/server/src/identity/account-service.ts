@@ -8,7 +8,7 @@ import { sha256Hex } from './tokens.js';
 import { newTotpSecret, otpauthUri } from './totp.js';
 import { AccountStore, AccountTokens, AgentSessions, type AccountRow, type AgentSessionRow } from './account-store.js';
 import { OrgStore } from './org-store.js';
-import type { AuthService } from './auth-service.js';
+import { sessionsRevoked, type AuthService } from './auth-service.js';
 import { assertPasswordRules } from './password-links.js';
 import type { AgentPrincipal } from './principal.js';
 import { checkTotp } from './second-factor.js';
@@ -66,7 +66,7 @@ export class AccountService {
     assertPasswordRules(password, info.email);
     const hash = await hashPassword(password);
     const now = this.clock.now();
-    const { email, ended } = await this.db.transaction(async (tx) => {
+    const { email } = await this.db.transaction(async (tx) => {
       const link = await AccountTokens.findUsable(tx, sha256Hex(token), now, true);
       if (!link) throw new AppError('INVALID_TOKEN', 'This link is invalid, expired or already used.');
       const agent = await AccountStore.lockInOrg(tx, link.org_id, link.agent_id);
@@ -74,10 +74,10 @@ export class AccountService {
       await AccountTokens.markUsed(tx, link.id, now);
       await AccountStore.setPasswordHash(tx, agent.id, hash);
       const ended = await AgentSessions.deleteForAgent(tx, agent.id);
+      await sessionsRevoked(tx, ended);
       await this.note(tx, agent, 'account.password_set', { via: link.purpose });
-      return { email: agent.email, ended };
+      return { email: agent.email };
     });
-    await this.auth.publishRevoked(ended);
     return { email };
   }
 
@@ -87,13 +87,12 @@ export class AccountService {
     if (!agent.password_hash || !(await verifyPassword(current, agent.password_hash))) throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong.');
     assertPasswordRules(next, agent.email);
     const hash = await hashPassword(next);
-    const ended = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       await AccountStore.setPasswordHash(tx, agent.id, hash);
       const gone = await AgentSessions.deleteForAgent(tx, agent.id, { except: p.sessionId });
+      await sessionsRevoked(tx, gone);
       await this.note(tx, agent, 'account.password_changed', { sessionsEnded: gone.length });
-      return gone;
     });
-    await this.auth.publishRevoked(ended);
   }
 
   async sessions(p: AgentPrincipal): Promise<SessionView[]> {
@@ -102,9 +101,11 @@ export class AccountService {
   }
 
   async revokeSession(p: AgentPrincipal, sessionId: string): Promise<void> {
-    const ended = await AgentSessions.deleteForAgent(this.db, p.agentId, { only: sessionId });
-    if (ended.length === 0) throw new AppError('NOT_FOUND', 'No such session.');
-    await this.auth.publishRevoked(ended);
+    await this.db.transaction(async (tx) => {
+      const ended = await AgentSessions.deleteForAgent(tx, p.agentId, { only: sessionId });
+      if (ended.length === 0) throw new AppError('NOT_FOUND', 'No such session.');
+      await sessionsRevoked(tx, ended);
+    });
   }
 
   /** Starts enrolment: a pending secret that becomes active only once a code from it is confirmed. */

@@ -1,8 +1,9 @@
 import { AppError } from '../platform/errors.js';
-import type { Database } from '../ports/database.js';
+import type { Database, SqlExecutor } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { AuditLog } from '../audit/index.js';
+import { emit } from '../platform/events/domain-events.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import { randomToken, sha256Hex } from './tokens.js';
 import { AccountStore, AgentSessions, type AgentSessionRow } from './account-store.js';
@@ -88,23 +89,32 @@ export class AuthService {
 
   /** Deletes the session and tells every node to drop sockets opened with it. */
   async logout(token: string): Promise<void> {
-    const session = await AgentSessions.deleteByToken(this.db, sha256Hex(token));
-    if (session) await this.publishRevoked([session]);
+    await this.db.transaction(async (tx) => {
+      const session = await AgentSessions.deleteByToken(tx, sha256Hex(token));
+      if (session) await sessionsRevoked(tx, [session]);
+    });
   }
 
   /** Ends sessions past their lifetime or idle timeout, closing their open sockets. */
   async expireStale(): Promise<number> {
     const now = this.clock.now();
-    const gone = await AgentSessions.deleteStale(this.db, now, this.idleSince(now));
-    await this.publishRevoked(gone);
+    const gone = await this.db.transaction(async (tx) => {
+      const stale = await AgentSessions.deleteStale(tx, now, this.idleSince(now));
+      await sessionsRevoked(tx, stale);
+      return stale;
+    });
     return gone.length;
-  }
-
-  async publishRevoked(sessions: Pick<AgentSessionRow, 'id' | 'agent_id'>[]): Promise<void> {
-    for (const s of sessions) await this.bus.publish('agent.session_revoked', { agentId: s.agent_id, sessionId: s.id });
   }
 
   get idleMs(): number {
     return this.settings.idleMs;
   }
+}
+
+/**
+ * Inside the transaction that deleted them: `agent.session_revoked` for each session, which the
+ * identity listener pushes to every node so the sockets opened with them close.
+ */
+export async function sessionsRevoked(tx: SqlExecutor, sessions: Pick<AgentSessionRow, 'id' | 'agent_id' | 'org_id'>[]): Promise<void> {
+  for (const s of sessions) await emit(tx, s.org_id, 'agent.session_revoked', { agentId: s.agent_id, sessionId: s.id });
 }

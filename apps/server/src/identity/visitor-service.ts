@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
+import { emit } from '../platform/events/domain-events.js';
 import { randomToken, sha256Hex, type TokenSigner } from './tokens.js';
 import { SiteStore, type SiteRow } from './site-store.js';
 import { VisitorStore, type VisitorDetails, type VisitorRow } from './visitor-store.js';
@@ -127,10 +128,11 @@ export class VisitorService {
       for (const s of await VisitorSessionStore.liveForVisitor(tx, orgId, visitorId)) {
         if (await VisitorSessionStore.revoke(tx, s.id, 'admin', now)) ended.push(s);
       }
+      for (const s of ended) await emitRevoked(tx, s);
       await record?.(tx, ended.length);
       return ended;
     });
-    for (const s of revoked) await this.revoked(s);
+    for (const s of revoked) this.refuseHere(s);
     return revoked.length;
   }
 
@@ -209,13 +211,23 @@ export class VisitorService {
   }
 
   private async revoke(session: VisitorSessionRow, reason: RevokeReason): Promise<void> {
-    if (!(await VisitorSessionStore.revoke(this.db, session.id, reason, this.clock.now()))) return;
-    await this.revoked(session);
+    const done = await this.db.transaction(async (tx) => {
+      if (!(await VisitorSessionStore.revoke(tx, session.id, reason, this.clock.now()))) return false;
+      await emitRevoked(tx, session);
+      return true;
+    });
+    if (done) this.refuseHere(session);
   }
 
-  /** A revocation committed: refused on this node at once, and on every other through the bus. */
-  private async revoked(session: VisitorSessionRow): Promise<void> {
+  /**
+   * A revocation committed: refused on this node at once; every node (this one too) hears of it
+   * from the identity listener of `visitor.session_revoked`, and closes the session's sockets.
+   */
+  private refuseHere(session: VisitorSessionRow): void {
     this.revocations.add(session.id, this.clock.now().getTime());
-    await this.bus.publish('visitor.session_revoked', { orgId: session.org_id, visitorId: session.visitor_id, sessionId: session.id });
   }
+}
+
+async function emitRevoked(tx: SqlExecutor, session: VisitorSessionRow): Promise<void> {
+  await emit(tx, session.org_id, 'visitor.session_revoked', { visitorId: session.visitor_id, sessionId: session.id });
 }

@@ -6,7 +6,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { AgentPrincipal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { Capacity } from './capacity.js';
-import { ConversationStore, EventStore } from '../conversations/index.js';
+import { ConversationStore, recordTimeline } from '../conversations/index.js';
 import { OfferStore, type OfferRow } from './offer-store.js';
 import { Commands } from '../platform/outbox/commands.js';
 import { emit } from '../platform/events/domain-events.js';
@@ -46,14 +46,11 @@ export class OfferService {
       await tx.query('update agents set missed_offers = 0 where id = $1', [p.agentId]);
       await Capacity.note(tx, { orgId: o.org_id, agentId: p.agentId, conversationId: c.id, kind: 'accept', now });
       const reason = routing?.kind === 'offer' ? summary(routing) : 'accepted';
-      fx.event(
-        o.org_id,
-        await EventStore.append(tx, { orgId: o.org_id, conversationId: c.id, now }, {
-          type: 'conversation.assigned', agent: { id: p.agentId, name: p.name }, reason,
-        }),
-      );
+      await recordTimeline(tx, fx, { orgId: o.org_id, conversationId: c.id, now }, {
+        type: 'conversation.assigned', agent: { id: p.agentId, name: p.name }, reason,
+      });
       fx.inboxChanged(o.org_id, p.agentId, c.id);
-      this.ended(fx, o, 'accepted');
+      await offerEnded(tx, o, 'accepted', now);
       return { conversationId: c.id };
     });
   }
@@ -89,7 +86,7 @@ export class OfferService {
           orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: 'auto-away', now,
           detail: { missed: agent.missed_offers },
         });
-        fx.after.push(() => this.bus.publish('presence.changed', { orgId: o.org_id, agentId: o.agent_id, presence: 'away' }));
+        await emit(tx, o.org_id, 'agent.presence_changed', { agentId: o.agent_id, presence: 'away' }, now);
       }
     });
   }
@@ -105,7 +102,7 @@ export class OfferService {
     await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: status, now });
     await emit(tx, o.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
     fx.inboxChanged(o.org_id, null, o.conversation_id); // supervisors: waiting again, no longer ringing
-    this.ended(fx, o, status);
+    await offerEnded(tx, o, status, now);
   }
 
   private async lockOwn(tx: SqlExecutor, p: AgentPrincipal, offerId: string): Promise<OfferRow> {
@@ -118,8 +115,11 @@ export class OfferService {
     if (o.agent_id !== p.agentId) throw new AppError('NOT_FOUND', 'No such offer.');
     return o;
   }
+}
 
-  private ended(fx: Effects, o: OfferRow, status: string): void {
-    fx.after.push(() => this.bus.publish('offer.ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status }));
-  }
+/** The agent's ringing offer stops ringing (their workspace hears it through the push listener). */
+export async function offerEnded(
+  tx: SqlExecutor, o: OfferRow, status: 'accepted' | 'declined' | 'timeout' | 'cancelled', now: Date,
+): Promise<void> {
+  await emit(tx, o.org_id, 'offer.ended', { conversationId: o.conversation_id, offerId: o.id, agentId: o.agent_id, status }, now);
 }

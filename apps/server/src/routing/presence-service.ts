@@ -11,7 +11,7 @@ export class PresenceService {
     private readonly bus: EventBus,
   ) {}
 
-  /** Every change is a domain event; routing listens for `online` and fills the agent's free capacity. */
+  /** Every change is a domain event: pushed to supervisors, and routing fills an agent who came `online`. */
   async set(p: AgentPrincipal, presence: Presence): Promise<AgentProfile> {
     const agent = await this.db.transaction(async (tx) => {
       const row = await AgentStore.setPresence(tx, p.agentId, presence);
@@ -19,7 +19,6 @@ export class PresenceService {
       await emit(tx, p.orgId, 'agent.presence_changed', { agentId: p.agentId, presence });
       return row;
     });
-    await this.bus.publish('presence.changed', { orgId: p.orgId, agentId: p.agentId, presence });
     return toAgentProfile(agent);
   }
 }

@@ -1,6 +1,4 @@
-import type { EventBus } from '../ports/event-bus.js';
 import type { SqlExecutor } from '../ports/database.js';
-import type { Effects } from '../platform/outbox/unit-of-work.js';
 import { Capacity } from './capacity.js';
 import type { ConversationRow } from '../conversations/index.js';
 import { OfferStore } from './offer-store.js';
@@ -11,12 +9,10 @@ import { RoutingConfigs } from './routing-configs.js';
 /**
  * A conversation leaves its agent (closed, or transferred away): the units it held go back, the
  * agent enters wrap-up if configured, and routing is asked to refill them when it ends. A queued
- * conversation's ringing offer is withdrawn. Runs inside the caller's transaction.
+ * conversation's ringing offer is withdrawn (offer.ended). Runs inside the caller's transaction.
  */
 export async function releaseConversation(
   tx: SqlExecutor,
-  fx: Effects,
-  bus: EventBus,
   c: Pick<ConversationRow, 'id' | 'org_id' | 'status' | 'agent_id'>,
   now: Date,
   opts: { wrapUp: boolean },
@@ -41,7 +37,7 @@ export async function releaseConversation(
       await Capacity.release(tx, { orgId: o.org_id, conversationId: c.id, kind: 'offer', now, reason: 'release' });
       await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: c.id, kind: 'cancelled', now });
       await emit(tx, c.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
-      fx.after.push(() => bus.publish('offer.ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status: 'cancelled' }));
+      await emit(tx, c.org_id, 'offer.ended', { conversationId: c.id, offerId: o.id, agentId: o.agent_id, status: 'cancelled' }, now);
     }
     // Those behind it move up: route the queue again (which also publishes the new positions).
     await Commands.send(tx, c.org_id, 'routing.drain', { orgId: c.org_id });

@@ -1,12 +1,16 @@
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/event-bus.js';
 import type { EventListeners } from '../platform/events/domain-events.js';
 import { Commands, type CommandHandlers } from '../platform/outbox/commands.js';
 import type { OfferService } from './offer-service.js';
 import type { RoutingService } from './routing-service.js';
+import { OfferStore } from './offer-store.js';
+import { offerPush } from './offer-push.js';
 
 export interface RoutingWiring {
   db: Database;
+  bus: EventBus;
   clock: Clock;
   routing: RoutingService;
   offers: OfferService;
@@ -21,6 +25,7 @@ export interface RoutingWiring {
  * longest should get that agent.
  */
 export function registerRoutingListeners(listeners: EventListeners, w: RoutingWiring): void {
+  registerRoutingPushes(listeners, w);
   const drain = async (orgId: string) => w.onHanded(await w.routing.drain(orgId));
   listeners.on('conversation.queued', 'routing: route the conversation', async (e) => {
     w.onHanded(await w.routing.routeArrivals(e.orgId, e.data.conversationId));
@@ -36,6 +41,27 @@ export function registerRoutingListeners(listeners: EventListeners, w: RoutingWi
   });
   listeners.on('agent.presence_changed', 'routing: fill the agent', async (e) => {
     if (e.data.presence === 'online') await drain(e.orgId);
+  });
+}
+
+/**
+ * What agents' workspaces hear of routing's facts, registered before routing's own reactions so a
+ * push does not wait for a drain. Published with the event's id: a redelivered event is not pushed
+ * twice (the bus drops repeats).
+ */
+function registerRoutingPushes(listeners: EventListeners, w: { db: Database; bus: EventBus }): void {
+  listeners.on('offer.rang', 'push: offer.ringing', async (e) => {
+    const offer = await OfferStore.byId(w.db, e.data.offerId);
+    // Answered, declined or expired before this went out: nothing rings any more.
+    if (!offer || offer.status !== 'ringing') return;
+    await w.bus.publish('offer.ringing', await offerPush(w.db, offer), { id: e.id });
+  });
+  listeners.on('offer.ended', 'push: offer.ended', async (e) => {
+    const { agentId, offerId, status } = e.data;
+    await w.bus.publish('offer.ended', { orgId: e.orgId, agentId, offerId, status }, { id: e.id });
+  });
+  listeners.on('agent.presence_changed', 'push: presence.changed', async (e) => {
+    await w.bus.publish('presence.changed', { orgId: e.orgId, agentId: e.data.agentId, presence: e.data.presence }, { id: e.id });
   });
 }
 

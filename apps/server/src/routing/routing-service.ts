@@ -4,14 +4,14 @@ import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { Capacity } from './capacity.js';
-import { ConversationStore, EventStore } from '../conversations/index.js';
+import { ConversationStore, recordTimeline } from '../conversations/index.js';
+import { emit } from '../platform/events/domain-events.js';
 import { OfferStore } from './offer-store.js';
 import { Commands } from '../platform/outbox/commands.js';
 import { RoutingStore } from './routing-store.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { RoutingConfigs } from './routing-configs.js';
 import type { QueuePublisher } from './queue-publisher.js';
-import { offerPush } from './offer-push.js';
 import { explain, summary } from './explanation.js';
 
 type Offer = Extract<Decision, { kind: 'offer' }>;
@@ -187,7 +187,7 @@ export class RoutingService {
           c.id, JSON.stringify(routing), d.groupId,
         ]);
         await Commands.send(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
-        fx.after.push(async () => this.bus.publish('offer.ringing', await offerPush(this.db, offer)));
+        await emit(tx, orgId, 'offer.rang', { conversationId: c.id, offerId: offer.id, agentId: agent.id, expiresAt: expiresAt.toISOString() }, now);
         fx.inboxChanged(orgId, null, c.id); // supervisors: now ringing for someone
         return 'offered';
       }
@@ -197,12 +197,12 @@ export class RoutingService {
       await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: agent.id, now, routing });
       await tx.query('update conversations set group_id = coalesce(group_id, $2), recheck_at = null where id = $1', [c.id, d.groupId]);
       await Capacity.note(tx, { orgId, agentId: agent.id, conversationId: c.id, kind: 'assign', now, detail: { auto: true } });
-      const event = await EventStore.append(
+      await recordTimeline(
         tx,
+        fx,
         { orgId, conversationId: c.id, now },
         { type: 'conversation.assigned', agent: { id: agent.id, name: agent.name }, reason: summary(d) },
       );
-      fx.event(orgId, event);
       fx.inboxChanged(orgId, agent.id, c.id);
       return 'assigned';
     });

@@ -3,11 +3,10 @@ import type { Media } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { lockWritable, ConversationStore, EventStore } from '../conversations/index.js';
+import { lockWritable, ConversationStore, recordTimeline } from '../conversations/index.js';
 import type { AgentPrincipal } from '../identity/index.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { Capacity } from './capacity.js';
-import { emit } from '../platform/events/domain-events.js';
 import { RoutingConfigs } from './routing-configs.js';
 import { releaseConversation } from './release.js';
 
@@ -52,18 +51,18 @@ export class TransferService {
         const [{ media } = { media: 'chat' as Media }] = await tx.query<{ media: Media }>('select media from conversations where id = $1', [c.id]);
         const weight = policy.weights[media];
         // Released first (one conversation hold at a time); no room at the target rolls it all back.
-        await releaseConversation(tx, fx, this.bus, c, now, { wrapUp: false });
+        await releaseConversation(tx, c, now, { wrapUp: false });
         const took = await Capacity.hold(tx, { orgId: c.org_id, agentId: target.id, conversationId: c.id, kind: 'conversation', weight, now, reason: 'transfer-in' });
         if (!took) throw new AppError('AGENT_UNAVAILABLE');
         assertTransition(c.status, 'assigned');
         await ConversationStore.setStatus(tx, c.id, { status: 'assigned', agentId: target.id, now });
         await tx.query('update conversations set recheck_at = null where id = $1', [c.id]);
-        fx.event(c.org_id, await EventStore.append(tx, at, {
+        await recordTimeline(tx, fx, at, {
           type: 'conversation.transferred', from: from ?? null, to: { kind: 'agent', id: target.id, name: target.name }, note: input.note,
-        }));
-        fx.event(c.org_id, await EventStore.append(tx, at, {
+        });
+        await recordTimeline(tx, fx, at, {
           type: 'conversation.assigned', agent: target, reason: `transferred by ${p.name}`,
-        }));
+        });
         await Capacity.note(tx, { orgId: c.org_id, agentId: target.id, conversationId: c.id, kind: 'transfer', now, detail: { from: from?.id ?? null, by: p.agentId } });
         fx.inboxChanged(c.org_id, c.agent_id, c.id);
         fx.inboxChanged(c.org_id, target.id, c.id);
@@ -75,16 +74,15 @@ export class TransferService {
         [input.groupId, c.org_id],
       );
       if (!group) throw new AppError('NOT_FOUND', 'No such skill group.');
-      await releaseConversation(tx, fx, this.bus, c, now, { wrapUp: false });
+      await releaseConversation(tx, c, now, { wrapUp: false });
       assertTransition(c.status, 'queued');
       await ConversationStore.setStatus(tx, c.id, { status: 'queued', agentId: null, now });
       await tx.query('update conversations set group_id = $2, recheck_at = null where id = $1', [c.id, group.id]);
-      fx.event(c.org_id, await EventStore.append(tx, at, {
+      await recordTimeline(tx, fx, at, {
         type: 'conversation.transferred', from: from ?? null, to: { kind: 'group', id: group.id, name: group.name }, note: input.note,
-      }));
-      fx.event(c.org_id, await EventStore.append(tx, at, { type: 'conversation.queued', reason: `transferred to ${group.name}` }));
+      });
+      await recordTimeline(tx, fx, at, { type: 'conversation.queued', reason: `transferred to ${group.name}` });
       await Capacity.note(tx, { orgId: c.org_id, agentId: null, conversationId: c.id, kind: 'transfer', now, detail: { group: group.id, by: p.agentId } });
-      await emit(tx, c.org_id, 'conversation.queued', { conversationId: c.id, reason: `transferred to ${group.name}` }, now);
       fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });
   }

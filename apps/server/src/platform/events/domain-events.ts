@@ -13,8 +13,16 @@ export const eventQueue = new DurableQueue('outbox');
 export async function emit<T extends DomainEventType>(
   tx: SqlExecutor, orgId: string, type: T, data: DomainEventData[T], at: Date = new Date(),
 ): Promise<DomainEvent<T>> {
-  const event = { id: randomUUID(), type, orgId, at: at.toISOString(), data } as DomainEvent<T>;
-  await eventQueue.add(tx, orgId, type, event);
+  return (await emitFact(tx, orgId, { type, data } as DomainFact, at)) as DomainEvent<T>;
+}
+
+/** A domain event's type and data, before it gets its envelope. */
+export type DomainFact = { [K in DomainEventType]: { type: K; data: DomainEventData[K] } }[DomainEventType];
+
+/** `emit` for a fact whose type is only known at run time (e.g. derived from a timeline entry). */
+export async function emitFact(tx: SqlExecutor, orgId: string, fact: DomainFact, at: Date = new Date()): Promise<DomainEvent> {
+  const event = { id: randomUUID(), type: fact.type, orgId, at: at.toISOString(), data: fact.data } as DomainEvent;
+  await eventQueue.add(tx, orgId, fact.type, event);
   return event;
 }
 

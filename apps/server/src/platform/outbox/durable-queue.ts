@@ -61,8 +61,23 @@ export class DurableQueue {
     );
   }
 
-  async done(db: SqlExecutor, id: number, now: Date): Promise<void> {
-    await db.query(`update ${this.table} set dispatched_at = $2 where id = $1`, [id, now.toISOString()]);
+  /** Marks delivered rows, one statement per claimed batch (a row per chat message adds up). */
+  async done(db: SqlExecutor, ids: readonly number[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await db.query(`update ${this.table} set dispatched_at = $2 where id = any($1::bigint[])`, [ids, now.toISOString()]);
+  }
+
+  /**
+   * Forgets rows delivered before `before`, oldest first, at most `limit` at a time: delivered rows
+   * are only kept for a while to look into what happened, not as a history (the timeline, routing
+   * log and audit log are the histories).
+   */
+  async purgeDelivered(db: SqlExecutor, before: Date, limit: number): Promise<number> {
+    const rows = await db.query<{ id: number }>(
+      `delete from ${this.table} where id in (select id from ${this.table} where dispatched_at < $1 order by id limit $2) returning id`,
+      [before.toISOString(), limit],
+    );
+    return rows.length;
   }
 
   async failed(db: SqlExecutor, id: number, error: string, retryAt: Date): Promise<void> {

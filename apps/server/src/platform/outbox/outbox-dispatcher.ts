@@ -25,8 +25,12 @@ export class OutboxDispatcher {
     private readonly onError: (e: unknown, topic: string) => void,
   ) {}
 
-  start(safetyNetMs = 5000): void {
-    this.timer = setInterval(() => this.kick(), safetyNetMs);
+  /** `keepDeliveredMs`: how long delivered rows stay for inspection before the tick deletes them. */
+  start(safetyNetMs = 5000, keepDeliveredMs = 3_600_000): void {
+    this.timer = setInterval(() => {
+      this.kick();
+      void this.purge(keepDeliveredMs);
+    }, safetyNetMs);
     this.timer.unref();
     this.kick();
   }
@@ -84,10 +88,13 @@ export class OutboxDispatcher {
         return handled;
       }
       if (rows.length === 0) return handled;
+      // Marked delivered once per batch: a crash before the mark delivers the batch again, which
+      // at-least-once allows (listeners dedupe on the event id, handlers are idempotent).
+      const delivered: number[] = [];
       for (const row of rows) {
         try {
           await this.handle(row.topic, row.payload);
-          await this.queue.done(this.db, row.id, this.clock.now());
+          delivered.push(row.id);
         } catch (e) {
           this.onError(e, row.topic);
           const backoff = Math.min(60_000, 500 * 2 ** row.attempts);
@@ -95,6 +102,21 @@ export class OutboxDispatcher {
         }
         handled++;
       }
+      try {
+        await this.queue.done(this.db, delivered, this.clock.now());
+      } catch (e) {
+        this.onError(e, 'mark delivered');
+        return handled;
+      }
+    }
+  }
+
+  /** Deletes rows delivered longer ago than `keepMs` (one bounded batch per safety-net tick). */
+  private async purge(keepMs: number): Promise<void> {
+    try {
+      await this.queue.purgeDelivered(this.db, new Date(this.clock.now().getTime() - keepMs), 5_000);
+    } catch (e) {
+      this.onError(e, 'purge delivered');
     }
   }
 }

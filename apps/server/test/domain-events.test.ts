@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallView, DomainEvent, DomainEventType, OfferView, ServerMessage } from '@visavis/protocol';
+import { newClientMsgId } from '@visavis/client';
+import { agentConnection, agentLogin, MemoryRooms, startTestServer, visitorConnection, visitorSession, waitFor, type TestServer } from './support.js';
+
+const ADMIN = 'admin@demo.visavis.local';
+const AGENT1 = 'agent1@demo.visavis.local';
+
+/**
+ * The domain-event backbone, seen from the outbox: each fact of a conversation's life is written
+ * once, in the envelope, by the transaction that made it, and the timeline entry and the event
+ * say the same thing. Pushes that are listeners of those events (offer.ringing, presence.changed)
+ * still reach the agent.
+ */
+describe('domain events written by the use cases', () => {
+  let t: TestServer;
+  const conns: { close(): void }[] = [];
+  afterEach(async () => {
+    for (const c of conns.splice(0)) c.close();
+    await t?.stop();
+  }, 30_000);
+
+  const outbox = async (conversationId: string) =>
+    (await t.server.db.query<{ topic: string; payload: DomainEvent }>(`select topic, payload from outbox order by id`))
+      .map((r) => r.payload)
+      .filter((e) => (e.data as { conversationId?: string }).conversationId === conversationId);
+
+  it('emits every fact of a conversation, offer and call once, matching its timeline entry', async () => {
+    t = await startTestServer({}, { callRooms: new MemoryRooms() });
+    const admin = await agentLogin(t, ADMIN);
+    const headers = { cookie: admin, 'content-type': 'application/json' };
+    const { agents } = (await (await fetch(`${t.url}/api/supervisor/agents`, { headers: { cookie: admin } })).json()) as { agents: { id: string; email: string }[] };
+    const agentId = agents.find((a) => a.email === AGENT1)!.id;
+    const put = await fetch(`${t.url}/api/admin/agents/${agentId}/routing`, { method: 'PUT', headers, body: JSON.stringify({ autoAccept: false }) });
+    expect(put.ok).toBe(true);
+
+    const agent = agentConnection(t, await agentLogin(t, AGENT1));
+    conns.push(agent.conn);
+    await agent.conn.request({ type: 'presence.set', presence: 'online' });
+    await waitFor(() => agent.pushes.find((m) => m.type === 'presence.changed' && m.agentId === agentId && m.presence === 'online'), 'presence push');
+
+    const session = await visitorSession(t);
+    const visitor = visitorConnection(t, session.visitorToken);
+    conns.push(visitor.conn);
+    const { conversation } = await visitor.conn.request<{ conversation: { id: string } }>({ type: 'conversation.start' });
+    const ringing = await waitFor(
+      () => agent.pushes.find((m): m is Extract<ServerMessage, { type: 'offer.ringing' }> => m.type === 'offer.ringing')?.offer,
+      'the offer rings (pushed by the offer.rang listener)',
+    );
+    const offer: OfferView = ringing;
+    await agent.conn.request({ type: 'offer.accept', offerId: offer.id });
+    await waitFor(() => agent.pushes.find((m) => m.type === 'offer.ended' && m.offerId === offer.id), 'offer.ended push');
+    visitor.conn.subscribe(conversation.id, 0);
+    agent.conn.subscribe(conversation.id, 0);
+
+    await visitor.conn.request({ type: 'message.send', conversationId: conversation.id, clientMsgId: newClientMsgId(), text: '你好' });
+    await agent.conn.request({ type: 'message.send', conversationId: conversation.id, clientMsgId: newClientMsgId(), text: 'Hello' });
+    await agent.conn.request({ type: 'receipt.mark', conversationId: conversation.id, state: 'read', upToSeq: 4 });
+    const { call } = await visitor.conn.request<{ call: CallView }>({ type: 'call.start', conversationId: conversation.id, media: 'video' });
+    await agent.conn.request({ type: 'call.accept', callId: call.id });
+    await agent.conn.request({ type: 'call.hangup', callId: call.id });
+    await visitor.conn.request({ type: 'conversation.close', conversationId: conversation.id });
+    await visitor.conn.request({ type: 'csat.submit', conversationId: conversation.id, score: 5, comment: 'good' });
+
+    const events = await outbox(conversation.id);
+    const types = events.map((e) => e.type);
+    const expected: DomainEventType[] = [
+      'conversation.created', 'conversation.queued', 'offer.rang', 'conversation.assigned', 'offer.ended',
+      'message.sent', 'message.sent', 'receipt.recorded', 'call.started', 'call.answered', 'call.ended',
+      'conversation.closed', 'csat.submitted',
+    ];
+    expect(types.filter((x) => x !== 'receipt.recorded')).toEqual(expected.filter((x) => x !== 'receipt.recorded'));
+    expect(types).toContain('receipt.recorded');
+    for (const e of events) {
+      expect(e).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), orgId: expect.any(String), at: expect.any(String) });
+    }
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+
+    // The event and the timeline entry are one fact: same seq, author and text for messages.
+    const timeline = (await (await fetch(`${t.url}/api/conversations/${conversation.id}/events`, { headers: { cookie: admin } })).json()) as {
+      events: { seq: number; event: { type: string; text?: string } }[];
+    };
+    const sent = events.filter((e): e is DomainEvent<'message.sent'> => e.type === 'message.sent');
+    for (const m of sent) {
+      const entry = timeline.events.find((x) => x.seq === m.data.seq);
+      expect(entry?.event).toMatchObject({ type: 'message', text: m.data.text });
+    }
+    expect(sent.map((m) => m.data.author.kind)).toEqual(['visitor', 'agent']);
+    expect(events.find((e) => e.type === 'offer.ended')?.data).toMatchObject({ offerId: offer.id, agentId, status: 'accepted' });
+    expect(events.find((e) => e.type === 'call.ended')?.data).toMatchObject({ callId: call.id, by: 'agent', reason: 'hangup' });
+    expect(events.find((e) => e.type === 'csat.submitted')?.data).toMatchObject({ score: 5, comment: 'good' });
+  });
+
+  it('a redelivered offer.rang for an offer no longer ringing pushes nothing', async () => {
+    t = await startTestServer();
+    const admin = await agentLogin(t, ADMIN);
+    const agent = agentConnection(t, admin);
+    conns.push(agent.conn);
+    const [row] = await t.server.db.query<{ id: string }>(`select id from agents where email = $1`, [ADMIN]);
+    // An event about an offer id that does not exist (answered and gone, or never committed).
+    await t.server.db.transaction(async (tx) => {
+      const { emit } = await import('../src/platform/events/domain-events.js');
+      await emit(tx, (await tx.query<{ org_id: string }>('select org_id from agents where id = $1', [row!.id]))[0]!.org_id, 'offer.rang', {
+        conversationId: '00000000-0000-4000-8000-000000000000', offerId: '00000000-0000-4000-8000-000000000001', agentId: row!.id,
+        expiresAt: new Date(Date.now() + 10_000).toISOString(),
+      });
+    });
+    await waitFor(
+      async () => (await t.server.db.query<{ n: number }>(`select count(*)::int as n from outbox where topic = 'offer.rang' and dispatched_at is not null`))[0]!.n === 1,
+      'the event delivered',
+    );
+    expect(agent.pushes.filter((m) => m.type === 'offer.ringing')).toEqual([]);
+  });
+});
