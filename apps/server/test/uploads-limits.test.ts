@@ -329,6 +329,11 @@ describe('upload limits, orphans and retention', () => {
       await sweeper.run();
       const [row] = await t.server.db.query<{ deleted_reason: string | null; org_id: string }>('select deleted_reason, org_id from blobs where id = $1', [attachment.blobId]);
       expect(row!.deleted_reason).toBe('retention');
+      // The fact, in the sweep's transaction, for listeners to come (webhooks, reports).
+      const expiredEvents = await t.server.db.query<{ payload: { orgId: string; data: unknown } }>(
+        `select payload from outbox where topic = 'attachment.expired' and payload->'data'->>'blobId' = $1`, [attachment.blobId],
+      );
+      expect(expiredEvents.map((e) => e.payload)).toEqual([expect.objectContaining({ orgId: row!.org_id, data: { conversationId, blobId: attachment.blobId } })]);
       const changes = (await t.server.compliance.audit.list(row!.org_id)).filter((e) => e.action === 'retention.policy_changed');
       expect(changes.at(-1)?.details).toMatchObject({ of: 'attachments', from: null, to: 1 });
     } finally {

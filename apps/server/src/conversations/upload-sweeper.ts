@@ -5,6 +5,7 @@ import type { Database, SqlExecutor } from '../ports/database.js';
 import { UploadQuota } from './upload-quota.js';
 import type { BlobRow } from './blob-meta-store.js';
 import { PeriodicJob } from '../platform/jobs/periodic-job.js';
+import { emit } from '../platform/events/domain-events.js';
 import { OrgStore } from '../identity/index.js';
 import { SkillGroupSettingsStore } from '../routing/index.js';
 
@@ -108,6 +109,7 @@ export class UploadSweeper extends PeriodicJob {
          where conversation_id = any($1::uuid[]) and type = 'message' and payload->'attachment'->>'blobId' = any($2::text[])`,
         [[...new Set(rows.map((r) => r.conversation_id))], ids],
       );
+      for (const r of rows) await emit(tx, r.org_id, 'attachment.expired', { conversationId: r.conversation_id, blobId: r.id }, now);
       // Audit last: each append holds its organisation's chain head until this transaction ends.
       for (const org of [...new Set(rows.map((r) => r.org_id))].sort()) {
         const attachments = rows

@@ -48,7 +48,7 @@ export async function recordingModule(
     ...CLIENT_RECORDING_DEFAULTS, totalMaxBytes: maxBytes, ...deps.clientRecording,
   });
 
-  registerRecordingListeners(platform.listeners, { postProcess, clientRecordings });
+  registerRecordingListeners(platform.listeners, { postProcess, clientRecordings, recordings: compliance.recordings });
   platform.commands.handle('client_recording.finish', async ({ callId, party }) => clientRecordings.finishAbandoned(callId, party));
   platform.jobs.add(jobPart('recording post-processing', postProcess));
   platform.jobs.add(jobPart('recording retention', compliance.retention));

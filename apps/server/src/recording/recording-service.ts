@@ -11,6 +11,7 @@ import { isSupervisor, type AgentPrincipal, type Principal } from '../identity/i
 import { CallStore } from '../calls/index.js';
 import { ConversationStore } from '../conversations/index.js';
 import { actorOf, SYSTEM_ACTOR, type AuditActor, type AuditLog } from '../audit/index.js';
+import { emit } from '../platform/events/domain-events.js';
 import { decideRange, rangeStillApplies } from './http-range.js';
 import { CallFactsStore, MarkStore, RecordingStore, type CallFacts, type MarkRow, type RecordingRow } from './recording-store.js';
 import type { RecordingUrls } from './recording-urls.js';
@@ -127,11 +128,10 @@ export class RecordingService {
           },
           tx,
         );
+        await emit(tx, call.org_id, 'recording.stored', { conversationId: call.conversation_id, callId: call.id, recordingId: id, kind: r.kind }, now);
         return created;
       });
-      const view = toRecordingView(row);
-      await this.announce(call, view);
-      return view;
+      return toRecordingView(row);
     } catch (e) {
       await this.blobs.delete(key).catch(() => {});
       throw e;
@@ -140,12 +140,16 @@ export class RecordingService {
 
   /**
    * Tells an open Recordings dialog that a file arrived (post-processing ends minutes after the
-   * call). Only those assertCallAccess admits hear it; a lost push costs a reopen, never data.
+   * call): the listener of `recording.stored`, under the event's id. Only those assertCallAccess
+   * admits hear it; a lost push costs a reopen, never data.
    */
-  private async announce(call: CallFacts, recording: RecordingView): Promise<void> {
+  async announce(recordingId: string, eventId: string): Promise<void> {
     if (!this.bus) return;
+    const row = await RecordingStore.byId(this.db, recordingId);
+    const call = row && (await CallFactsStore.byId(this.db, row.call_id));
+    if (!row || !call) return; // deleted by retention meanwhile: nothing to announce
     const agentIds = [...new Set([call.agent_id, call.conversation_agent_id].filter((a): a is string => a !== null))];
-    await this.bus.publish('recording.ready', { orgId: call.org_id, agentIds, recording }).catch(() => {});
+    await this.bus.publish('recording.ready', { orgId: call.org_id, agentIds, recording: toRecordingView(row) }, { id: eventId });
   }
 
   async listForCall(p: Principal, callId: string): Promise<RecordingView[]> {
