@@ -5,7 +5,6 @@ import { AppError } from '../platform/errors.js';
 import { emit } from '../platform/events/domain-events.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
-import type { EventBus } from '../ports/event-bus.js';
 import { AccountStore, AccountTokens, AgentSessions, type AccountRow, type AgentSessionRow } from './account-store.js';
 import { AgentStore } from './agent-store.js';
 import { toSessionView } from './account-service.js';
@@ -28,7 +27,6 @@ type Invite = z.output<typeof InviteAgentRequest>;
 export class AccountAdmin {
   constructor(
     private readonly db: Database,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly auth: AuthService,
     private readonly audit: AuditLog,

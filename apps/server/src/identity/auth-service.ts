@@ -1,7 +1,6 @@
 import { AppError } from '../platform/errors.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
-import type { EventBus } from '../ports/event-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { emit } from '../platform/events/domain-events.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
@@ -32,7 +31,6 @@ export interface LoginExtras {
 export class AuthService {
   constructor(
     private readonly db: Database,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
     /** Successful logins are audited in the transaction that creates the session. */
     private readonly audit: AuditLog,

@@ -28,9 +28,9 @@ export async function identityModule(
   deps: { audit: AuditLog },
 ) {
   const { db, bus, clock, reportError } = platform;
-  const auth = new AuthService(db, bus, clock, deps.audit, { idleMs: config.SESSION_IDLE_MINUTES * 60_000 });
+  const auth = new AuthService(db, clock, deps.audit, { idleMs: config.SESSION_IDLE_MINUTES * 60_000 });
   const accounts = new AccountService(db, clock, auth, deps.audit);
-  const accountAdmin = new AccountAdmin(db, bus, clock, auth, deps.audit, {
+  const accountAdmin = new AccountAdmin(db, clock, auth, deps.audit, {
     publicUrl: config.publicUrl, ttlMs: config.PASSWORD_LINK_HOURS * 3_600_000,
   });
   const visitors = new VisitorService(db, platform.signer, clock, bus, {

@@ -2,7 +2,6 @@ import type { OfferView } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
-import type { EventBus } from '../ports/event-bus.js';
 import type { AgentPrincipal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { Capacity } from './capacity.js';
@@ -22,7 +21,6 @@ export class OfferService {
   constructor(
     private readonly db: Database,
     private readonly uow: UnitOfWork,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
   ) {}
 

@@ -1,14 +1,12 @@
 import type { AgentProfile, Presence } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
-import type { EventBus } from '../ports/event-bus.js';
 import { AgentStore, toAgentProfile, type AgentPrincipal } from '../identity/index.js';
 import { emit } from '../platform/events/domain-events.js';
 
 export class PresenceService {
   constructor(
     private readonly db: Database,
-    private readonly bus: EventBus,
   ) {}
 
   /** Every change is a domain event: pushed to supervisors, and routing fills an agent who came `online`. */

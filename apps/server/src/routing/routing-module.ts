@@ -25,10 +25,10 @@ export function routingModule(
 ) {
   const { db, uow, bus, clock } = platform;
   const queue = new QueuePublisher(db, bus, clock);
-  const routing = new RoutingService(db, uow, bus, clock, queue);
-  const offers = new OfferService(db, uow, bus, clock);
-  const transfers = new TransferService(uow, bus, clock);
-  const presence = new PresenceService(db, bus);
+  const routing = new RoutingService(db, uow, clock, queue);
+  const offers = new OfferService(db, uow, clock);
+  const transfers = new TransferService(uow, clock);
+  const presence = new PresenceService(db);
 
   const wiring = { db, bus, clock, routing, offers, onHanded: deps.onHanded };
   registerRoutingListeners(platform.listeners, wiring);

@@ -2,7 +2,6 @@ import { decide, type AgentSnapshot, type Decision, type SkillGroupFacts } from 
 import type { RoutingConfig } from '@visavis/protocol';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
-import type { EventBus } from '../ports/event-bus.js';
 import { Capacity } from './capacity.js';
 import { ConversationStore, recordTimeline } from '../conversations/index.js';
 import { emit } from '../platform/events/domain-events.js';
@@ -39,7 +38,6 @@ export class RoutingService {
   constructor(
     private readonly db: Database,
     private readonly uow: UnitOfWork,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly queue: QueuePublisher,
     private readonly random: () => number = Math.random,

@@ -2,7 +2,6 @@ import { assertTransition } from '@visavis/domain';
 import type { Media } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { EventBus } from '../ports/event-bus.js';
 import { lockWritable, ConversationStore, recordTimeline } from '../conversations/index.js';
 import type { AgentPrincipal } from '../identity/index.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
@@ -25,7 +24,6 @@ export interface TransferInput {
 export class TransferService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
   ) {}
 
