@@ -49,6 +49,8 @@ export interface RunningServer {
   metricsUrl: string | null;
   /** The event bus (tests publish what another node or service would, e.g. agent.access_changed). */
   bus: EventBus;
+  /** Who listens to which domain event (the architecture doc's catalogue is checked against it). */
+  listeners: Pick<EventListeners, 'catalogue'>;
   stop(): Promise<void>;
 }
 
@@ -178,6 +180,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     app,
     db,
     bus,
+    listeners,
     url: serverUrl(config, app.server.address()),
     demoSeeded,
     auth,

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallView, DomainEvent, DomainEventType, OfferView, ServerMessage } from '@visavis/protocol';
+import { DOMAIN_EVENT_TYPES, type CallView, type DomainEvent, type DomainEventType, type OfferView, type ServerMessage } from '@visavis/protocol';
 import { newClientMsgId } from '@visavis/client';
 import { agentConnection, agentLogin, MemoryRooms, startTestServer, visitorConnection, visitorSession, waitFor, type TestServer } from './support.js';
 
@@ -89,6 +90,23 @@ describe('domain events written by the use cases', () => {
     expect(events.find((e) => e.type === 'offer.ended')?.data).toMatchObject({ offerId: offer.id, agentId, status: 'accepted' });
     expect(events.find((e) => e.type === 'call.ended')?.data).toMatchObject({ callId: call.id, by: 'agent', reason: 'hangup' });
     expect(events.find((e) => e.type === 'csat.submitted')?.data).toMatchObject({ score: 5, comment: 'good' });
+  });
+
+  it('the architecture doc lists every event, and says which have listeners as the running server does', async () => {
+    t = await startTestServer();
+    const doc = await readFile(new URL('../../../docs/architecture.md', import.meta.url), 'utf8');
+    const rows = new Map(
+      [...doc.matchAll(/^\| `([a-z_]+\.[a-z_]+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => [m[1]!, { emittedBy: m[2]!, listeners: m[3]! }]),
+    );
+    const registered = t.server.listeners.catalogue();
+    for (const type of DOMAIN_EVENT_TYPES) {
+      const row = rows.get(type);
+      expect(row, `${type} in the catalogue`).toBeDefined();
+      expect(row!.listeners === '—', `${type}: the doc says ${row!.listeners}; registered: ${registered[type]?.join(', ') ?? 'none'}`).toBe(
+        (registered[type]?.length ?? 0) === 0,
+      );
+      expect(row!.emittedBy).not.toMatch(/not emitted/);
+    }
   });
 
   it('a redelivered offer.rang for an offer no longer ringing pushes nothing', async () => {
