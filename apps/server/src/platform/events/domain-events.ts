@@ -3,7 +3,7 @@ import { isDomainEventType, type DomainEvent, type DomainEventData, type DomainE
 import type { SqlExecutor } from '../../ports/database.js';
 import { DurableQueue } from '../outbox/durable-queue.js';
 
-export const eventQueue = new DurableQueue('outbox');
+export const eventQueue = new DurableQueue('outbox', false);
 
 /**
  * Emits a domain event inside the transaction that makes the change: the outbox row commits or

@@ -22,7 +22,7 @@ export interface CommandTopics {
 }
 export type CommandTopic = keyof CommandTopics;
 
-export const commandQueue = new DurableQueue('commands');
+export const commandQueue = new DurableQueue('commands', true);
 
 export const Commands = {
   /** Writes a command in the caller's transaction; `availableAt` schedules it for later. */

@@ -26,7 +26,14 @@ export function queuesWrittenIn(tx: SqlExecutor): ReadonlySet<QueueTable> {
 }
 
 export class DurableQueue {
-  constructor(readonly table: QueueTable) {}
+  constructor(
+    readonly table: QueueTable,
+    /**
+     * Rows may be written due later (timers): the dispatcher then looks up when the next one falls
+     * due after every pass. Domain events are due when written; only their retries wait.
+     */
+    readonly scheduled: boolean,
+  ) {}
 
   async add(tx: SqlExecutor, orgId: string | null, topic: string, payload: unknown, availableAt?: Date): Promise<void> {
     await tx.query(

@@ -2,6 +2,9 @@ import type { Database } from '../../ports/database.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DurableQueue } from './durable-queue.js';
 
+/** Rows claimed at a time. */
+const BATCH = 50;
+
 /** What to do with one row's topic and payload; a throw makes the row come back later. */
 export type RowHandler = (topic: string, payload: unknown) => Promise<void>;
 
@@ -47,8 +50,8 @@ export class OutboxDispatcher {
       return;
     }
     this.running = true;
-    void this.drain()
-      .then(() => this.scheduleWake())
+    void this.pass()
+      .then((failed) => (failed > 0 || this.queue.scheduled ? this.scheduleWake() : undefined))
       .finally(() => {
       this.running = false;
       if (this.again) {
@@ -79,36 +82,57 @@ export class OutboxDispatcher {
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
-      let rows;
+      const n = await this.batch();
+      handled += n.handled;
+      if (n.handled === 0) return handled;
+    }
+  }
+
+  /**
+   * One kick's work: batches until a claim comes back short (no more rows were due when it ran;
+   * a row committed since kicks again), so a commit that wrote one event costs one claim and one
+   * mark. Answers how many rows failed (their retry time is then worth waking for).
+   */
+  private async pass(): Promise<number> {
+    let failed = 0;
+    for (;;) {
+      const n = await this.batch();
+      failed += n.failed;
+      if (n.handled < BATCH) return failed;
+    }
+  }
+
+  private async batch(): Promise<{ handled: number; failed: number }> {
+    let rows;
+    try {
+      // +1 ms: the database keeps microseconds, so a row written this millisecond is due too.
+      rows = await this.queue.claim(this.db, new Date(this.clock.now().getTime() + 1), BATCH, 30_000);
+    } catch (e) {
+      this.onError(e, 'claim');
+      return { handled: 0, failed: 0 };
+    }
+    // Marked delivered once per batch: a crash before the mark delivers the batch again, which
+    // at-least-once allows (listeners dedupe on the event id, handlers are idempotent).
+    const delivered: number[] = [];
+    let failed = 0;
+    for (const row of rows) {
       try {
-        // +1 ms: the database keeps microseconds, so a row written this millisecond is due too.
-        rows = await this.queue.claim(this.db, new Date(this.clock.now().getTime() + 1), 50, 30_000);
+        await this.handle(row.topic, row.payload);
+        delivered.push(row.id);
       } catch (e) {
-        this.onError(e, 'claim');
-        return handled;
-      }
-      if (rows.length === 0) return handled;
-      // Marked delivered once per batch: a crash before the mark delivers the batch again, which
-      // at-least-once allows (listeners dedupe on the event id, handlers are idempotent).
-      const delivered: number[] = [];
-      for (const row of rows) {
-        try {
-          await this.handle(row.topic, row.payload);
-          delivered.push(row.id);
-        } catch (e) {
-          this.onError(e, row.topic);
-          const backoff = Math.min(60_000, 500 * 2 ** row.attempts);
-          await this.queue.failed(this.db, row.id, String(e), new Date(this.clock.now().getTime() + backoff)).catch(() => {});
-        }
-        handled++;
-      }
-      try {
-        await this.queue.done(this.db, delivered, this.clock.now());
-      } catch (e) {
-        this.onError(e, 'mark delivered');
-        return handled;
+        failed++;
+        this.onError(e, row.topic);
+        const backoff = Math.min(60_000, 500 * 2 ** row.attempts);
+        await this.queue.failed(this.db, row.id, String(e), new Date(this.clock.now().getTime() + backoff)).catch(() => {});
       }
     }
+    try {
+      await this.queue.done(this.db, delivered, this.clock.now());
+    } catch (e) {
+      this.onError(e, 'mark delivered');
+      return { handled: 0, failed: failed + delivered.length };
+    }
+    return { handled: rows.length, failed };
   }
 
   /** Deletes rows delivered longer ago than `keepMs` (one bounded batch per safety-net tick). */
