@@ -9,8 +9,8 @@ import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
 import type { EventBus } from '../ports/event-bus.js';
-import { lockWritable, readableConversation, recordTimeline } from '../conversations/index.js';
-import type { Principal } from '../identity/index.js';
+import { ConversationStore, lockWritable, readableConversation, recordTimeline } from '../conversations/index.js';
+import { VisitorStore, type Principal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { Capacity, RoutingConfigs } from '../routing/index.js';
 import { Commands } from '../platform/outbox/commands.js';
@@ -114,12 +114,11 @@ export class CallService {
         });
         if (acknowledged && policy.mode !== 'off') await this.auditNotice(tx, p, active);
         if (recordingState === 'failed') await this.timeline(tx, fx, active, { type: 'call.recording', callId: call.id, state: 'failed' });
-        await tx.query('update conversations set media = $2 where id = $1', [call.conversation_id, call.media]);
+        await ConversationStore.setMedia(tx, call.conversation_id, call.media);
         await this.timeline(tx, fx, active, { type: 'call.answered', callId: call.id, by: partyOf(p) });
         const visitorId = await this.visitorOf(tx, call);
         // Android phones encode H.264 in hardware: offer it first to them; VP8 first elsewhere.
-        const [v] = await tx.query<{ user_agent: string | null }>('select user_agent from visitors where id = $1', [visitorId]);
-        const visitorCodecs = codecOrder(v?.user_agent ?? null);
+        const visitorCodecs = codecOrder((await VisitorStore.byId(tx, visitorId))?.user_agent ?? null);
         const visitorInfo = this.joinInfo(active, visitorId, visitorCodecs);
         const agentInfo = this.joinInfo(active, call.agent_id ?? '', ['vp8', 'h264']);
         fx.after.push(() => this.push(active, 'visitor', { type: 'call.join', info: visitorInfo }));
@@ -179,7 +178,7 @@ export class CallService {
         // The raw files are turned into stored recordings by the post-processing job.
         ...(call.recording_dir ? { postprocess_state: 'pending' as const } : {}),
       });
-      await tx.query(`update conversations set media = 'chat' where id = $1`, [call.conversation_id]);
+      await ConversationStore.setMedia(tx, call.conversation_id, 'chat');
       const durationMs = call.answered_at ? now.getTime() - new Date(call.answered_at).getTime() : null;
       // Also the domain event call.ended: recording's post-processing listens, and the push listener
       // tells every node, whose media legs of the call must go.
@@ -273,8 +272,7 @@ export class CallService {
   }
 
   private async visitorOf(tx: SqlExecutor, call: CallRow): Promise<string> {
-    const [r] = await tx.query<{ visitor_id: string }>('select visitor_id from conversations where id = $1', [call.conversation_id]);
-    return r!.visitor_id;
+    return (await ConversationStore.byId(tx, call.conversation_id))!.visitor_id;
   }
 
   private async timeline(tx: SqlExecutor, fx: Effects, call: CallRow, event: TimelineEvent): Promise<void> {
@@ -286,7 +284,7 @@ export class CallService {
   async push(call: CallRow, to: Party, message: CallServerMessage, parties?: LiveCallParties): Promise<void> {
     const c = parties
       ? { visitor_id: parties.visitorId, agent_id: parties.agentId }
-      : (await this.db.query<{ visitor_id: string; agent_id: string | null }>('select visitor_id, agent_id from conversations where id = $1', [call.conversation_id]))[0];
+      : await ConversationStore.byId(this.db, call.conversation_id);
     if (!c) return;
     await this.bus.publish('call.push', {
       orgId: call.org_id,

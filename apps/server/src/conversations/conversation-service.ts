@@ -2,7 +2,7 @@ import type { Channel, ConversationSummary, Language, Media, SequencedEvent, Tim
 import { LIMITS } from '@visavis/protocol';
 import { assertTransition } from '@visavis/domain';
 import { AppError } from '../platform/errors.js';
-import type { Database, SqlExecutor } from '../ports/database.js';
+import type { Database } from '../ports/database.js';
 import { releaseConversation } from '../routing/index.js';
 import { CallStore } from '../calls/index.js';
 import type { Clock } from '../ports/clock.js';
@@ -11,7 +11,7 @@ import { BlobMetaStore } from './blob-meta-store.js';
 import { ConversationStore } from './conversation-store.js';
 import { EventStore, recordTimeline } from './event-store.js';
 import { Commands } from '../platform/outbox/commands.js';
-import { VisitorStore, type Principal } from '../identity/index.js';
+import { AgentStore, VisitorStore, type Principal } from '../identity/index.js';
 import { lockWritable, readableConversation } from './access.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
 
@@ -55,7 +55,7 @@ export class ConversationService {
           media: opts.media ?? 'chat',
           entryPoint: opts.entryPoint ?? null,
           // A designation names an agent of this organisation, or nothing (never a foreign id).
-          designatedAgentId: opts.designatedAgentId ? await this.ownAgent(tx, p.orgId, opts.designatedAgentId) : null,
+          designatedAgentId: opts.designatedAgentId ? await AgentStore.idInOrg(tx, p.orgId, opts.designatedAgentId) : null,
         });
         const at = { orgId: p.orgId, conversationId: c.id, now };
         await recordTimeline(tx, fx, at, { type: 'conversation.created' }, p.visitorId);
@@ -158,11 +158,6 @@ export class ConversationService {
       }
       fx.inboxChanged(c.org_id, c.agent_id, c.id);
     });
-  }
-
-  private async ownAgent(tx: SqlExecutor, orgId: string, agentId: string): Promise<string | null> {
-    const [a] = await tx.query<{ id: string }>('select id from agents where id::text = $1 and org_id = $2', [agentId, orgId]);
-    return a?.id ?? null;
   }
 
   async submitCsat(p: Principal, conversationId: string, score: number, comment: string): Promise<void> {

@@ -89,6 +89,10 @@ export const ConversationStore = {
   async byId(db: SqlExecutor, id: string): Promise<ConversationRow | undefined> {
     return (await db.query<ConversationRow>('select * from conversations where id = $1', [id]))[0];
   },
+  /** What the conversation is now: a chat, or in a video / audio call (the call's transaction says). */
+  async setMedia(db: SqlExecutor, id: string, media: string): Promise<void> {
+    await db.query('update conversations set media = $2 where id = $1', [id, media]);
+  },
   /** Locks the row for the rest of the transaction: serialises writers of one conversation. */
   async lock(db: SqlExecutor, id: string): Promise<ConversationRow | undefined> {
     return (await db.query<ConversationRow>('select * from conversations where id = $1 for update', [id]))[0];

@@ -38,6 +38,11 @@ export const AgentStore = {
   async byId(db: SqlExecutor, id: string): Promise<AgentRow | undefined> {
     return (await db.query<AgentRow>('select * from agents where id = $1', [id]))[0];
   },
+  /** The id if it names an agent of the organisation; any string is accepted (compared as text). */
+  async idInOrg(db: SqlExecutor, orgId: string, id: string): Promise<string | null> {
+    const [a] = await db.query<{ id: string }>('select id from agents where id::text = $1 and org_id = $2', [id, orgId]);
+    return a?.id ?? null;
+  },
   async count(db: SqlExecutor): Promise<number> {
     return (await db.query<{ n: number }>('select count(*)::int as n from agents'))[0]!.n;
   },
