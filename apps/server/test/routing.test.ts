@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
+import type { z } from 'zod';
 import { factsSigningString, signIdentity } from '../src/identity/tokens.js';
 import type { Connection } from '@visavis/client';
-import type {
-  ConversationRouting, ConversationSummary, OfferView, RoutingConfig, ServerMessage, SkillGroup, SupervisorAgentsAnswer, SupervisorQueueAnswer,
+import {
+  AgentDirectoryAnswer, ConversationDetails, ConversationRouting, EventsAnswer, OfflineMessageLeft, OfflineMessagesAnswer, RoutingConfigAnswer,
+  SkillGroupAnswer, SupervisorAgentsAnswer, SupervisorQueueAnswer, VisitorRoutingFactsView,
 } from '@visavis/protocol';
+import type { ConversationSummary, OfferView, RoutingConfig, ServerMessage } from '@visavis/protocol';
 import { agentConnection, agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type Recorder, type TestServer } from './support.js';
 
 const ADMIN = 'admin@demo.visavis.local';
@@ -20,7 +23,7 @@ interface Ctx {
 async function boot(env: Record<string, string> = {}): Promise<Ctx> {
   const t = await startTestServer(env);
   const admin = await agentLogin(t, ADMIN);
-  const { agents } = await api<{ agents: { id: string; email: string }[] }>(t, admin, 'GET', '/api/supervisor/agents');
+  const { agents } = await apiAs(SupervisorAgentsAnswer, t, admin, 'GET', '/api/supervisor/agents');
   return { t, admin, ids: Object.fromEntries(agents.map((a) => [a.email, a.id])) };
 }
 
@@ -40,6 +43,21 @@ async function http<T>(t: TestServer, headers: Record<string, string>, method: s
 const api = <T>(t: TestServer, cookie: string, method: string, path: string, body?: unknown) => http<T>(t, { cookie }, method, path, body);
 const asVisitor = <T>(t: TestServer, token: string, method: string, path: string, body?: unknown) =>
   http<T>(t, { authorization: `Bearer ${token}` }, method, path, body);
+
+/**
+ * An answer read with its protocol schema, so a drift between the server and packages/protocol
+ * fails here: a field missing or retyped fails the parse, and a field the schema does not know
+ * (which the parse strips) fails the comparison with what the server sent.
+ */
+function typed<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.parse(raw);
+  expect(parsed).toEqual(raw);
+  return parsed;
+}
+const apiAs = async <S extends z.ZodType>(schema: S, t: TestServer, cookie: string, method: string, path: string, body?: unknown) =>
+  typed(schema, await api(t, cookie, method, path, body));
+const asVisitorAs = async <S extends z.ZodType>(schema: S, t: TestServer, token: string, method: string, path: string, body?: unknown) =>
+  typed(schema, await asVisitor(t, token, method, path, body));
 
 async function online(c: Ctx, email: string): Promise<{ rec: Recorder; id: string }> {
   const rec = agentConnection(c.t, await agentLogin(c.t, email));
@@ -61,11 +79,11 @@ const assignedTo = (rec: Recorder, conversationId: string) =>
   );
 
 async function statusOf(c: Ctx, id: string): Promise<ConversationSummary> {
-  return (await api<{ conversation: ConversationSummary }>(c.t, c.admin, 'GET', `/api/conversations/${id}`)).conversation;
+  return (await apiAs(ConversationDetails, c.t, c.admin, 'GET', `/api/conversations/${id}`)).conversation;
 }
 
 async function setConfig(c: Ctx, patch: (cfg: RoutingConfig) => RoutingConfig): Promise<void> {
-  const { config } = await api<{ config: RoutingConfig }>(c.t, c.admin, 'GET', '/api/admin/routing-config');
+  const { config } = await apiAs(RoutingConfigAnswer, c.t, c.admin, 'GET', '/api/admin/routing-config');
   await api(c.t, c.admin, 'PUT', '/api/admin/routing-config', patch(config));
 }
 
@@ -79,8 +97,8 @@ describe('ACD routing through the real server', () => {
 
   it('routes by skill-group rule on the entry point and explains the decision', async () => {
     c = await boot();
-    const { group: sales } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Sales', memberIds: [c.ids[AGENT1]] });
-    const { group: support } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Support', memberIds: [c.ids[AGENT2]] });
+    const { group: sales } = await apiAs(SkillGroupAnswer, c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Sales', memberIds: [c.ids[AGENT1]] });
+    const { group: support } = await apiAs(SkillGroupAnswer, c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Support', memberIds: [c.ids[AGENT2]] });
     await setConfig(c, (cfg) => ({
       ...cfg,
       policy: {
@@ -99,7 +117,7 @@ describe('ACD routing through the real server', () => {
     conns.push(helpV.v.conn, buyV.v.conn);
     await assignedTo(a2.rec, helpV.conversation.id);
     await assignedTo(a1.rec, buyV.conversation.id);
-    const why = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${helpV.conversation.id}/routing`);
+    const why = await apiAs(ConversationRouting, c.t, c.admin, 'GET', `/api/conversations/${helpV.conversation.id}/routing`);
     // The typed explanation, camelCase: the engine's decision as stored, and every load change.
     expect(Object.keys(why).sort()).toEqual(['decision', 'groupId', 'log']);
     expect(why.decision).toMatchObject({ kind: 'offer', agentId: a2.id, strategy: 'least-loaded', groupId: support.id });
@@ -120,7 +138,7 @@ describe('ACD routing through the real server', () => {
       buyV.conversation.id,
       JSON.stringify({ kind: 'offer', agentId: a1.id, strategy: 'skill-rules', reasons: [{ step: 'skill-rules', note: 'default group' }, 3] }),
     ]);
-    const old = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${buyV.conversation.id}/routing`);
+    const old = await apiAs(ConversationRouting, c.t, c.admin, 'GET', `/api/conversations/${buyV.conversation.id}/routing`);
     expect(old.decision).toEqual({
       kind: 'offer', agentId: a1.id, strategy: 'skill-rules', groupId: null, reasons: [{ step: 'skill-rules', note: 'default group' }], candidates: [],
     });
@@ -153,7 +171,7 @@ describe('ACD routing through the real server', () => {
     await expect(a1.rec.conn.request({ type: 'offer.accept', offerId: first.id })).rejects.toMatchObject({ code: 'OFFER_NOT_RINGING' });
     // agent2 lets it ring out: timeout, and with maxMissedOffers = 1 they are set away.
     await waitFor(() => a2.rec.pushes.some((m) => m.type === 'offer.ended' && m.offerId === second.id && m.status === 'timeout'), 'timeout', 10_000);
-    const { agents } = await api<{ agents: { id: string; presence: string; load: number }[] }>(c.t, c.admin, 'GET', '/api/supervisor/agents');
+    const { agents } = await apiAs(SupervisorAgentsAnswer, c.t, c.admin, 'GET', '/api/supervisor/agents');
     expect(agents.find((a) => a.id === a2.id)).toMatchObject({ presence: 'away', load: 0 });
     // Cooldown over for nobody: agent1 declined within 5 min, agent2 is away -> it waits in the queue.
     expect((await statusOf(c, conversation.id)).status).toBe('queued');
@@ -161,7 +179,7 @@ describe('ACD routing through the real server', () => {
     const third = await ring(a1.rec, 1);
     await a1.rec.conn.request({ type: 'offer.accept', offerId: third.id });
     await assignedTo(a1.rec, conversation.id);
-    const log = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
+    const log = await apiAs(ConversationRouting, c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
     expect(log.log.map((l) => l.kind)).toEqual(['offer', 'release', 'declined', 'offer', 'release', 'timeout', 'auto-away', 'offer', 'accept']);
     expect(log.log.map((l) => l.agentId)).toEqual([a1.id, a1.id, a1.id, a2.id, a2.id, a2.id, a2.id, a1.id, a1.id]);
     expect(log.log.find((l) => l.kind === 'auto-away')?.detail).toEqual({ missed: 1 });
@@ -191,8 +209,8 @@ describe('ACD routing through the real server', () => {
     const { conversation } = await v2.conn.request<{ conversation: ConversationSummary }>({ type: 'conversation.start' });
     await assignedTo(rec.rec, conversation.id);
     expect(other.rec.pushes.some((m) => m.type === 'inbox.updated' && m.conversation.id === conversation.id)).toBe(false);
-    const why = await api<{ decision: { strategy: string } }>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
-    expect(why.decision.strategy).toBe('returning');
+    const why = await apiAs(ConversationRouting, c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
+    expect(why.decision).toMatchObject({ kind: 'offer', strategy: 'returning' });
   });
 
   it('puts a signed VIP ahead of earlier visitors in the queue, and serves them first', async () => {
@@ -224,7 +242,7 @@ describe('ACD routing through the real server', () => {
 
   it('transfers to an agent with room and to a skill group, keeping one timeline', async () => {
     c = await boot();
-    const { group } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Loans', memberIds: [c.ids[AGENT1]] });
+    const { group } = await apiAs(SkillGroupAnswer, c.t, c.admin, 'POST', '/api/admin/skill-groups', { name: 'Loans', memberIds: [c.ids[AGENT1]] });
     const a1 = await online(c, AGENT1);
     conns.push(a1.rec.conn);
     const { v, conversation, token } = await visitorStarts(c);
@@ -240,7 +258,7 @@ describe('ACD routing through the real server', () => {
     await assignedTo(a2.rec, conversation.id);
     await a2.rec.conn.request({ type: 'conversation.transfer', conversationId: conversation.id, groupId: group.id, note: 'back to loans' });
     await waitFor(async () => (await statusOf(c, conversation.id)).agentId === a1.id, 'assignment within the Loans group');
-    const { events } = await api<{ events: { event: { type: string } }[] }>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/events`);
+    const { events } = await apiAs(EventsAnswer, c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/events`);
     expect(events.map((e) => e.event.type).filter((x) => x !== 'receipt')).toEqual([
       'conversation.created', 'conversation.queued', 'conversation.assigned',
       'conversation.transferred', 'conversation.assigned',
@@ -249,9 +267,9 @@ describe('ACD routing through the real server', () => {
     // The notes are for colleagues: agents read them, the visitor gets the events without them.
     const notes = (evs: { event: { type: string; note?: string } }[]) => evs.filter((e) => e.event.type === 'conversation.transferred').map((e) => e.event.note);
     expect(notes(events as never)).toEqual(['mortgage question', 'back to loans']);
-    const seen = await asVisitor<{ events: { event: { type: string; note?: string } }[] }>(c.t, token, 'GET', `/api/conversations/${conversation.id}/events`);
-    expect(notes(seen.events)).toEqual(['', '']);
-    const { agents } = await api<{ agents: { id: string; load: number }[] }>(c.t, c.admin, 'GET', '/api/supervisor/agents');
+    const seen = await asVisitorAs(EventsAnswer, c.t, token, 'GET', `/api/conversations/${conversation.id}/events`);
+    expect(notes(seen.events as never)).toEqual(['', '']);
+    const { agents } = await apiAs(SupervisorAgentsAnswer, c.t, c.admin, 'GET', '/api/supervisor/agents');
     expect(agents.find((a) => a.id === a2.id)?.load).toBe(0);
     expect(agents.find((a) => a.id === a1.id)?.load).toBe(1);
   });
@@ -259,7 +277,7 @@ describe('ACD routing through the real server', () => {
   it('tells visitors a closed group is closed, and takes an offline message the workspace lists', async () => {
     c = await boot();
     const allClosed = { timeZone: 'Asia/Shanghai', weekly: [], holidays: [] };
-    const { group } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', {
+    const { group } = await apiAs(SkillGroupAnswer, c.t, c.admin, 'POST', '/api/admin/skill-groups', {
       name: 'Night', hours: allClosed, memberIds: [c.ids[AGENT1]],
     });
     await setConfig(c, (cfg) => ({ ...cfg, policy: { ...cfg.policy, chain: [{ kind: 'skill-rules', rules: [], defaultGroupId: group.id }, { kind: 'least-loaded' }] } }));
@@ -269,19 +287,17 @@ describe('ACD routing through the real server', () => {
     conns.push(v.conn);
     await waitFor(() => v.pushes.find((m) => m.type === 'queue.position' && m.closed), 'a closed notice');
     expect((await statusOf(c, conversation.id)).status).toBe('queued');
-    await asVisitor(c.t, token, 'POST', '/api/visitor/offline-messages', {
+    await asVisitorAs(OfflineMessageLeft, c.t, token, 'POST', '/api/visitor/offline-messages', {
       name: 'Zhang <b>', contact: 'zhang@example.com', text: 'Please call me back', groupId: group.id,
     });
-    const { messages } = await api<{ messages: { text: string; name: string; groupId: string }[] }>(c.t, c.admin, 'GET', '/api/offline-messages');
+    const { messages } = await apiAs(OfflineMessagesAnswer, c.t, c.admin, 'GET', '/api/offline-messages');
     expect(messages).toEqual([expect.objectContaining({ text: 'Please call me back', name: 'Zhang <b>', groupId: group.id })]);
   });
 
   it('lists colleagues to any agent, and shows supervisors the routing facts they can set on a visitor', async () => {
     c = await boot();
     const agent1 = await agentLogin(c.t, AGENT1);
-    const { agents } = await api<{ agents: { id: string; name: string; presence: string; groupIds: string[] }[] }>(
-      c.t, agent1, 'GET', '/api/agents/directory',
-    );
+    const { agents } = await apiAs(AgentDirectoryAnswer, c.t, agent1, 'GET', '/api/agents/directory');
     expect(agents).toHaveLength(4);
     const a2 = agents.find((a) => a.id === c.ids[AGENT2]);
     expect(a2).toEqual({ id: c.ids[AGENT2], name: 'Chen Wei 陈伟', presence: 'offline', groupIds: [expect.any(String)] });
@@ -292,17 +308,17 @@ describe('ACD routing through the real server', () => {
 
     const { visitorId } = await visitorSession(c.t);
     const path = `/api/admin/visitors/${visitorId}/routing`;
-    expect(await api(c.t, c.admin, 'GET', path)).toEqual({ vip: false, tags: [], attributes: {} });
+    expect(await apiAs(VisitorRoutingFactsView, c.t, c.admin, 'GET', path)).toEqual({ vip: false, tags: [], attributes: {} });
     await api(c.t, c.admin, 'PUT', path, { vip: true, tags: ['wealth'], attributes: { level: 'gold' } });
     const supervisor = await agentLogin(c.t, 'supervisor@demo.visavis.local');
-    expect(await api(c.t, supervisor, 'GET', path)).toEqual({ vip: true, tags: ['wealth'], attributes: { level: 'gold' } });
+    expect(await apiAs(VisitorRoutingFactsView, c.t, supervisor, 'GET', path)).toEqual({ vip: true, tags: ['wealth'], attributes: { level: 'gold' } });
     await expect(api(c.t, agent1, 'GET', path)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(api(c.t, c.admin, 'GET', '/api/admin/visitors/00000000-0000-4000-8000-000000000000/routing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('tells a visitor their group is closed even when no agent is online or has room', async () => {
     c = await boot();
-    const { group } = await api<{ group: SkillGroup }>(c.t, c.admin, 'POST', '/api/admin/skill-groups', {
+    const { group } = await apiAs(SkillGroupAnswer, c.t, c.admin, 'POST', '/api/admin/skill-groups', {
       name: 'Night', hours: { timeZone: 'UTC', weekly: [], holidays: [] }, memberIds: [c.ids[AGENT1]],
     });
     await setConfig(c, (cfg) => ({ ...cfg, policy: { ...cfg.policy, chain: [{ kind: 'skill-rules', rules: [], defaultGroupId: group.id }, { kind: 'least-loaded' }] } }));
@@ -310,18 +326,18 @@ describe('ACD routing through the real server', () => {
     const { v, conversation } = await visitorStarts(c);
     conns.push(v.conn);
     await waitFor(() => v.pushes.find((m) => m.type === 'queue.position' && m.closed), 'a closed notice with nobody online');
-    const why = await api<ConversationRouting>(c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
+    const why = await apiAs(ConversationRouting, c.t, c.admin, 'GET', `/api/conversations/${conversation.id}/routing`);
     expect(why).toMatchObject({ decision: { kind: 'queue', closed: true, groupId: group.id }, groupId: group.id });
     expect(Object.keys(why.decision!).sort()).toEqual(['candidates', 'closed', 'groupId', 'kind', 'reasons', 'recheckAt']);
     // The supervisor's queue carries the same typed explanation, camelCase throughout.
-    const { queue } = await api<SupervisorQueueAnswer>(c.t, c.admin, 'GET', '/api/supervisor/queue');
+    const { queue } = await apiAs(SupervisorQueueAnswer, c.t, c.admin, 'GET', '/api/supervisor/queue');
     expect(queue).toHaveLength(1);
     expect(Object.keys(queue[0]!).sort()).toEqual([
       'conversationId', 'entryPoint', 'etaSeconds', 'groupId', 'media', 'pageUrl', 'position', 'ringing', 'routing', 'vip', 'visitorId',
       'visitorName', 'waitingMs',
     ]);
     expect(queue[0]).toMatchObject({ conversationId: conversation.id, groupId: group.id, media: 'chat', position: 1, ringing: false, routing: why.decision });
-    const { agents } = await api<SupervisorAgentsAnswer>(c.t, c.admin, 'GET', '/api/supervisor/agents');
+    const { agents } = await apiAs(SupervisorAgentsAnswer, c.t, c.admin, 'GET', '/api/supervisor/agents');
     for (const a of agents) {
       expect(Object.keys(a).sort()).toEqual([
         'activeConversations', 'autoAccept', 'capacity', 'email', 'groupIds', 'id', 'load', 'missedOffers', 'name', 'presence', 'role', 'wrapUpUntil',

@@ -9,7 +9,7 @@ export * from './accounts-answers.js';
 export * from './site-answers.js';
 export * from './conversation-answers.js';
 export * from './routing.js';
-export type * from './routing-answers.js';
+export * from './routing-answers.js';
 export * from './call.js';
 export * from './recording.js';
 export * from './recording-answers.js';

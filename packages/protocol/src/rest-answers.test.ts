@@ -10,6 +10,12 @@ import {
 import { HealthAnswer, ReadinessAnswer } from './health-answers.js';
 import type { AgentProfile, ConversationSummary, SequencedEvent, VisitorProfile } from './model.js';
 import { CallMark, RecordingView, SignedUrl } from './recording.js';
+import type { OfferView, OfflineMessage, RoutingConfig, SkillGroup } from './routing.js';
+import {
+  AgentDirectoryAnswer, ConversationRouting, CreatedAgentAnswer, OfferAcceptAnswer, OffersAnswer, OfflineMessageLeft, OfflineMessagesAnswer,
+  RoutingConfigAnswer, RoutingExplanation, SkillGroupAnswer, SkillGroupsAnswer, SupervisorAgentsAnswer, SupervisorQueueAnswer,
+  VisitorRoutingFactsView, type AgentStateView, type QueueEntryView, type RoutingLogEntry,
+} from './routing-answers.js';
 import {
   AuditEntriesAnswer, AuditVerifyAnswer, ClientRecordingChunkAnswer, ClientRecordingFinishAnswer, CompliancePublicKey, EvidenceExport,
   MarkAnswer, MarksAnswer, RecordingPolicies, RecordingPolicyAnswer, RecordingRetention, RecordingRetentionRunAnswer, RecordingsAnswer,
@@ -50,6 +56,43 @@ const recording: RecordingView = {
 };
 const mark: CallMark = { id: uuid, atMs: 1500, label: 'Step 1', createdBy: uuid, createdAt: at };
 const policy = { mode: 'mandatory' as const, dual: true, script: ['Read the notice'], visitorLocal: false };
+const offered: RoutingExplanation = {
+  kind: 'offer', agentId: uuid, strategy: 'least-loaded', groupId: uuid,
+  reasons: [{ step: 'skill-rules', note: 'rule r1 matched' }, { step: 'least-loaded', note: 'lowest load 0/5' }],
+  candidates: [{ agentId: uuid, kept: true, why: 'online, 0/5' }],
+};
+const queued: RoutingExplanation = {
+  kind: 'queue', groupId: uuid, recheckAt: 1_767_323_045_000, closed: true, reasons: [{ step: 'hours', note: 'Night is closed' }], candidates: [],
+};
+const logEntry: RoutingLogEntry = { kind: 'assign', agentId: uuid, delta: 0, loadAfter: null, capacity: null, detail: { auto: true }, at };
+const waiting: QueueEntryView = {
+  conversationId: uuid, visitorId: uuid, visitorName: null, groupId: uuid, vip: false, media: 'chat', entryPoint: 'help', pageUrl: null,
+  ringing: false, waitingMs: 12_000, position: 1, etaSeconds: null, routing: queued,
+};
+const agentState: AgentStateView = {
+  id: uuid, name: 'Ana', email: 'ana@example.com', role: 'agent', presence: 'online', capacity: 5, load: 1, autoAccept: true,
+  wrapUpUntil: null, missedOffers: 0, groupIds: [uuid], activeConversations: 1,
+};
+const offer: OfferView = {
+  id: uuid, conversationId: uuid, visitorId: uuid, visitorName: null, pageUrl: null, vip: true, media: 'video', groupName: 'Sales',
+  reason: 'least-loaded: lowest load 0/5', createdAt: at, expiresAt: at,
+};
+const offlineMessage: OfflineMessage = {
+  id: uuid, visitorId: uuid, visitorName: null, groupId: null, name: 'Zhang', contact: 'zhang@example.com', text: 'Call me back',
+  pageUrl: null, status: 'open', createdAt: at, handledBy: null,
+};
+const group: SkillGroup = {
+  id: uuid, name: 'Night', hours: { timeZone: 'Asia/Shanghai', weekly: [{ day: 1, startMinute: 540, endMinute: 1080 }], holidays: ['2026-10-01'] },
+  overflowAfterMs: 60_000, overflowGroupId: null, memberIds: [uuid],
+};
+const routingConfig: RoutingConfig = {
+  policy: {
+    chain: [{ kind: 'skill-rules', rules: [{ id: 'r1', when: [{ field: 'entryPoint', oneOf: ['help'] }], groupId: uuid }], defaultGroupId: null }, { kind: 'least-loaded' }],
+    weights: { chat: 1, audio: 3, video: 3 },
+    refusalCooldownMs: 300_000,
+  },
+  ringTimeoutMs: 20_000, maxMissedOffers: 3, wrapUpMs: 0,
+};
 
 interface Case {
   name: string;
@@ -171,6 +214,50 @@ const cases: Case[] = [
     name: 'SnapshotAnswer', schema: SnapshotAnswer,
     answer: { snapshot: { recordingId: uuid, width: 1920, height: 1080, size: 250_000 } } satisfies SnapshotAnswer,
     malformed: { snapshot: { recordingId: uuid, width: 0, height: 1080, size: 250_000 } },
+  },
+  // Routing (ACD): the explanation is the engine's Decision (the schema agrees with it at compile time)
+  { name: 'RoutingExplanation (offer)', schema: RoutingExplanation, answer: offered, malformed: { ...offered, strategy: 'round-robin' } },
+  { name: 'RoutingExplanation (queue)', schema: RoutingExplanation, answer: queued, malformed: { ...queued, recheckAt: undefined } },
+  {
+    name: 'RoutingExplanation (reason lines, verdicts)', schema: RoutingExplanation, answer: offered,
+    malformed: { ...offered, reasons: [{ step: 'skill-rules' }], candidates: [{ agentId: uuid, kept: 'yes', why: '' }] },
+  },
+  {
+    name: 'ConversationRouting', schema: ConversationRouting, answer: { decision: offered, groupId: uuid, log: [logEntry] } satisfies ConversationRouting,
+    malformed: { decision: offered, groupId: uuid, log: [{ ...logEntry, load_after: null, loadAfter: undefined }] },
+  },
+  {
+    name: 'ConversationRouting (never decided)', schema: ConversationRouting, answer: { decision: null, groupId: null, log: [] } satisfies ConversationRouting,
+    malformed: { decision: { kind: 'wait', groupId: null, reasons: [], candidates: [] }, groupId: null, log: [] },
+  },
+  { name: 'SupervisorQueueAnswer', schema: SupervisorQueueAnswer, answer: { queue: [waiting] } satisfies SupervisorQueueAnswer, malformed: { queue: [{ ...waiting, position: 0 }] } },
+  {
+    name: 'SupervisorAgentsAnswer', schema: SupervisorAgentsAnswer, answer: { agents: [agentState] } satisfies SupervisorAgentsAnswer,
+    malformed: { agents: [{ ...agentState, presence: 'lunch' }] },
+  },
+  {
+    name: 'AgentDirectoryAnswer', schema: AgentDirectoryAnswer,
+    answer: { agents: [{ id: uuid, name: 'Ana', presence: 'away', groupIds: [] }] } satisfies AgentDirectoryAnswer,
+    malformed: { agents: [{ id: uuid, name: 'Ana', presence: 'away' }] },
+  },
+  {
+    name: 'VisitorRoutingFactsView', schema: VisitorRoutingFactsView,
+    answer: { vip: true, tags: ['wealth'], attributes: { level: 'gold', orders: 3, verified: true } } satisfies VisitorRoutingFactsView,
+    malformed: { vip: true, tags: ['wealth'], attributes: { level: { tier: 'gold' } } },
+  },
+  { name: 'OffersAnswer', schema: OffersAnswer, answer: { offers: [offer] } satisfies OffersAnswer, malformed: { offers: [{ ...offer, media: 'fax' }] } },
+  { name: 'OfferAcceptAnswer', schema: OfferAcceptAnswer, answer: { conversationId: uuid } satisfies OfferAcceptAnswer, malformed: { conversation: uuid } },
+  { name: 'SkillGroupsAnswer', schema: SkillGroupsAnswer, answer: { groups: [group] } satisfies SkillGroupsAnswer, malformed: { groups: [{ ...group, memberIds: undefined }] } },
+  { name: 'SkillGroupAnswer', schema: SkillGroupAnswer, answer: { group } satisfies SkillGroupAnswer, malformed: { group: { ...group, hours: { timeZone: 'UTC' } } } },
+  {
+    name: 'RoutingConfigAnswer', schema: RoutingConfigAnswer, answer: { config: routingConfig } satisfies RoutingConfigAnswer,
+    malformed: { config: { ...routingConfig, policy: { ...routingConfig.policy, chain: [{ kind: 'round-robin' }] } } },
+  },
+  { name: 'CreatedAgentAnswer', schema: CreatedAgentAnswer, answer: { agent } satisfies CreatedAgentAnswer, malformed: { agent: { ...agent, role: 'owner' } } },
+  { name: 'OfflineMessageLeft', schema: OfflineMessageLeft, answer: { id: uuid } satisfies OfflineMessageLeft, malformed: { messageId: uuid } },
+  {
+    name: 'OfflineMessagesAnswer', schema: OfflineMessagesAnswer, answer: { messages: [offlineMessage] } satisfies OfflineMessagesAnswer,
+    malformed: { messages: [{ ...offlineMessage, status: 'archived' }] },
   },
   // Probes
   { name: 'HealthAnswer', schema: HealthAnswer, answer: { status: 'ok' } satisfies HealthAnswer, malformed: { status: 'fine' } },
