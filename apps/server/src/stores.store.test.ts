@@ -10,7 +10,7 @@ import { EventStore } from './conversations/event-store.js';
 import { OrgStore, SettingsStore } from './identity/org-store.js';
 import { commandQueue, Commands } from './platform/outbox/commands.js';
 import { DispatchingDatabase } from './platform/outbox/dispatching-database.js';
-import { emit, eventQueue } from './platform/events/domain-events.js';
+import { emit, EventListeners, eventQueue } from './platform/events/domain-events.js';
 import { VisitorStore } from './identity/visitor-store.js';
 
 const message = (clientMsgId: string, text: string): TimelineEvent => ({
@@ -158,6 +158,8 @@ describeEachDatabase('stores', (open) => {
   });
 
   it('writes a domain event in the envelope, committed or rolled back with the change, and wakes only after commit', async () => {
+    // Someone listens to conversation.queued (routing does in the server).
+    new EventListeners().on('conversation.queued', 'test', async () => {});
     const db = new DispatchingDatabase(t.db);
     const woken: string[][] = [];
     db.onQueueWritten((tables) => woken.push([...tables].sort()));
@@ -181,6 +183,18 @@ describeEachDatabase('stores', (open) => {
     expect(await eventQueue.pending(t.db)).toBe(1); // c1 only (claimed, not done); c2 never existed
     await db.transaction(async (tx) => tx.query('select 1'));
     expect(woken).toHaveLength(1); // a transaction writing no queue wakes nobody
+  });
+
+  it('writes an event nobody listens to as delivered: on record, never claimed, nobody woken', async () => {
+    const db = new DispatchingDatabase(t.db);
+    const woken: string[][] = [];
+    db.onQueueWritten((tables) => woken.push([...tables].sort()));
+    // No listener of attachment.expired in this process (nothing registers one yet).
+    await db.transaction((tx) => emit(tx, orgId, 'attachment.expired', { conversationId: 'c1', blobId: 'b1' }));
+    expect(woken).toEqual([]);
+    expect(await eventQueue.claim(t.db, new Date(Date.now() + 2), 10, 1000)).toEqual([]);
+    const rows = await t.db.query<{ topic: string; dispatched_at: unknown }>(`select topic, dispatched_at from outbox`);
+    expect(rows).toEqual([{ topic: 'attachment.expired', dispatched_at: expect.anything() }]);
   });
 
   it('keeps the first value written for a setting', async () => {

@@ -35,11 +35,17 @@ export class DurableQueue {
     readonly scheduled: boolean,
   ) {}
 
-  async add(tx: SqlExecutor, orgId: string | null, topic: string, payload: unknown, availableAt?: Date): Promise<void> {
+  /**
+   * `delivered`: the row is written as already delivered (nobody to hand it to): kept for
+   * inspection like any delivered row, never claimed, and the dispatcher is not woken for it.
+   */
+  async add(tx: SqlExecutor, orgId: string | null, topic: string, payload: unknown, availableAt?: Date, delivered = false): Promise<void> {
     await tx.query(
-      `insert into ${this.table} (org_id, topic, payload, available_at) values ($1, $2, $3, coalesce($4::timestamptz, now()))`,
-      [orgId, topic, JSON.stringify(payload), availableAt?.toISOString() ?? null],
+      `insert into ${this.table} (org_id, topic, payload, available_at, dispatched_at)
+       values ($1, $2, $3, coalesce($4::timestamptz, now()), case when $5::boolean then now() end)`,
+      [orgId, topic, JSON.stringify(payload), availableAt?.toISOString() ?? null, delivered],
     );
+    if (delivered) return;
     let written = wroteIn.get(tx);
     if (!written) wroteIn.set(tx, (written = new Set()));
     written.add(this.table);
