@@ -30,7 +30,7 @@ describe('client-side recording: chunked upload from the agent browser', () => {
   }
 
   const put = (callId: string, seq: number, body: Buffer, auth: Record<string, string>, type = MIME) =>
-    fetch(`${t.url}/api/calls/${callId}/client-recording/chunks/${seq}`, { method: 'PUT', headers: { ...auth, 'content-type': type }, body });
+    fetch(`${t.url}/api/calls/${callId}/client-recording/chunks/${seq}`, { method: 'PUT', headers: { ...auth, 'content-type': type }, body: new Uint8Array(body) });
   const finish = (callId: string, auth: Record<string, string>, body: object = {}) =>
     fetch(`${t.url}/api/calls/${callId}/client-recording/finish`, {
       method: 'POST',

@@ -40,7 +40,7 @@ describe('HD snapshots (agent asks, the visitor uploads a still of its camera)',
     fetch(`${t.url}/api/calls/${callId}/snapshots?requestId=${requestId}`, {
       method: 'POST',
       headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body,
+      body: new Uint8Array(body),
     });
   const codeOf = async (res: Response) => ({ status: res.status, code: ((await res.json()) as { error?: { code?: string } }).error?.code });
   const request = (r: Recorder, callId: string) => r.conn.request<{ requestId: string; expiresAt: string }>({ type: 'call.snapshot_request', callId });
@@ -110,7 +110,7 @@ describe('HD snapshots (agent asks, the visitor uploads a still of its camera)',
     const stranger = await visitorSession(t);
     expect(await codeOf(await upload(call.id, requestId, stranger.visitorToken, jpeg(640, 480)))).toEqual({ status: 404, code: 'NOT_FOUND' });
     const asAgent = await fetch(`${t.url}/api/calls/${call.id}/snapshots?requestId=${requestId}`, {
-      method: 'POST', headers: { cookie, 'content-type': 'image/jpeg' }, body: jpeg(640, 480),
+      method: 'POST', headers: { cookie, 'content-type': 'image/jpeg' }, body: new Uint8Array(jpeg(640, 480)),
     });
     expect(await codeOf(asAgent)).toEqual({ status: 403, code: 'FORBIDDEN' });
     expect((await upload(call.id, requestId, null, jpeg(640, 480))).status).toBe(401);

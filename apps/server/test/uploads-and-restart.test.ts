@@ -11,7 +11,7 @@ const PNG = Buffer.from(
 
 function upload(t: TestServer, token: string, conversationId: string, body: Buffer, type: string, name: string) {
   const form = new FormData();
-  form.append('file', new Blob([body], { type }), name);
+  form.append('file', new Blob([new Uint8Array(body)], { type }), name);
   return fetch(`${t.url}/api/uploads?conversationId=${conversationId}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },

@@ -22,7 +22,7 @@ const DAY = 86_400_000;
 
 function upload(t: TestServer, token: string, conversationId: string, body: Buffer, type = 'image/png', name = 'x.png') {
   const form = new FormData();
-  form.append('file', new Blob([body], { type }), name);
+  form.append('file', new Blob([new Uint8Array(body)], { type }), name);
   return fetch(`${t.url}/api/uploads?conversationId=${conversationId}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
 }
 
