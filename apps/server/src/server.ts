@@ -49,8 +49,11 @@ export interface RunningServer {
   metricsUrl: string | null;
   /** The event bus (tests publish what another node or service would, e.g. agent.access_changed). */
   bus: EventBus;
-  /** Who listens to which domain event (the architecture doc's catalogue is checked against it). */
-  listeners: Pick<EventListeners, 'catalogue'>;
+  /**
+   * Who listens to which domain event (the architecture doc's catalogue is checked against it);
+   * tests register their own to observe the events a flow emits.
+   */
+  listeners: EventListeners;
   stop(): Promise<void>;
 }
 

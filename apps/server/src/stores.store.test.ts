@@ -158,8 +158,6 @@ describeEachDatabase('stores', (open) => {
   });
 
   it('writes a domain event in the envelope, committed or rolled back with the change, and wakes only after commit', async () => {
-    // Someone listens to conversation.queued (routing does in the server).
-    new EventListeners().on('conversation.queued', 'test', async () => {});
     const db = new DispatchingDatabase(t.db);
     const woken: string[][] = [];
     db.onQueueWritten((tables) => woken.push([...tables].sort()));
@@ -185,16 +183,24 @@ describeEachDatabase('stores', (open) => {
     expect(woken).toHaveLength(1); // a transaction writing no queue wakes nobody
   });
 
-  it('writes an event nobody listens to as delivered: on record, never claimed, nobody woken', async () => {
+  it('does not write an event nobody listens to, and wakes nobody for it', async () => {
     const db = new DispatchingDatabase(t.db);
     const woken: string[][] = [];
     db.onQueueWritten((tables) => woken.push([...tables].sort()));
-    // No listener of attachment.expired in this process (nothing registers one yet).
-    await db.transaction((tx) => emit(tx, orgId, 'attachment.expired', { conversationId: 'c1', blobId: 'b1' }));
+    const listeners = new EventListeners();
+    listeners.on('conversation.queued', 'routing, say', async () => {});
+    db.writeEventsOnlyFor((type) => listeners.has(type));
+    const unheard = await db.transaction((tx) => emit(tx, orgId, 'attachment.expired', { conversationId: 'c1', blobId: 'b1' }));
+    expect(unheard).toMatchObject({ type: 'attachment.expired', orgId }); // the envelope all the same
     expect(woken).toEqual([]);
-    expect(await eventQueue.claim(t.db, new Date(Date.now() + 2), 10, 1000)).toEqual([]);
-    const rows = await t.db.query<{ topic: string; dispatched_at: unknown }>(`select topic, dispatched_at from outbox`);
-    expect(rows).toEqual([{ topic: 'attachment.expired', dispatched_at: expect.anything() }]);
+    await db.transaction((tx) => emit(tx, orgId, 'conversation.queued', { conversationId: 'c1', reason: 'waiting' }));
+    expect(woken).toEqual([['outbox']]);
+    const rows = await t.db.query<{ topic: string }>(`select topic from outbox`);
+    expect(rows.map((r) => r.topic)).toEqual(['conversation.queued']);
+    // A listener registered later is heard from then on.
+    listeners.on('attachment.expired', 'webhooks, say', async () => {});
+    await db.transaction((tx) => emit(tx, orgId, 'attachment.expired', { conversationId: 'c1', blobId: 'b2' }));
+    expect((await t.db.query<{ topic: string }>(`select topic from outbox order by id`)).map((r) => r.topic)).toEqual(['conversation.queued', 'attachment.expired']);
   });
 
   it('keeps the first value written for a setting', async () => {

@@ -2,16 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOMAIN_EVENT_TYPES, type CallView, type DomainEvent, type DomainEventType, type OfferView, type ServerMessage } from '@visavis/protocol';
 import { newClientMsgId } from '@visavis/client';
+import { emit } from '../src/platform/events/domain-events.js';
 import { agentConnection, agentLogin, MemoryRooms, startTestServer, visitorConnection, visitorSession, waitFor, type TestServer } from './support.js';
 
 const ADMIN = 'admin@demo.visavis.local';
 const AGENT1 = 'agent1@demo.visavis.local';
 
 /**
- * The domain-event backbone, seen from the outbox: each fact of a conversation's life is written
- * once, in the envelope, by the transaction that made it, and the timeline entry and the event
- * say the same thing. Pushes that are listeners of those events (offer.ringing, presence.changed)
- * still reach the agent.
+ * The domain-event backbone, seen by a listener as webhooks and reports will see it: each fact of
+ * a conversation's life is emitted once, in the envelope, by the transaction that made it, and
+ * delivered after the commit; the timeline entry and the event say the same thing. Pushes that
+ * are listeners of those events (offer.ringing, presence.changed) still reach the agent.
  */
 describe('domain events written by the use cases', () => {
   let t: TestServer;
@@ -21,13 +22,18 @@ describe('domain events written by the use cases', () => {
     await t?.stop();
   }, 30_000);
 
-  const outbox = async (conversationId: string) =>
-    (await t.server.db.query<{ topic: string; payload: DomainEvent }>(`select topic, payload from outbox order by id`))
-      .map((r) => r.payload)
-      .filter((e) => (e.data as { conversationId?: string }).conversationId === conversationId);
+  /** Registers a listener of every event type; answers what it heard, in delivery order. */
+  const observe = (): DomainEvent[] => {
+    const heard: DomainEvent[] = [];
+    for (const type of DOMAIN_EVENT_TYPES) t.server.listeners.on(type, 'test: record', async (e) => void heard.push(e));
+    return heard;
+  };
+  const about = (heard: DomainEvent[], conversationId: string) =>
+    heard.filter((e) => (e.data as { conversationId?: string }).conversationId === conversationId);
 
   it('emits every fact of a conversation, offer and call once, matching its timeline entry', async () => {
     t = await startTestServer({}, { callRooms: new MemoryRooms() });
+    const heard = observe();
     const admin = await agentLogin(t, ADMIN);
     const headers = { cookie: admin, 'content-type': 'application/json' };
     const { agents } = (await (await fetch(`${t.url}/api/supervisor/agents`, { headers: { cookie: admin } })).json()) as { agents: { id: string; email: string }[] };
@@ -63,7 +69,8 @@ describe('domain events written by the use cases', () => {
     await visitor.conn.request({ type: 'conversation.close', conversationId: conversation.id });
     await visitor.conn.request({ type: 'csat.submit', conversationId: conversation.id, score: 5, comment: 'good' });
 
-    const events = await outbox(conversation.id);
+    await waitFor(() => about(heard, conversation.id).some((e) => e.type === 'csat.submitted'), 'the last fact delivered');
+    const events = about(heard, conversation.id);
     const types = events.map((e) => e.type);
     const expected: DomainEventType[] = [
       'conversation.created', 'conversation.queued', 'offer.rang', 'conversation.assigned', 'offer.ended',
@@ -117,7 +124,6 @@ describe('domain events written by the use cases', () => {
     const [row] = await t.server.db.query<{ id: string }>(`select id from agents where email = $1`, [ADMIN]);
     // An event about an offer id that does not exist (answered and gone, or never committed).
     await t.server.db.transaction(async (tx) => {
-      const { emit } = await import('../src/platform/events/domain-events.js');
       await emit(tx, (await tx.query<{ org_id: string }>('select org_id from agents where id = $1', [row!.id]))[0]!.org_id, 'offer.rang', {
         conversationId: '00000000-0000-4000-8000-000000000000', offerId: '00000000-0000-4000-8000-000000000001', agentId: row!.id,
         expiresAt: new Date(Date.now() + 10_000).toISOString(),

@@ -6,11 +6,11 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientMsgId } from '@visavis/client';
 // Answers parsed with their protocol schemas: a drift between server and schema fails here.
-import { AttachmentRetention, AttachmentRetentionRunAnswer, UploadAnswer, type Attachment, type ConversationSummary, type SequencedEvent } from '@visavis/protocol';
+import { AttachmentRetention, AttachmentRetentionRunAnswer, UploadAnswer, type Attachment, type ConversationSummary, type DomainEvent, type SequencedEvent } from '@visavis/protocol';
 import { FsBlobStore } from '../src/adapters/fs/fs-blob-store.js';
 import { UploadSweeper } from '../src/conversations/upload-sweeper.js';
 import { cleanFileName } from '../src/conversations/file-names.js';
-import { agentLogin, startTestServer, visitorConnection, visitorSession, type TestServer } from './support.js';
+import { agentLogin, startTestServer, visitorConnection, visitorSession, waitFor, type TestServer } from './support.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -322,6 +322,8 @@ describe('upload limits, orphans and retention', () => {
       expect(run.status).toBe(200);
       expect(AttachmentRetentionRunAnswer.parse(await run.json())).toMatchObject({ result: { expired: 0 } });
       // Two days on, the organisation's one day (set through the API) applies, not the 180.
+      const expired: DomainEvent<'attachment.expired'>[] = [];
+      t.server.listeners.on('attachment.expired', 'test: record', async (e) => void expired.push(e));
       const sweeper = new UploadSweeper(
         t.server.db, new FsBlobStore(path.join(t.dataDir, 'blobs')), t.server.compliance.audit, { now: () => new Date(Date.now() + 2 * DAY) },
         { orphanAfterMs: 60 * MINUTE, defaultRetentionDays: 180 }, (e) => { throw e; },
@@ -329,11 +331,11 @@ describe('upload limits, orphans and retention', () => {
       await sweeper.run();
       const [row] = await t.server.db.query<{ deleted_reason: string | null; org_id: string }>('select deleted_reason, org_id from blobs where id = $1', [attachment.blobId]);
       expect(row!.deleted_reason).toBe('retention');
-      // The fact, in the sweep's transaction, for listeners to come (webhooks, reports).
-      const expiredEvents = await t.server.db.query<{ payload: { orgId: string; data: unknown } }>(
-        `select payload from outbox where topic = 'attachment.expired' and payload->'data'->>'blobId' = $1`, [attachment.blobId],
-      );
-      expect(expiredEvents.map((e) => e.payload)).toEqual([expect.objectContaining({ orgId: row!.org_id, data: { conversationId, blobId: attachment.blobId } })]);
+      // The fact, emitted in the sweep's transaction and delivered to its listener.
+      await waitFor(() => expired.some((e) => e.data.blobId === attachment.blobId), 'attachment.expired delivered');
+      expect(expired.filter((e) => e.data.blobId === attachment.blobId)).toEqual([
+        expect.objectContaining({ orgId: row!.org_id, data: { conversationId, blobId: attachment.blobId } }),
+      ]);
       const changes = (await t.server.compliance.audit.list(row!.org_id)).filter((e) => e.action === 'retention.policy_changed');
       expect(changes.at(-1)?.details).toMatchObject({ of: 'attachments', from: null, to: 1 });
     } finally {

@@ -93,6 +93,9 @@ export function outboxDispatchers(
     (e, topic) => p.reportError(e, `command ${topic} failed`));
   const eventDispatcher = new OutboxDispatcher(db, p.clock, eventQueue, (_type, event) => p.listeners.deliver(event),
     (e, topic) => p.reportError(e, `event ${topic}: a listener failed`));
+  // An event type with no listener is not written (checked when emitted, so a listener a test
+  // registers later is heard from then on).
+  db.writeEventsOnlyFor((type) => p.listeners.has(type));
   db.onQueueWritten((tables) => {
     if (tables.has('outbox')) eventDispatcher.kick();
     if (tables.has('commands')) commandDispatcher.kick();

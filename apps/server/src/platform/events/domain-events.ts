@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isDomainEventType, type DomainEvent, type DomainEventData, type DomainEventType } from '@visavis/protocol';
 import type { SqlExecutor } from '../../ports/database.js';
-import { DurableQueue } from '../outbox/durable-queue.js';
+import { DurableQueue, topicWanted } from '../outbox/durable-queue.js';
 
 export const eventQueue = new DurableQueue('outbox', false);
-
-/**
- * The event types some listener was registered for, in this process. Every server registers the
- * same listeners (they are code, not configuration), so this is the same set on every node.
- */
-const listenedTypes = new Set<DomainEventType>();
 
 /**
  * Emits a domain event inside the transaction that makes the change: the outbox row commits or
@@ -28,9 +22,8 @@ export type DomainFact = { [K in DomainEventType]: { type: K; data: DomainEventD
 /** `emit` for a fact whose type is only known at run time (e.g. derived from a timeline entry). */
 export async function emitFact(tx: SqlExecutor, orgId: string, fact: DomainFact, at: Date = new Date()): Promise<DomainEvent> {
   const event = { id: randomUUID(), type: fact.type, orgId, at: at.toISOString(), data: fact.data } as DomainEvent;
-  // A fact nobody listens to yet (a chat message, before webhooks and reports) is still written,
-  // for the record, but as delivered: no claim, no mark, no dispatcher woken per message.
-  await eventQueue.add(tx, orgId, fact.type, event, undefined, !listenedTypes.has(fact.type));
+  // A fact nobody listens to (a chat message, before webhooks and reports) is not written.
+  if (topicWanted(tx, fact.type)) await eventQueue.add(tx, orgId, fact.type, event);
   return event;
 }
 
@@ -49,7 +42,10 @@ export class EventListeners {
     if (list.some((l) => l.name === name)) throw new Error(`listener ${name} already registered for ${type}`);
     list.push({ name, fn: fn as Listener<DomainEventType> });
     this.byType.set(type, list);
-    listenedTypes.add(type);
+  }
+
+  has(type: string): boolean {
+    return (this.byType.get(type as DomainEventType)?.length ?? 0) > 0;
   }
 
   /** Names of the listeners of each event type (the architecture doc's catalogue is checked against it). */

@@ -1,5 +1,5 @@
 import type { Database, SqlExecutor } from '../../ports/database.js';
-import { queuesWrittenIn, type QueueTable } from './durable-queue.js';
+import { queuesWrittenIn, setWantedTopics, type QueueTable } from './durable-queue.js';
 
 /**
  * The database every module uses: after a transaction that wrote an event or a command commits,
@@ -9,6 +9,7 @@ import { queuesWrittenIn, type QueueTable } from './durable-queue.js';
  */
 export class DispatchingDatabase implements Database {
   private wake: (tables: ReadonlySet<QueueTable>) => void = () => {};
+  private wanted: ((topic: string) => boolean) | null = null;
 
   constructor(private readonly inner: Database) {}
 
@@ -21,6 +22,15 @@ export class DispatchingDatabase implements Database {
     this.wake = wake;
   }
 
+  /**
+   * Domain events of the topics this says nobody listens to are not written at all: no reader
+   * would ever see the row, and a chat message would pay an insert for it (webhooks and reports
+   * subscribe when they exist). Unset: every event is written.
+   */
+  writeEventsOnlyFor(wanted: (topic: string) => boolean): void {
+    this.wanted = wanted;
+  }
+
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return this.inner.query<T>(sql, params);
   }
@@ -28,6 +38,7 @@ export class DispatchingDatabase implements Database {
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     let written: ReadonlySet<QueueTable> = new Set();
     const result = await this.inner.transaction(async (tx) => {
+      if (this.wanted) setWantedTopics(tx, this.wanted);
       const r = await fn(tx);
       written = queuesWrittenIn(tx);
       return r;

@@ -25,6 +25,18 @@ export function queuesWrittenIn(tx: SqlExecutor): ReadonlySet<QueueTable> {
   return wroteIn.get(tx) ?? new Set();
 }
 
+/** Which topics a transaction's database has someone to deliver to (DispatchingDatabase says). */
+const wantedIn = new WeakMap<SqlExecutor, (topic: string) => boolean>();
+
+export function setWantedTopics(tx: SqlExecutor, wanted: (topic: string) => boolean): void {
+  wantedIn.set(tx, wanted);
+}
+
+/** False only when the transaction's database knows nobody listens to `topic`; otherwise true. */
+export function topicWanted(tx: SqlExecutor, topic: string): boolean {
+  return wantedIn.get(tx)?.(topic) ?? true;
+}
+
 export class DurableQueue {
   constructor(
     readonly table: QueueTable,
@@ -35,17 +47,11 @@ export class DurableQueue {
     readonly scheduled: boolean,
   ) {}
 
-  /**
-   * `delivered`: the row is written as already delivered (nobody to hand it to): kept for
-   * inspection like any delivered row, never claimed, and the dispatcher is not woken for it.
-   */
-  async add(tx: SqlExecutor, orgId: string | null, topic: string, payload: unknown, availableAt?: Date, delivered = false): Promise<void> {
+  async add(tx: SqlExecutor, orgId: string | null, topic: string, payload: unknown, availableAt?: Date): Promise<void> {
     await tx.query(
-      `insert into ${this.table} (org_id, topic, payload, available_at, dispatched_at)
-       values ($1, $2, $3, coalesce($4::timestamptz, now()), case when $5::boolean then now() end)`,
-      [orgId, topic, JSON.stringify(payload), availableAt?.toISOString() ?? null, delivered],
+      `insert into ${this.table} (org_id, topic, payload, available_at) values ($1, $2, $3, coalesce($4::timestamptz, now()))`,
+      [orgId, topic, JSON.stringify(payload), availableAt?.toISOString() ?? null],
     );
-    if (delivered) return;
     let written = wroteIn.get(tx);
     if (!written) wroteIn.set(tx, (written = new Set()));
     written.add(this.table);
