@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOMAIN_EVENT_TYPES, type CallView, type DomainEvent, type DomainEventType, type OfferView, type ServerMessage } from '@visavis/protocol';
 import { newClientMsgId } from '@visavis/client';
-import { emit } from '../src/platform/events/domain-events.js';
 import { agentConnection, agentLogin, MemoryRooms, startTestServer, visitorConnection, visitorSession, waitFor, type TestServer } from './support.js';
 
 const ADMIN = 'admin@demo.visavis.local';
@@ -12,7 +11,7 @@ const AGENT1 = 'agent1@demo.visavis.local';
  * The domain-event backbone, seen by a listener as webhooks and reports will see it: each fact of
  * a conversation's life is emitted once, in the envelope, by the transaction that made it, and
  * delivered after the commit; the timeline entry and the event say the same thing. Pushes that
- * are listeners of those events (offer.ringing, presence.changed) still reach the agent.
+ * come with them (offer.ringing, offer.ended, presence.changed) still reach the agent.
  */
 describe('domain events written by the use cases', () => {
   let t: TestServer;
@@ -52,7 +51,7 @@ describe('domain events written by the use cases', () => {
     const { conversation } = await visitor.conn.request<{ conversation: { id: string } }>({ type: 'conversation.start' });
     const ringing = await waitFor(
       () => agent.pushes.find((m): m is Extract<ServerMessage, { type: 'offer.ringing' }> => m.type === 'offer.ringing')?.offer,
-      'the offer rings (pushed by the offer.rang listener)',
+      'the offer rings (pushed after the routing commit)',
     );
     const offer: OfferView = ringing;
     await agent.conn.request({ type: 'offer.accept', offerId: offer.id });
@@ -114,25 +113,5 @@ describe('domain events written by the use cases', () => {
       );
       expect(row!.emittedBy).not.toMatch(/not emitted/);
     }
-  });
-
-  it('a redelivered offer.rang for an offer no longer ringing pushes nothing', async () => {
-    t = await startTestServer();
-    const admin = await agentLogin(t, ADMIN);
-    const agent = agentConnection(t, admin);
-    conns.push(agent.conn);
-    const [row] = await t.server.db.query<{ id: string }>(`select id from agents where email = $1`, [ADMIN]);
-    // An event about an offer id that does not exist (answered and gone, or never committed).
-    await t.server.db.transaction(async (tx) => {
-      await emit(tx, (await tx.query<{ org_id: string }>('select org_id from agents where id = $1', [row!.id]))[0]!.org_id, 'offer.rang', {
-        conversationId: '00000000-0000-4000-8000-000000000000', offerId: '00000000-0000-4000-8000-000000000001', agentId: row!.id,
-        expiresAt: new Date(Date.now() + 10_000).toISOString(),
-      });
-    });
-    await waitFor(
-      async () => (await t.server.db.query<{ n: number }>(`select count(*)::int as n from outbox where topic = 'offer.rang' and dispatched_at is not null`))[0]!.n === 1,
-      'the event delivered',
-    );
-    expect(agent.pushes.filter((m) => m.type === 'offer.ringing')).toEqual([]);
   });
 });

@@ -151,7 +151,7 @@ export class ConversationService {
       const now = this.clock.now();
       await ConversationStore.setStatus(tx, c.id, { status: 'closed', now, closedBy: by });
       await recordTimeline(tx, fx, { orgId: c.org_id, conversationId: c.id, now }, { type: 'conversation.closed', by });
-      await releaseConversation(tx, c, now, { wrapUp: true });
+      await releaseConversation(tx, fx, c, now, { wrapUp: true });
       const call = await CallStore.liveFor(tx, c.id);
       if (call) {
         await Commands.send(tx, c.org_id, 'call.end', { orgId: c.org_id, callId: call.id, reason: 'conversation_closed' });

@@ -48,7 +48,7 @@ export class OfferService {
         type: 'conversation.assigned', agent: { id: p.agentId, name: p.name }, reason,
       });
       fx.inboxChanged(o.org_id, p.agentId, c.id);
-      await offerEnded(tx, o, 'accepted', now);
+      await offerEnded(tx, fx, o, 'accepted', now);
       return { conversationId: c.id };
     });
   }
@@ -100,7 +100,7 @@ export class OfferService {
     await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: o.conversation_id, kind: status, now });
     await emit(tx, o.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
     fx.inboxChanged(o.org_id, null, o.conversation_id); // supervisors: waiting again, no longer ringing
-    await offerEnded(tx, o, status, now);
+    await offerEnded(tx, fx, o, status, now);
   }
 
   private async lockOwn(tx: SqlExecutor, p: AgentPrincipal, offerId: string): Promise<OfferRow> {
@@ -115,9 +115,10 @@ export class OfferService {
   }
 }
 
-/** The agent's ringing offer stops ringing (their workspace hears it through the push listener). */
+/** The agent's ringing offer stops ringing: the fact, and the push to their workspace after commit. */
 export async function offerEnded(
-  tx: SqlExecutor, o: OfferRow, status: 'accepted' | 'declined' | 'timeout' | 'cancelled', now: Date,
+  tx: SqlExecutor, fx: Effects, o: OfferRow, status: 'accepted' | 'declined' | 'timeout' | 'cancelled', now: Date,
 ): Promise<void> {
   await emit(tx, o.org_id, 'offer.ended', { conversationId: o.conversation_id, offerId: o.id, agentId: o.agent_id, status }, now);
+  fx.push('offer.ended', { orgId: o.org_id, agentId: o.agent_id, offerId: o.id, status });
 }

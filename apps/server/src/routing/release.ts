@@ -5,6 +5,8 @@ import { OfferStore } from './offer-store.js';
 import { Commands } from '../platform/outbox/commands.js';
 import { emit } from '../platform/events/domain-events.js';
 import { RoutingConfigs } from './routing-configs.js';
+import { offerEnded } from './offer-service.js';
+import type { Effects } from '../platform/outbox/unit-of-work.js';
 
 /**
  * A conversation leaves its agent (closed, or transferred away): the units it held go back, the
@@ -13,6 +15,7 @@ import { RoutingConfigs } from './routing-configs.js';
  */
 export async function releaseConversation(
   tx: SqlExecutor,
+  fx: Effects,
   c: Pick<ConversationRow, 'id' | 'org_id' | 'status' | 'agent_id'>,
   now: Date,
   opts: { wrapUp: boolean },
@@ -37,7 +40,7 @@ export async function releaseConversation(
       await Capacity.release(tx, { orgId: o.org_id, conversationId: c.id, kind: 'offer', now, reason: 'release' });
       await Capacity.note(tx, { orgId: o.org_id, agentId: o.agent_id, conversationId: c.id, kind: 'cancelled', now });
       await emit(tx, c.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
-      await emit(tx, c.org_id, 'offer.ended', { conversationId: c.id, offerId: o.id, agentId: o.agent_id, status: 'cancelled' }, now);
+      await offerEnded(tx, fx, o, 'cancelled', now);
     }
     // Those behind it move up: route the queue again (which also publishes the new positions).
     await Commands.send(tx, c.org_id, 'routing.drain', { orgId: c.org_id });

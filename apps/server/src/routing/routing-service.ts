@@ -12,6 +12,7 @@ import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import { RoutingConfigs } from './routing-configs.js';
 import type { QueuePublisher } from './queue-publisher.js';
 import { explain, summary } from './explanation.js';
+import { offerPush } from './offer-push.js';
 
 type Offer = Extract<Decision, { kind: 'offer' }>;
 type Outcome = 'assigned' | 'offered' | 'queued' | 'skipped' | 'agent-unavailable';
@@ -186,6 +187,8 @@ export class RoutingService {
         ]);
         await Commands.send(tx, orgId, 'routing.offer_timeout', { orgId, offerId: offer.id }, expiresAt);
         await emit(tx, orgId, 'offer.rang', { conversationId: c.id, offerId: offer.id, agentId: agent.id, expiresAt: expiresAt.toISOString() }, now);
+        // Straight to the agent after commit: the ring is on the enqueue → offer path.
+        fx.push('offer.ringing', () => offerPush(this.db, offer));
         fx.inboxChanged(orgId, null, c.id); // supervisors: now ringing for someone
         return 'offered';
       }

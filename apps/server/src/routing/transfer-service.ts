@@ -49,7 +49,7 @@ export class TransferService {
         const [{ media } = { media: 'chat' as Media }] = await tx.query<{ media: Media }>('select media from conversations where id = $1', [c.id]);
         const weight = policy.weights[media];
         // Released first (one conversation hold at a time); no room at the target rolls it all back.
-        await releaseConversation(tx, c, now, { wrapUp: false });
+        await releaseConversation(tx, fx, c, now, { wrapUp: false });
         const took = await Capacity.hold(tx, { orgId: c.org_id, agentId: target.id, conversationId: c.id, kind: 'conversation', weight, now, reason: 'transfer-in' });
         if (!took) throw new AppError('AGENT_UNAVAILABLE');
         assertTransition(c.status, 'assigned');
@@ -72,7 +72,7 @@ export class TransferService {
         [input.groupId, c.org_id],
       );
       if (!group) throw new AppError('NOT_FOUND', 'No such skill group.');
-      await releaseConversation(tx, c, now, { wrapUp: false });
+      await releaseConversation(tx, fx, c, now, { wrapUp: false });
       assertTransition(c.status, 'queued');
       await ConversationStore.setStatus(tx, c.id, { status: 'queued', agentId: null, now });
       await tx.query('update conversations set group_id = $2, recheck_at = null where id = $1', [c.id, group.id]);

@@ -1,6 +1,6 @@
 import type { SequencedEvent } from '@visavis/protocol';
 import type { Database, SqlExecutor } from '../../ports/database.js';
-import type { EventBus } from '../../ports/event-bus.js';
+import type { BusTopic, BusTopics, EventBus } from '../../ports/event-bus.js';
 import { ConversationStore } from '../../conversations/index.js';
 
 /** What a transaction wants published once it has committed (never before: no phantom pushes). */
@@ -10,6 +10,17 @@ export class Effects {
   readonly inbox: { orgId: string; agentId: string | null; conversationId: string }[] = [];
   /** Work to run after commit (pushes that need data read outside the transaction). */
   readonly after: (() => Promise<void>)[] = [];
+  /** Pushes to publish after commit; a function is read then (data outside the transaction). */
+  readonly pushes: { topic: BusTopic; payload: () => Promise<unknown> }[] = [];
+
+  /**
+   * A push on the bus once the transaction committed: what one socket must hear at once (an
+   * offer ringing for an agent). A hint, as every push: the fact is in the database (and, when
+   * another module listens, in the outbox), and the client re-reads on reconnect.
+   */
+  push<T extends BusTopic>(topic: T, payload: BusTopics[T] | (() => Promise<BusTopics[T] | null>)): void {
+    this.pushes.push({ topic, payload: typeof payload === 'function' ? payload : async () => payload });
+  }
 
   event(orgId: string, e: SequencedEvent): SequencedEvent {
     this.events.push({ ...e, orgId });
@@ -48,6 +59,10 @@ export class UnitOfWork {
     for (const i of fx.inbox) {
       const conversation = await ConversationStore.summary(this.db, i.conversationId, 'agent');
       if (conversation) await this.bus.publish('inbox.updated', { orgId: i.orgId, agentId: i.agentId, conversation });
+    }
+    for (const p of fx.pushes) {
+      const payload = await p.payload();
+      if (payload !== null) await this.bus.publish(p.topic, payload as never);
     }
     for (const f of fx.after) await f();
     return result;
