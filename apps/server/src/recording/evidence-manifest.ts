@@ -44,7 +44,10 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-/** What a media file is called inside the package. */
+/**
+ * What a media file is called inside the package: only the types the catalog accepts
+ * (RegisterRecording); the media server's raw formats never reach it (post-processing converts).
+ */
 export function extensionFor(mime: string): string {
   const base = mime.split(';')[0]!.trim().toLowerCase();
   const known: Record<string, string> = {
@@ -56,7 +59,6 @@ export function extensionFor(mime: string): string {
     'audio/ogg': 'ogg',
     'audio/opus': 'opus',
     'audio/wav': 'wav',
-    'video/x-mjr': 'mjr',
     'image/jpeg': 'jpg',
     'image/png': 'png',
     'image/webp': 'webp',
