@@ -8,7 +8,7 @@ import type { MediaRecording } from '../ports/media-server.js';
 import { AppError } from '../platform/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database, SqlExecutor } from '../ports/database.js';
-import type { EventBus } from '../ports/event-bus.js';
+import type { BusTopics, EventBus } from '../ports/event-bus.js';
 import { ConversationStore, lockWritable, readableConversation, recordTimeline } from '../conversations/index.js';
 import { VisitorStore, type Principal } from '../identity/index.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
@@ -116,13 +116,14 @@ export class CallService {
         if (recordingState === 'failed') await this.timeline(tx, fx, active, { type: 'call.recording', callId: call.id, state: 'failed' });
         await ConversationStore.setMedia(tx, call.conversation_id, call.media);
         await this.timeline(tx, fx, active, { type: 'call.answered', callId: call.id, by: partyOf(p) });
-        const visitorId = await this.visitorOf(tx, call);
+        const parties = await this.partiesOf(tx, call);
+        const visitorId = parties.visitorId;
         // Android phones encode H.264 in hardware: offer it first to them; VP8 first elsewhere.
         const visitorCodecs = codecOrder((await VisitorStore.byId(tx, visitorId))?.user_agent ?? null);
         const visitorInfo = this.joinInfo(active, visitorId, visitorCodecs);
         const agentInfo = this.joinInfo(active, call.agent_id ?? '', ['vp8', 'h264']);
-        fx.after.push(() => this.push(active, 'visitor', { type: 'call.join', info: visitorInfo }));
-        fx.after.push(() => this.push(active, 'agent', { type: 'call.join', info: agentInfo }));
+        fx.push('call.push', callPush(active, 'visitor', parties, { type: 'call.join', info: visitorInfo }));
+        fx.push('call.push', callPush(active, 'agent', parties, { type: 'call.join', info: agentInfo }));
         return p.kind === 'visitor' ? visitorInfo : agentInfo;
       });
     } catch (e) {
@@ -245,8 +246,9 @@ export class CallService {
         { orgId: call.org_id, actor: SYSTEM_ACTOR, action: `recording.${state}`, target: { type: 'call', id: call.id }, details: { paused } },
         tx,
       );
+      const parties = await this.partiesOf(tx, row);
       for (const party of ['visitor', 'agent'] as const) {
-        fx.after.push(() => this.push(row, party, { type: 'call.recording', callId: call.id, state, paused }));
+        fx.push('call.push', callPush(row, party, parties, { type: 'call.recording', callId: call.id, state, paused }));
       }
       return true;
     });
@@ -271,8 +273,10 @@ export class CallService {
     return call;
   }
 
-  private async visitorOf(tx: SqlExecutor, call: CallRow): Promise<string> {
-    return (await ConversationStore.byId(tx, call.conversation_id))!.visitor_id;
+  /** Who the call's parties are now (the conversation's visitor and assigned agent). */
+  private async partiesOf(tx: SqlExecutor, call: CallRow): Promise<LiveCallParties> {
+    const c = (await ConversationStore.byId(tx, call.conversation_id))!;
+    return { visitorId: c.visitor_id, agentId: c.agent_id };
   }
 
   private async timeline(tx: SqlExecutor, fx: Effects, call: CallRow, event: TimelineEvent): Promise<void> {
@@ -282,16 +286,19 @@ export class CallService {
   /** An ephemeral push to one party of the call, wherever (on whichever node) their sockets are. */
   /** `parties`: who they are when the caller already knows (a live call on this node); else looked up. */
   async push(call: CallRow, to: Party, message: CallServerMessage, parties?: LiveCallParties): Promise<void> {
-    const c = parties
-      ? { visitor_id: parties.visitorId, agent_id: parties.agentId }
-      : await ConversationStore.byId(this.db, call.conversation_id);
+    const c = parties ?? (await ConversationStore.byId(this.db, call.conversation_id).then((r) => r && { visitorId: r.visitor_id, agentId: r.agent_id }));
     if (!c) return;
-    await this.bus.publish('call.push', {
-      orgId: call.org_id,
-      to,
-      visitorId: to === 'visitor' ? c.visitor_id : null,
-      agentId: to === 'agent' ? c.agent_id : null,
-      message,
-    });
+    await this.bus.publish('call.push', callPush(call, to, c, message));
   }
+}
+
+/** The bus message that reaches one party of the call, on whichever node their sockets are. */
+function callPush(call: CallRow, to: Party, parties: LiveCallParties, message: CallServerMessage): BusTopics['call.push'] {
+  return {
+    orgId: call.org_id,
+    to,
+    visitorId: to === 'visitor' ? parties.visitorId : null,
+    agentId: to === 'agent' ? parties.agentId : null,
+    message,
+  };
 }

@@ -8,8 +8,6 @@ export class Effects {
   readonly events: (SequencedEvent & { orgId: string })[] = [];
   /** agentId null: nobody holds the conversation (queued, offered); only supervisors hear of it. */
   readonly inbox: { orgId: string; agentId: string | null; conversationId: string }[] = [];
-  /** Work to run after commit (pushes that need data read outside the transaction). */
-  readonly after: (() => Promise<void>)[] = [];
   /** Pushes to publish after commit; a function is read then (data outside the transaction). */
   readonly pushes: { topic: BusTopic; payload: () => Promise<unknown> }[] = [];
 
@@ -64,7 +62,6 @@ export class UnitOfWork {
       const payload = await p.payload();
       if (payload !== null) await this.bus.publish(p.topic, payload as never);
     }
-    for (const f of fx.after) await f();
     return result;
   }
 }
