@@ -76,7 +76,7 @@ export class CommandTable {
 }
 
 /** A job with start and stop as a lifecycle part (sweepers, dispatchers, retention, …). */
-export function jobPart(name: string, job: { start(): void; stop(): void }): LifecyclePart {
+export function jobPart(name: string, job: { start(): void; stop(): void | Promise<void> }): LifecyclePart {
   return { name, start: () => job.start(), stop: () => job.stop() };
 }
 

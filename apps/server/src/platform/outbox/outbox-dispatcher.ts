@@ -19,6 +19,8 @@ export class OutboxDispatcher {
   private again = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private wake: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -38,19 +40,26 @@ export class OutboxDispatcher {
     this.kick();
   }
 
-  stop(): void {
+  /**
+   * No new pass or wake-up after this; resolves once the pass in flight (if any) has finished, so
+   * the database can be closed behind it.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.wake);
+    await this.inFlight;
   }
 
   /** Runs a dispatch pass now, or right after the one in progress. */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = true;
-    void this.pass()
+    this.inFlight = this.pass()
       .then((failed) => (failed > 0 || this.queue.scheduled ? this.scheduleWake() : undefined))
       .finally(() => {
       this.running = false;
@@ -71,7 +80,7 @@ export class OutboxDispatcher {
       return;
     }
     clearTimeout(this.wake);
-    if (!at) return;
+    if (!at || this.stopped) return;
     const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
     if (delay > 60_000) return; // the safety-net tick covers far-away rows
     this.wake = setTimeout(() => this.kick(), delay + 5);
