@@ -3,21 +3,26 @@
 //   npx tsx bench/routing-server.ts            (PostgreSQL from BENCH_DATABASE_URL / TEST_DATABASE_URL,
 //                                               else 127.0.0.1:5432/test if it answers, else embedded PGlite)
 //
+// Set-up: the agents and their sessions are written before the server starts, through the
+// server's own stores with one password hash for all (bench/lib/agent-fleet.ts): 1,000 sign-ins
+// through scrypt would cost minutes here. Then every agent's socket comes online, 32 at a time.
+//
 // Two phases, same server:
 //   1. latency: visitors arrive one at a time (no queue); each `conversation.start` -> the agent's
 //      `offer.ringing` push. Measures the routing path alone: outbox kick, snapshot, decide, apply
 //      transaction, bus push.
 //   2. throughput: BURST visitors arrive at once onto agents with enough capacity and auto-accept;
 //      time from the first start to the last assignment push -> assignments per second.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { Connection, type WebSocketLike } from '@visavis/client';
 import type { ConversationSummary, RoutingConfig, ServerMessage } from '@visavis/protocol';
 import { startServer, type RunningServer } from '../e2e/harness/server.js';
 import { CROWD_FROM_ONE_ADDRESS } from './lib/crowd-env.js';
+import { inBatches, prepareFleet, type Fleet } from './lib/agent-fleet.js';
 
 const PASSWORD = 'bench-password-1';
+/** Requests in flight while setting up (sockets, admin changes, visitor sessions). */
+const SETUP_CONCURRENCY = 32;
 
 export interface RoutingServerBenchOptions {
   agents?: number;
@@ -49,63 +54,35 @@ async function login(base: string, email: string): Promise<string> {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-/** A fresh database on the PostgreSQL server, or null to use embedded PGlite. */
-async function pickDatabase(): Promise<{ url: string | null; label: string; drop: () => Promise<void> }> {
-  const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch {
-    return { url: null, label: 'embedded PGlite (no PostgreSQL reachable)', drop: async () => undefined };
-  }
-  const name = `vv_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    label: `PostgreSQL ${url.host}`,
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
-      await admin.end();
-    },
-  };
-}
-
 export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}): Promise<void> {
   const agentsN = opts.agents ?? Number(process.env.BENCH_AGENTS ?? 20);
   const samples = opts.latencySamples ?? Number(process.env.BENCH_SAMPLES ?? 200);
   const burst = opts.burst ?? Number(process.env.BENCH_BURST ?? 500);
-  const db = await pickDatabase();
+  // Agents: ringing offers for phase 1 (auto-accept off), capacity to take the whole burst.
+  const capacity = Math.min(100, Math.ceil(burst / agentsN) + 1);
+  const setupStart = performance.now();
+  const fleet: Fleet = await prepareFleet({ agents: agentsN, capacity, password: PASSWORD, sessions: true });
   let server: RunningServer | undefined;
   const conns: Connection[] = [];
   try {
     server = await startServer({
-      env: {
-        ...(db.url ? { DATABASE_URL: db.url } : {}),
-        ...CROWD_FROM_ONE_ADDRESS,
-        DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn',
-      },
+      dataDir: fleet.dataDir,
+      env: { ...fleet.env, ...CROWD_FROM_ONE_ADDRESS, DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' },
     });
     const base = server.url;
     const wsUrl = base.replace(/^http/, 'ws') + '/ws';
     const admin = await login(base, 'admin@demo.visavis.local');
     const { config } = await http<{ config: RoutingConfig }>(base, admin, 'GET', '/api/admin/routing-config');
     await http(base, admin, 'PUT', '/api/admin/routing-config', { ...config, ringTimeoutMs: 60_000 });
+    const autoAccept = (on: boolean) =>
+      inBatches(fleet.agents, SETUP_CONCURRENCY, (a) => http(base, admin, 'PUT', `/api/admin/agents/${a.id}/routing`, { autoAccept: on }));
+    await autoAccept(false);
 
-    // Agents: ringing offers for phase 1 (auto-accept off), capacity to take the whole burst.
-    const capacity = Math.min(100, Math.ceil(burst / agentsN) + 1);
     const ringing = new Map<string, number>(); // conversationId -> time the offer push arrived
     const assigned = new Map<string, number>();
-    const agentIds: string[] = [];
-        for (let i = 0; i < agentsN; i++) {
-      const email = `bench-${i}@example.test`;
-      const { agent } = await http<{ agent: { id: string } }>(base, admin, 'POST', '/api/admin/agents', {
-        email, name: `Bench ${i}`, password: PASSWORD, capacity,
-      });
-      agentIds.push(agent.id);
-      await http(base, admin, 'PUT', `/api/admin/agents/${agent.id}/routing`, { autoAccept: false });
-      const conn = new Connection({ url: wsUrl, createSocket: ws({ cookie: await login(base, email) }), reconnectPolicy: () => 100 });
+    await inBatches(fleet.agents, SETUP_CONCURRENCY, async (agent) => {
+      const conn = new Connection({ url: wsUrl, createSocket: ws({ cookie: agent.cookie }), reconnectPolicy: () => 100 });
+      conns.push(conn);
       conn.on('message', (m: ServerMessage) => {
         const now = performance.now();
         if (m.type === 'offer.ringing') {
@@ -116,8 +93,8 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
         }
       });
       await conn.request({ type: 'presence.set', presence: 'online' });
-      conns.push(conn);
-    }
+    });
+    const setupSeconds = (performance.now() - setupStart) / 1000;
 
     const visitor = async () => {
       const s = await http<{ visitorToken: string }>(base, '', 'POST', '/api/visitor/session', { siteKey: 'demo-bank' });
@@ -149,8 +126,8 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
     latencies.sort((a, b) => a - b);
 
     // Phase 2: auto-accept on, BURST visitors connect first, then all start at once.
-    for (const id of agentIds) await http(base, admin, 'PUT', `/api/admin/agents/${id}/routing`, { autoAccept: true });
-    const visitors = await Promise.all(Array.from({ length: burst }, () => visitor()));
+    await autoAccept(true);
+    const visitors = await inBatches(Array.from({ length: burst }), SETUP_CONCURRENCY, () => visitor());
     assigned.clear();
     const t0 = performance.now();
     const ids = await Promise.all(
@@ -161,7 +138,8 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
     const perConversation = ids.map((id) => assigned.get(id)! - t0).sort((a, b) => a - b);
     const seconds = (last - t0) / 1000;
 
-    console.log(`\nrouting through the server (${db.label}), ${agentsN} agents`);
+    console.log(`\nrouting through the server (${fleet.label}), ${agentsN} agents of capacity ${capacity}`);
+    console.log(`  set-up: ${setupSeconds.toFixed(1)} s (database and agents ${fleet.seconds.toFixed(1)} s, then server start, sockets online)`);
     console.log('  phase                        n     p50 ms   p99 ms   max ms');
     const row = (name: string, xs: number[]) =>
       console.log(`  ${name.padEnd(26)} ${String(xs.length).padStart(5)} ${pct(xs, 50).toFixed(1).padStart(9)} ${pct(xs, 99).toFixed(1).padStart(8)} ${xs[xs.length - 1]!.toFixed(1).padStart(8)}`);
@@ -171,7 +149,7 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
   } finally {
     for (const c of conns) c.close();
     await server?.stop();
-    await db.drop();
+    await fleet.cleanup();
   }
 }
 
