@@ -6,6 +6,7 @@
 //   BENCH_RATE=2 npm run bench -- --only chat      a parameter by environment (BENCH_<NAME>)
 //   npm run bench -- --help                        benchmarks and their parameters
 import { chatBenchmark } from './chat.js';
+import { idleSocketsBenchmark } from './idle-sockets.js';
 import { envName, fromFunction, resolveParams, type Benchmark } from './lib/bench.js';
 import { recordingPostprocessBenchmark } from './recording-postprocess.js';
 import { routingDecideBenchmark } from './routing-decide.js';
@@ -29,6 +30,7 @@ export const BENCHMARKS: Benchmark[] = [
   videoSetupBenchmark,
   videoCpuBenchmark,
   recordingPostprocessBenchmark,
+  idleSocketsBenchmark,
   // a plain function: fromFunction('name', 'summary', async (params, { signal }) => { ... }),
 ];
 
