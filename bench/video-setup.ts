@@ -4,7 +4,20 @@ import type { BenchContext, BenchResult, Benchmark, Params } from './lib/bench.j
 import { fmtMs, Samples, section, sleep, table } from './lib/report.js';
 import { vv } from './video/env.js';
 import { hangup, startCall, until, type CallResult } from './video/flow.js';
-import { CAMERA_PARAMS, cameraOf, profileOf, printParams, withEnv, pairUp } from './video/common.js';
+import os from 'node:os';
+import {
+  CAMERA_PARAMS,
+  cameraOf,
+  cpuShares,
+  cpuText,
+  profileOf,
+  printParams,
+  readCpu,
+  withEnv,
+  pairUp,
+} from './video/common.js';
+import { recordingOf, setRecordingPolicy } from './video/recording-policy.js';
+import { SetupBreakdown } from './video/setup-breakdown.js';
 
 // ---------------------------------------------------------------- video-setup
 
@@ -20,8 +33,10 @@ const MILESTONES: { label: string; side: 'visitor' | 'agent'; key: keyof CallRes
   { label: 'agent: CallSession.start() done', side: 'agent', key: 'started' },
   { label: 'agent: remote track', side: 'agent', key: 'remote' },
   { label: 'visitor: remote track', side: 'visitor', key: 'remote' },
-  { label: 'AGENT: first remote frame', side: 'agent', key: 'firstFrame' },
-  { label: 'VISITOR: first remote frame', side: 'visitor', key: 'firstFrame' },
+  { label: 'agent: first remote frame (any size)', side: 'agent', key: 'firstFrame' },
+  { label: 'visitor: first remote frame (any size)', side: 'visitor', key: 'firstFrame' },
+  { label: 'AGENT: first remote picture', side: 'agent', key: 'firstPicture' },
+  { label: 'VISITOR: first remote picture', side: 'visitor', key: 'firstPicture' },
 ];
 
 async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
@@ -31,8 +46,12 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
   const n = Math.max(1, Math.floor(p.num('calls')));
   const gap = p.num('gap');
   const timeout = p.num('call-timeout') * 1000;
+  const recording = recordingOf(p.str('recording'));
   return withEnv(ctx, 1, async (run) => {
+    await setRecordingPolicy(run.env.server.url, run.env.agentEmails, recording);
     const [pair] = await pairUp(run, 1, camera, ctx.signal);
+    const breakdown = new SetupBreakdown();
+    const firstSizes = new Map<string, number>();
     const samples = new Map(MILESTONES.map((m) => [m.label, new Samples()]));
     const both = new Samples();
     const subscribeCount = new Samples();
@@ -41,10 +60,11 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
     let refused = 0;
     let failed = 0;
     const t0 = Date.now();
+    const cpu0 = await readCpu(run.env);
     for (let i = 0; i < n && !ctx.signal.aborted; i++) {
       let r: CallResult;
       try {
-        r = await startCall(pair!, profile, timeout, ctx.signal);
+        r = await startCall(pair!, profile, timeout, ctx.signal, recording === 'dual');
       } catch (e) {
         failed++;
         run.problems.push(`call ${i + 1}: ${(e as Error).message.split('\n')[0]}`);
@@ -67,23 +87,27 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
         // A party that subscribed successfully twice got the call.feed push while its first
         // subscription was under way (the SDK then subscribes once more, one after the other).
         (t.subscribes - t.subscribesRefused > 1 ? firstFrameTwice : firstFrameOnce).add(
-          t.firstFrame! - r.visitor.start!,
+          t.firstPicture! - r.visitor.start!,
         );
+        const size = t.firstFrameSize ?? '?';
+        firstSizes.set(size, (firstSizes.get(size) ?? 0) + 1);
       }
       const zero = r.visitor.start!;
       for (const m of MILESTONES) {
         const v = r[m.side][m.key];
         if (typeof v === 'number') samples.get(m.label)!.add(v - zero);
       }
-      both.add(Math.max(r.agent.firstFrame!, r.visitor.firstFrame!) - zero);
+      both.add(Math.max(r.agent.firstPicture!, r.visitor.firstPicture!) - zero);
+      breakdown.add(r.visitor, r.agent, zero);
       await hangup(pair!, r.callId, ctx.signal);
       await sleep(gap, ctx.signal);
     }
+    const cpu = cpuShares(cpu0, await readCpu(run.env));
     const errors = { visitor: await vv.errorFrames(pair!.visitor), agent: await vv.errorFrames(pair!.agent) };
 
     console.log(
       section(
-        `video-setup: ${n} calls one after another, ${((Date.now() - t0) / 1000).toFixed(1)} s; ms after the visitor's call.start`,
+        `video-setup: ${n} calls one after another, recording ${recording}, ${((Date.now() - t0) / 1000).toFixed(1)} s; ms after the visitor's call.start`,
       ),
     );
     const rows = MILESTONES.map((m) => {
@@ -91,7 +115,7 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
       return [m.label, s.count, fmtMs(s.percentile(50)), fmtMs(s.percentile(95)), fmtMs(s.max)];
     });
     rows.push([
-      'BOTH sides showing video',
+      'BOTH sides showing video (a picture)',
       both.count,
       fmtMs(both.percentile(50)),
       fmtMs(both.percentile(95)),
@@ -99,14 +123,24 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
     ]);
     console.log(table(['milestone', 'n', 'p50 ms', 'p95 ms', 'max ms'], rows));
     console.log(
+      `\nCPU over the calls (% of one core): ${cpuText(cpu)}; load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
       `\nfailed calls: ${failed}; error frames seen by the pages: visitor ${JSON.stringify(errors.visitor)}, agent ${JSON.stringify(errors.agent)}` +
         `\ncall.subscribe requests per party and call: mean ${subscribeCount.mean.toFixed(2)}, max ${subscribeCount.max}; refused ${refused}` +
-        `\nfirst remote frame (either side) when the party subscribed once: n ${firstFrameOnce.count}, p50 ${fmtMs(firstFrameOnce.percentile(50))} ms;` +
+        `\nsize of the first remote frame shown: ${[...firstSizes].map(([k, v]) => `${k} ${v}`).join(', ')}` +
+        `\nfirst remote picture (either side) when the party subscribed once: n ${firstFrameOnce.count}, p50 ${fmtMs(firstFrameOnce.percentile(50))} ms;` +
         ` when it subscribed twice (call.feed push during its first subscription): n ${firstFrameTwice.count}, p50 ${fmtMs(firstFrameTwice.percentile(50))} ms` +
         `\n(MEDIA_UNAVAILABLE: CallSession.start()'s early call.subscribe before the other side's PeerConnection is up, which the SDK` +
         ` ignores (it subscribes on the call.feed push that follows); CALL_NOT_RINGING: a trickle or stats report that reached the server` +
         ` after the hang-up)`,
     );
+    console.log(section('video-setup: each step, both pages (bench/video/page/steps.ts)'));
+    console.log(breakdown.stepsTable());
+    console.log(`\n${breakdown.figuresTable()}`);
   });
 }
 
@@ -118,6 +152,7 @@ export const videoSetupBenchmark: Benchmark = {
     { name: 'calls', default: 20, help: 'calls, one after another (same visitor and agent)' },
     { name: 'gap', default: 500, help: 'ms between hanging up and the next call.start' },
     { name: 'call-timeout', default: 15, help: 'seconds for a call to show video on both sides' },
+    { name: 'recording', default: 'off', help: "the group's recording policy: off, on, or dual (mandatory, the visitor agrees first)" },
     ...CAMERA_PARAMS,
   ],
   run: runSetup,

@@ -92,17 +92,22 @@ export interface CallResult {
   agent: CallTimes;
 }
 
-/** call.start from the visitor's page; resolves once both pages have shown a remote video frame. */
+/**
+ * call.start from the visitor's page; resolves once both pages have shown a remote picture (a frame
+ * larger than the 2x2 frames Chromium shows before the first decoded one).
+ */
 export async function startCall(
   pair: Pair,
   profile: Profile,
   timeoutMs: number,
   signal: AbortSignal,
+  acknowledgeRecording = false,
 ): Promise<CallResult> {
   const callId = await withTimeout(
-    pair.visitor.page.evaluate(([c, p]) => window.VV.startCall(c, p), [
+    pair.visitor.page.evaluate(([c, p, ack]) => window.VV.startCall(c, p, ack), [
       pair.conversationId,
       profile,
+      acknowledgeRecording,
     ] as const),
     10_000,
     'call.start',
@@ -114,9 +119,9 @@ export async function startCall(
   });
   try {
     const t = await until(
-      `call ${callId}: first remote frame on both pages`,
+      `call ${callId}: first remote picture on both pages`,
       both,
-      (t) => t.visitor?.firstFrame !== undefined && t.agent?.firstFrame !== undefined,
+      (t) => t.visitor?.firstPicture !== undefined && t.agent?.firstPicture !== undefined,
       timeoutMs,
       signal,
       10,

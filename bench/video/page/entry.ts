@@ -13,6 +13,7 @@ import type {
   VisitorSessionResponse,
 } from '@visavis/protocol';
 import { drawCode, latencyMs, readCode } from './timecode.js';
+import { CallSteps, markRequest, watchPeerConnection } from './steps.js';
 
 const wallNow = () => performance.timeOrigin + performance.now();
 const DECODE_W = 160;
@@ -119,6 +120,9 @@ export interface DecoderStats {
   latencies: number[];
   sizes: Record<string, number>;
   firstFrameAt: number | null;
+  /** The first frame larger than 2x2 (Chromium shows 2x2 frames before the first decoded picture). */
+  firstPictureAt: number | null;
+  firstFrameSize: string | null;
 }
 
 export interface ReceiverReport {
@@ -134,6 +138,8 @@ const freshStats = (): DecoderStats => ({
   latencies: [],
   sizes: {},
   firstFrameAt: null,
+  firstPictureAt: null,
+  firstFrameSize: null,
 });
 
 /**
@@ -176,7 +182,9 @@ class Receiver {
     const s = this.stats;
     s.frames++;
     s.firstFrameAt ??= shown;
+    if (md.width > 2 && md.height > 2) s.firstPictureAt ??= shown;
     const size = `${md.width}x${md.height}`;
+    s.firstFrameSize ??= size;
     s.sizes[size] = (s.sizes[size] ?? 0) + 1;
     if (this.ctx) {
       this.ctx.drawImage(this.video, 0, 0, DECODE_W, DECODE_H);
@@ -190,9 +198,8 @@ class Receiver {
   };
 
   reset(): void {
-    const first = this.stats.firstFrameAt;
-    this.stats = freshStats();
-    this.stats.firstFrameAt = first;
+    const { firstFrameAt, firstPictureAt, firstFrameSize } = this.stats;
+    this.stats = { ...freshStats(), firstFrameAt, firstPictureAt, firstFrameSize };
   }
 
   stop(): void {
@@ -218,6 +225,17 @@ class TrackedPeerConnection extends RTCPeerConnection {
   override close(): void {
     livePcs.delete(this);
     super.close();
+  }
+}
+
+/** The steps of the call being set up on this page (video-setup runs one call at a time). */
+let currentSteps: CallSteps | null = null;
+
+/** CallSession's PeerConnections: tracked, and each step of their set-up timed (steps.ts). */
+class CallPeerConnection extends TrackedPeerConnection {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    if (currentSteps) watchPeerConnection(this, currentSteps);
   }
 }
 
@@ -313,7 +331,13 @@ export interface CallTimes {
   connected?: number;
   remote?: number;
   firstFrame?: number;
+  /** First remote frame larger than 2x2, and the size of the very first one. */
+  firstPicture?: number;
+  firstFrameSize?: string;
   ended?: number;
+  /** Set-up steps (steps.ts): name -> wall-clock ms; figures: ICE checks, roles, trickles. */
+  steps: Record<string, number>;
+  figures: Record<string, number | string>;
   errors: string[];
   /** Simulcast layers the server chose for this page's subscription (call.quality), in order. */
   layers: number[];
@@ -325,7 +349,11 @@ export interface CallTimes {
 class CallRun {
   session: CallSession | null = null;
   receiver: Receiver | null = null;
-  constructor(readonly times: CallTimes) {}
+  readonly steps = new CallSteps();
+  constructor(readonly times: CallTimes) {
+    times.steps = this.steps.at;
+    times.figures = this.steps.figures;
+  }
 }
 
 let role: Role = 'visitor';
@@ -345,7 +373,7 @@ function runFor(callId: string): CallRun {
   if (!r)
     calls.set(
       callId,
-      (r = new CallRun({ callId, errors: [], layers: [], subscribes: 0, subscribesRefused: 0 })),
+      (r = new CallRun({ callId, errors: [], layers: [], subscribes: 0, subscribesRefused: 0, steps: {}, figures: {} })),
     );
   return r;
 }
@@ -358,6 +386,15 @@ function connect(opts: ConstructorParameters<typeof Connection>[0]): Connection 
   const request = c.request.bind(c);
   c.request = (<T>(cmd: Parameters<Connection['request']>[0]) => {
     const p = request<T>(cmd);
+    if ('callId' in cmd && cmd.type.startsWith('call.')) {
+      const steps = runFor(cmd.callId).steps;
+      markRequest(steps, cmd.type, 'sent');
+      p.then(
+        () => markRequest(steps, cmd.type, 'ok'),
+        () => markRequest(steps, cmd.type, 'refused'),
+      );
+      if (cmd.type === 'call.trickle') steps.add(`${cmd.leg === 'publish' ? 'pub' : 'sub'} candidates trickled`);
+    }
     if (cmd.type.startsWith('call.') && cmd.type !== 'call.trickle' && cmd.type !== 'call.stats') {
       const t0 = wallNow();
       p.then(
@@ -395,6 +432,13 @@ function onMessage(m: ServerMessage): void {
     note(`error frame ${m.code} ${m.message} rid=${m.rid ?? '-'}`);
   }
   if (m.type === 'call.join') void join(m.info);
+  if (m.type === 'call.feed' && m.available) runFor(m.callId).steps.mark('call.feed pushed');
+  if (m.type === 'call.candidate') {
+    const steps = runFor(m.callId).steps;
+    const leg = m.leg === 'publish' ? 'pub' : 'sub';
+    steps.mark(`${leg} first media-node candidate`);
+    steps.add(`${leg} media-node candidates received`);
+  }
   if (role !== 'agent') return;
   if (m.type === 'inbox.updated') {
     const c: ConversationSummary = m.conversation;
@@ -444,8 +488,9 @@ async function join(info: CallJoinInfo): Promise<void> {
   const run = runFor(info.callId);
   if (run.session) return;
   run.times.join = wallNow();
+  currentSteps = run.steps;
   const session = new CallSession(conn!, info, {
-    peerConnection: TrackedPeerConnection,
+    peerConnection: CallPeerConnection,
     statsIntervalMs: 3000,
   });
   run.session = session;
@@ -466,8 +511,12 @@ async function join(info: CallJoinInfo): Promise<void> {
     if (!run.receiver && stream.getVideoTracks().length > 0) {
       run.receiver = new Receiver(stream, decodeFrames);
       const poll = () => {
-        const first = run.receiver?.stats.firstFrameAt;
-        if (first != null) run.times.firstFrame ??= first;
+        const stats = run.receiver?.stats;
+        if (stats?.firstFrameAt != null) {
+          run.times.firstFrame ??= stats.firstFrameAt;
+          run.times.firstFrameSize ??= stats.firstFrameSize ?? undefined;
+        }
+        if (stats?.firstPictureAt != null) run.times.firstPicture ??= stats.firstPictureAt;
         else if (run.receiver) setTimeout(poll, 5);
       };
       poll();
@@ -622,13 +671,19 @@ const api = {
   conversations: () => [...conversations],
 
   /** The visitor taps "video": call.start; the agent's page answers, both pages join. */
-  async startCall(conversationId: string, profile: '360p' | '720p' | '1080p'): Promise<string> {
+  async startCall(
+    conversationId: string,
+    profile: '360p' | '720p' | '1080p',
+    acknowledgeRecording = false,
+  ): Promise<string> {
     const t0 = wallNow();
     const { call } = await conn!.request<{ call: { id: string } }>({
       type: 'call.start',
       conversationId,
       media: 'video',
       profile,
+      // A dual-recording group: the visitor agreed to the notice before tapping (as in the widget).
+      ...(acknowledgeRecording ? { acknowledgeRecording } : {}),
     });
     const run = runFor(call.id);
     run.times.start = t0;
