@@ -15,6 +15,7 @@ import { httpAppSettings, hubFlowLimits, metricsListenerPart, proxyAddressWarnin
 import { SESSION_COOKIE } from './platform/http/context.js';
 import { DispatchingDatabase } from './platform/outbox/dispatching-database.js';
 import { Lifecycle } from './platform/lifecycle.js';
+import { DEFAULT_LOAD_SHEDDING, LoadShedder } from './platform/load-shedder.js';
 import { CommandTable, outboxDispatchers, type ModulePlatform } from './platform/modules.js';
 import { EventListeners } from './platform/events/domain-events.js';
 import { createMetrics } from './platform/metrics.js';
@@ -81,7 +82,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     : await PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
   await migrate(storage);
   // Every transaction that writes a domain event or a command wakes its dispatcher on commit.
-  const db = new DispatchingDatabase(storage);
+  const load = new LoadShedder({ ...DEFAULT_LOAD_SHEDDING, targetDelayMs: config.LOAD_SHED_TARGET_MS, maxInFlight: config.LOAD_SHED_MAX_IN_FLIGHT });
+  const db = new DispatchingDatabase(storage, load);
   if (config.production) {
     await refuseDemoPasswords(db, config.DEMO_PASSWORD).catch(async (e: unknown) => {
       await db.close();
@@ -106,7 +108,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
   const platform: ModulePlatform = {
     db, bus, clock, uow: new UnitOfWork(db, bus), blobs: new FsBlobStore(path.join(config.dataDir, 'blobs')),
     signer: new TokenSigner(secret), reportError, logInfo: (what, details) => log?.info(details, what),
-    listeners, commands, life, jobs,
+    listeners, commands, life, jobs, load,
   };
   const recorder = new JanusRecording({
     rawDir: config.recordingRawDir, ppRec: config.JANUS_PP_REC_BIN, startTimeoutMs: config.RECORDING_START_SECONDS * 1000,
@@ -163,6 +165,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, ov
     calls: calls.calls, snapshots: calls.snapshots,
     sessionCookie: SESSION_COOKIE,
     messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
+    load,
     connectionLimit: new AddressConnectionLimit(config.WS_MAX_CONNECTIONS_PER_IP, config.trustProxy),
     log: app.log,
   });

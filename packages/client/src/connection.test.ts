@@ -128,6 +128,34 @@ describe('Connection: request and ack', () => {
     });
   });
 
+  it('sends a command refused with OVERLOADED again, unchanged, after the policy’s delay, until it is carried out', async () => {
+    let refusals = 2;
+    server.handlers['message.send'] = () => {
+      if (refusals-- > 0) throw new FakeError('OVERLOADED', 'busy', { retryAfterMs: 300 });
+      return { stored: true };
+    };
+    const asked: { attempt: number; hintMs: number | null }[] = [];
+    const o = connectTo(server, {
+      overloadRetryPolicy: ({ attempt, hintMs }) => (asked.push({ attempt, hintMs }), 5),
+    });
+    await o.open();
+    await expect(o.c.request(send('c1', 'm-1'))).resolves.toEqual({ stored: true });
+    expect(asked).toEqual([{ attempt: 1, hintMs: 300 }, { attempt: 2, hintMs: 300 }]);
+    const sent = server.received('message.send');
+    expect(sent.length).toBe(3);
+    expect(new Set(sent.map((f) => JSON.stringify(f))).size).toBe(1);
+  });
+
+  it('rejects with OVERLOADED when the retry policy gives up', async () => {
+    server.handlers['message.send'] = () => {
+      throw new FakeError('OVERLOADED', 'busy', { retryAfterMs: 300 });
+    };
+    const o = connectTo(server, { overloadRetryPolicy: ({ attempt }) => (attempt < 3 ? 1 : null) });
+    await o.open();
+    await expect(o.c.request(send('c1', 'm-1'))).rejects.toMatchObject({ code: 'OVERLOADED' });
+    expect(server.received('message.send').length).toBe(3);
+  });
+
   it('resolves ping on pong (commands are typed by the exported Command)', async () => {
     const o = connectTo(server);
     await o.open();

@@ -1,6 +1,6 @@
 import type { ClientMessage, ServerMessage, SequencedEvent } from '@visavis/protocol';
 import { VisavisError } from './errors.js';
-import { defaultReconnectPolicy, type ReconnectPolicy } from './reconnect.js';
+import { defaultOverloadRetryPolicy, defaultReconnectPolicy, type OverloadRetryPolicy, type ReconnectPolicy } from './reconnect.js';
 import { Emitter } from './emitter.js';
 
 /** Anything with the browser WebSocket's shape; Node tests pass the `ws` package's class. */
@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   getToken?: () => Promise<string | null>;
   createSocket?: WebSocketFactory;
   reconnectPolicy?: ReconnectPolicy;
+  /** When to resend a command refused with OVERLOADED (default: the server's hint, backing off). */
+  overloadRetryPolicy?: OverloadRetryPolicy;
   requestTimeoutMs?: number;
 }
 
@@ -41,6 +43,9 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The SDK's own (un)subscribe: dropped on disconnect, as the resubscription supersedes it. */
   internal: boolean;
+  /** OVERLOADED refusals so far, and when the command was first sent (for the retry policy). */
+  refusals: number;
+  firstSentAt: number | undefined;
 }
 
 export type ConnectionEvents = {
@@ -140,7 +145,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     const rid = `r${++this.ridCounter}`;
     return new Promise<T>((resolve, reject) => {
       const msg = { ...cmd, rid } as Command & { rid: string };
-      const p: Pending = { msg, resolve: resolve as (v: unknown) => void, reject, timer: undefined, internal };
+      const p: Pending = { msg, resolve: resolve as (v: unknown) => void, reject, timer: undefined, internal, refusals: 0, firstSentAt: undefined };
       this.pending.set(rid, p);
       if (this.isReady) this.transmit(p);
     });
@@ -234,6 +239,7 @@ export class Connection extends Emitter<ConnectionEvents> {
           }
           return;
         }
+        if (msg.code === 'OVERLOADED' && this.retryLater(msg.rid, msg.details)) return;
         return this.settle(msg.rid, (p) => p.reject(new VisavisError(msg.code, msg.message)));
       case 'conversation.event':
         return this.onEvent(msg);
@@ -283,8 +289,33 @@ export class Connection extends Emitter<ConnectionEvents> {
     return this.enqueue({ type: 'conversation.subscribe', conversationId, afterSeq }, true).catch(() => {});
   }
 
+  /**
+   * A command the server refused for load, not carried out: sent again later, as it was (a message
+   * keeps its client message id), while the policy allows. False when it gives up.
+   */
+  private retryLater(rid: string, details: unknown): boolean {
+    const p = this.pending.get(rid);
+    if (!p) return false;
+    p.refusals++;
+    const hint = (details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    const delay = (this.opts.overloadRetryPolicy ?? defaultOverloadRetryPolicy)({
+      attempt: p.refusals,
+      hintMs: typeof hint === 'number' && Number.isFinite(hint) ? hint : null,
+      elapsedMs: Date.now() - (p.firstSentAt ?? Date.now()),
+      random: Math.random,
+    });
+    if (delay === null) return false;
+    clearTimeout(p.timer);
+    // If the socket is down by then, the reconnect sends every pending command anyway.
+    p.timer = setTimeout(() => {
+      if (this.pending.get(rid) === p && this.isReady) this.transmit(p);
+    }, delay);
+    return true;
+  }
+
   private transmit(p: Pending): void {
     clearTimeout(p.timer);
+    p.firstSentAt ??= Date.now();
     const timeout = this.opts.requestTimeoutMs ?? 15_000;
     p.timer = setTimeout(() => this.settle(p.msg.rid, (x) => x.reject(new VisavisError('TIMEOUT', 'no answer from server'))), timeout);
     this.socket?.send(JSON.stringify(p.msg));

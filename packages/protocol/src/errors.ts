@@ -54,6 +54,7 @@ export const ERROR_CATALOG = {
   UNKNOWN_SITE: { http: 404, message: 'Unknown site key.' },
   INTERNAL: { http: 500, message: 'Internal error.' },
   UNAVAILABLE: { http: 503, message: 'The service is not ready.' },
+  OVERLOADED: { http: 503, message: 'The server is busy; the request was not carried out. Retry after details.retryAfterMs.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

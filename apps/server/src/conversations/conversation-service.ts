@@ -14,6 +14,16 @@ import { Commands } from '../platform/outbox/commands.js';
 import { AgentStore, VisitorStore, type Principal } from '../identity/index.js';
 import { lockWritable, readableConversation } from './access.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
+import type { LoadShedder } from '../platform/load-shedder.js';
+import { MessageWriter, type MessageWriterOptions } from './message-writer.js';
+
+/**
+ * PGlite runs one transaction at a time, so one batch at a time; PostgreSQL takes a few at once
+ * (each holds one of the pool's connections, the rest stay for everything else).
+ */
+export function batchesFor(db: Pick<Database, 'kind'>): MessageWriterOptions {
+  return db.kind === 'pglite' ? { concurrency: 1, maxBatch: 200 } : { concurrency: 4, maxBatch: 200 };
+}
 
 export interface SendMessageInput {
   conversationId: string;
@@ -24,12 +34,17 @@ export interface SendMessageInput {
 
 /** Conversation use cases: start, messages, receipts, typing, close, CSAT, history. */
 export class ConversationService {
+  private readonly writer: MessageWriter;
+
   constructor(
     private readonly db: Database,
     private readonly uow: UnitOfWork,
     private readonly bus: EventBus,
     private readonly clock: Clock,
-  ) {}
+    writing: { batches: MessageWriterOptions; load?: LoadShedder | null } = { batches: batchesFor(db) },
+  ) {
+    this.writer = new MessageWriter(uow, clock, (p, m) => this.writeOne(p, m), writing.batches, writing.load ?? null);
+  }
 
   /** The visitor's live conversation, or a new one that enters the queue for routing. */
   async start(
@@ -73,11 +88,21 @@ export class ConversationService {
     return (await ConversationStore.summary(this.db, id, 'visitor'))!;
   }
 
-  /** Idempotent on (conversation, author side, clientMsgId): a resend answers the stored event. */
+  /**
+   * Idempotent on (conversation, author side, clientMsgId): a resend answers the stored event.
+   * Text messages are written in batches (message-writer.ts); files one by one.
+   */
   async sendMessage(p: Principal, input: SendMessageInput): Promise<SequencedEvent> {
     const text = input.text.trim();
     if (!text && !input.blobId) throw new AppError('VALIDATION_FAILED', 'A message needs text or a file.');
     if (text.length > LIMITS.textMessageChars) throw new AppError('PAYLOAD_TOO_LARGE');
+    const message = { conversationId: input.conversationId, clientMsgId: input.clientMsgId, text };
+    return input.blobId ? this.writeOne(p, { ...message, blobId: input.blobId }) : this.writer.write(p, message);
+  }
+
+  /** One message in its own transaction: files, and what a batch leaves to it. `text` is trimmed. */
+  private async writeOne(p: Principal, input: SendMessageInput): Promise<SequencedEvent> {
+    const text = input.text;
     const authorKind = p.kind;
     return this.uow.run(async (tx, fx) => {
       const c = await lockWritable(tx, p, input.conversationId);

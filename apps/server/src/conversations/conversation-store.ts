@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CloseReason, ConversationStatus, ConversationSummary } from '@visavis/protocol';
+import type { CloseReason, ConversationStatus, ConversationSummary, SequencedEvent } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
 
 export interface ConversationRow {
@@ -29,7 +29,7 @@ export interface ConversationRow {
 }
 
 /** A row joined with names and the reader's unread count, as lists need it. */
-interface SummaryRow extends ConversationRow {
+export interface SummaryRow extends ConversationRow {
   visitor_name: string | null;
   agent_name: string | null;
   unread: number;
@@ -65,6 +65,12 @@ const summarySelect = (reader: 'visitor' | 'agent') => `
   join visitors v on v.id = c.visitor_id
   left join agents a on a.id = c.agent_id`;
 
+/** A conversation locked for a batch of messages, with what the batch needs in the same read. */
+export interface MessageTarget extends SummaryRow {
+  /** Stored messages whose client message id is among those asked for (resends), as event rows. */
+  resent: { conversation_id: string; seq: number; created_at: string; payload: SequencedEvent['event'] }[];
+}
+
 export const ConversationStore = {
   async create(
     db: SqlExecutor,
@@ -96,6 +102,44 @@ export const ConversationStore = {
   /** Locks the row for the rest of the transaction: serialises writers of one conversation. */
   async lock(db: SqlExecutor, id: string): Promise<ConversationRow | undefined> {
     return (await db.query<ConversationRow>('select * from conversations where id = $1 for update', [id]))[0];
+  },
+  /**
+   * Locks several rows for the rest of the transaction, in id order: two transactions locking
+   * overlapping sets this way cannot deadlock on each other.
+   */
+  async lockMany(db: SqlExecutor, ids: readonly string[]): Promise<ConversationRow[]> {
+    return db.query<ConversationRow>('select * from conversations where id = any($1::uuid[]) order by id for update', [ids]);
+  },
+  /**
+   * lockMany for a batch of chat messages (message-writer.ts), in the one statement the batch
+   * begins with: each row with its visitor's and agent's names, the agent's unread count (the
+   * inbox summary after the batch is this plus the visitor's new messages), and the messages
+   * already stored under the batch's client message ids (resends). The unique index on client
+   * message ids stays the guard: a resend stored between this read and the lock fails the insert.
+   */
+  async lockForMessages(db: SqlExecutor, ids: readonly string[], clientMsgIds: readonly string[]): Promise<MessageTarget[]> {
+    return db.query<MessageTarget>(
+      `select c.*, v.name as visitor_name, a.name as agent_name,
+         (select count(*)::int from conversation_events e
+           where e.conversation_id = c.id and e.type = 'message' and e.author_kind = 'visitor'
+             and e.seq > c.agent_read_seq) as unread,
+         (select coalesce(json_agg(json_build_object(
+                   'conversation_id', e.conversation_id, 'seq', e.seq, 'created_at', e.created_at, 'payload', e.payload)), '[]'::json)
+            from conversation_events e
+           where e.conversation_id = c.id and e.author_kind in ('visitor', 'agent')
+             and e.client_msg_id = any($2::text[])) as resent
+       from conversations c
+       join visitors v on v.id = c.visitor_id
+       left join agents a on a.id = c.agent_id
+       where c.id = any($1::uuid[]) order by c.id for update of c`,
+      [ids, clientMsgIds],
+    );
+  },
+  /** summary() for several conversations in one statement (inbox pushes after a batch of messages). */
+  async summaries(db: SqlExecutor, ids: readonly string[], reader: 'visitor' | 'agent'): Promise<ConversationSummary[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.query<SummaryRow>(`${summarySelect(reader)} where c.id = any($1::uuid[])`, [ids]);
+    return rows.map(toSummary);
   },
   async summary(db: SqlExecutor, id: string, reader: 'visitor' | 'agent'): Promise<ConversationSummary | undefined> {
     const rows = await db.query<SummaryRow>(`${summarySelect(reader)} where c.id = $1`, [id]);

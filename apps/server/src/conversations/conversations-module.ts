@@ -3,7 +3,7 @@ import type { Config } from '../platform/config.js';
 import { jobPart, type ModulePlatform } from '../platform/modules.js';
 import { AbandonSweeper } from './abandon-sweeper.js';
 import { BlobUrls } from './blob-urls.js';
-import { ConversationService } from './conversation-service.js';
+import { batchesFor, ConversationService } from './conversation-service.js';
 import { InactivitySweeper } from './inactivity-sweeper.js';
 import { UploadQuota } from './upload-quota.js';
 import { UploadService } from './upload-service.js';
@@ -20,7 +20,7 @@ export type ConversationsConfig = Pick<
  * sweepers (orphaned and expired attachments, inactive conversations, visitors who left the queue).
  */
 export function conversationsModule(
-  platform: Pick<ModulePlatform, 'db' | 'uow' | 'bus' | 'clock' | 'blobs' | 'signer' | 'reportError' | 'jobs'>,
+  platform: Pick<ModulePlatform, 'db' | 'uow' | 'bus' | 'clock' | 'blobs' | 'signer' | 'reportError' | 'jobs' | 'load'>,
   config: ConversationsConfig,
   deps: {
     audit: AuditLog;
@@ -32,7 +32,7 @@ export function conversationsModule(
   },
 ) {
   const { db, clock, blobs, reportError } = platform;
-  const conversations = new ConversationService(db, platform.uow, platform.bus, clock);
+  const conversations = new ConversationService(db, platform.uow, platform.bus, clock, { batches: batchesFor(db), load: platform.load });
   const urls = new BlobUrls(platform.signer, () => clock.now().getTime());
   const quota = new UploadQuota(db, {
     visitorFilesPerHour: config.UPLOAD_VISITOR_FILES_PER_HOUR,

@@ -1,17 +1,27 @@
 import type { SequencedEvent, TimelineEvent } from '@visavis/protocol';
 import type { SqlExecutor } from '../ports/database.js';
-import { emitFact } from '../platform/events/domain-events.js';
+import { emitFact, emitFacts } from '../platform/events/domain-events.js';
 import type { Effects } from '../platform/outbox/unit-of-work.js';
 import { timelineFact } from './timeline-facts.js';
 
-interface EventRow {
+type MessageEvent = Extract<TimelineEvent, { type: 'message' }>;
+
+/** One message of a batch: the conversation's `last_seq` as read under its row lock in this transaction. */
+export interface BatchedMessage {
+  orgId: string;
+  conversationId: string;
+  lastSeq: number;
+  event: Omit<MessageEvent, 'messageId'>;
+}
+
+export interface EventRow {
   conversation_id: string;
   seq: number;
   created_at: string;
   payload: TimelineEvent;
 }
 
-const toSequenced = (r: EventRow): SequencedEvent => ({
+export const toSequenced = (r: EventRow): SequencedEvent => ({
   conversationId: r.conversation_id,
   seq: r.seq,
   at: r.created_at,
@@ -38,6 +48,31 @@ export async function recordTimeline(
   return entry;
 }
 
+/**
+ * `recordTimeline` for many messages in one transaction, each statement once for all of them: the
+ * chat's hot path (message-writer.ts). The caller holds the row lock of every conversation and
+ * passes the `last_seq` it read under it; messages of one conversation get consecutive seqs in
+ * the order given.
+ */
+export async function recordMessages(
+  tx: SqlExecutor,
+  fx: Effects,
+  now: Date,
+  messages: readonly BatchedMessage[],
+): Promise<SequencedEvent[]> {
+  const entries = await EventStore.appendMessages(tx, now, messages);
+  await emitFacts(
+    tx,
+    entries.map((entry, i) => ({ orgId: messages[i]!.orgId, fact: timelineFact(entry), at: now })),
+  );
+  entries.forEach((entry, i) => fx.event(messages[i]!.orgId, entry));
+  return entries;
+}
+
+/** What conversation lists show of a message (the conversations row's last_message_text). */
+export const messagePreview = (e: { text: string; attachment: MessageEvent['attachment'] }) =>
+  (e.text || e.attachment?.name || '').slice(0, 200);
+
 export const EventStore = {
   /**
    * Appends an event with the conversation's next sequence number. The caller must hold the
@@ -52,7 +87,7 @@ export const EventStore = {
     const at = c.now.toISOString();
     const isMessage = event.type === 'message';
     const authorKind = isMessage ? event.author.kind : null;
-    const preview = isMessage ? (event.text || event.attachment?.name || '').slice(0, 200) : null;
+    const preview = isMessage ? messagePreview(event) : null;
     const [conv] = await tx.query<{ last_seq: number }>(
       `update conversations set last_seq = last_seq + 1,
          last_activity_at = case when $2::boolean then $3::timestamptz else last_activity_at end,
@@ -78,6 +113,45 @@ export const EventStore = {
       ],
     );
     return { conversationId: c.conversationId, seq, at, event };
+  },
+  /** See recordMessages: one statement whatever the number of messages and conversations. */
+  async appendMessages(tx: SqlExecutor, now: Date, messages: readonly BatchedMessage[]): Promise<SequencedEvent[]> {
+    const at = now.toISOString();
+    const next = new Map<string, { from: number; seq: number; preview: string; visitorWrote: boolean }>();
+    const entries = messages.map((m): SequencedEvent => {
+      const c = next.get(m.conversationId) ?? { from: m.lastSeq, seq: m.lastSeq, preview: '', visitorWrote: false };
+      c.seq += 1;
+      c.preview = messagePreview(m.event);
+      c.visitorWrote ||= m.event.author.kind === 'visitor';
+      next.set(m.conversationId, c);
+      const { type, ...fields } = m.event;
+      const event: MessageEvent = { type, messageId: `${m.conversationId}:${c.seq}`, ...fields };
+      return { conversationId: m.conversationId, seq: c.seq, at, event };
+    });
+    const ids = [...next.keys()];
+    const rows = ids.map((id) => next.get(id)!);
+    // `last_seq = from` re-checks what the caller read under the lock: a mismatch is a bug, not a race.
+    const [result] = await tx.query<{ updated: number }>(
+      `with moved as (
+         update conversations c set last_seq = u.seq, last_activity_at = $1::timestamptz,
+           last_message_text = u.preview, last_message_at = $1::timestamptz,
+           last_visitor_message_at = case when u.visitor_wrote then $1::timestamptz else c.last_visitor_message_at end
+         from unnest($2::uuid[], $3::int[], $4::text[], $5::boolean[], $6::int[]) as u(id, seq, preview, visitor_wrote, from_seq)
+         where c.id = u.id and c.last_seq = u.from_seq returning c.id
+       ), appended as (
+         insert into conversation_events (org_id, conversation_id, seq, type, author_kind, client_msg_id, payload, created_at)
+         select o, c, s, 'message', k, m, p::jsonb, $1::timestamptz
+         from unnest($7::uuid[], $8::uuid[], $9::int[], $10::text[], $11::text[], $12::text[]) as r(o, c, s, k, m, p)
+       )
+       select count(*)::int as updated from moved`,
+      [
+        at, ids, rows.map((r) => r.seq), rows.map((r) => r.preview), rows.map((r) => r.visitorWrote), rows.map((r) => r.from),
+        messages.map((m) => m.orgId), entries.map((e) => e.conversationId), entries.map((e) => e.seq),
+        messages.map((m) => m.event.author.kind), messages.map((m) => m.event.clientMsgId), entries.map((e) => JSON.stringify(e.event)),
+      ],
+    );
+    if (result?.updated !== ids.length) throw new Error('appendMessages: a conversation moved without its row lock');
+    return entries;
   },
   async byClientMsgId(
     db: SqlExecutor,

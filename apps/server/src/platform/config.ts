@@ -64,6 +64,13 @@ const Env = z.object({
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(15_552_000),
   /** WebSocket frames per second one connection may send (bursts of three times that). */
   WS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * Load shedding (platform/load-shedder.ts): when even the shortest wait for the database during
+   * 100 ms exceeds LOAD_SHED_TARGET_MS, or LOAD_SHED_MAX_IN_FLIGHT commands are in progress, new
+   * WebSocket commands are refused with OVERLOADED and a retry hint (the SDK retries them).
+   */
+  LOAD_SHED_TARGET_MS: z.coerce.number().int().min(5).max(60_000).default(100),
+  LOAD_SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000_000).default(4096),
   /** Open WebSockets per client address (TRUST_PROXY decides the address); more are closed with 4029. */
   WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
   /**

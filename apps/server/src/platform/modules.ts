@@ -1,3 +1,4 @@
+import type { LoadShedder } from './load-shedder.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../ports/database.js';
@@ -32,6 +33,8 @@ export interface ModulePlatform {
   listeners: EventListeners;
   /** Command handlers: each topic has one owning module; the command dispatcher delivers. */
   commands: CommandTable;
+  /** Whether the node takes more work; what waits for the database reports its wait here. */
+  load: LoadShedder;
   /** Parts that must be closed when the server stops (in reverse registration order). */
   life: Lifecycle;
   /** Background jobs: started once the server listens, stopped before the transports close. */

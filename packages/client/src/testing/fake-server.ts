@@ -28,6 +28,7 @@ export class FakeError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string = code,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -164,7 +165,8 @@ export class FakeServer {
       conn.send(msg.type === 'ping' ? { type: 'pong', rid: msg.rid } : { type: 'ack', rid: msg.rid, result });
     } catch (e) {
       const code = e instanceof FakeError ? e.code : 'INTERNAL';
-      conn.send({ type: 'error', rid: msg.rid, code, message: (e as Error).message });
+      const details = e instanceof FakeError && e.details !== undefined ? { details: e.details } : {};
+      conn.send({ type: 'error', rid: msg.rid, code, message: (e as Error).message, ...details });
     }
   }
 

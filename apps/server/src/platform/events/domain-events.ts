@@ -27,6 +27,23 @@ export async function emitFact(tx: SqlExecutor, orgId: string, fact: DomainFact,
   return event;
 }
 
+/**
+ * `emitFact` for several facts of one transaction (a batch of chat messages): one insert for all
+ * the wanted ones, in the order given.
+ */
+export async function emitFacts(
+  tx: SqlExecutor, facts: readonly { orgId: string; fact: DomainFact; at: Date }[],
+): Promise<DomainEvent[]> {
+  const events = facts.map(
+    ({ orgId, fact, at }) => ({ id: randomUUID(), type: fact.type, orgId, at: at.toISOString(), data: fact.data }) as DomainEvent,
+  );
+  await eventQueue.addMany(
+    tx,
+    events.filter((e) => topicWanted(tx, e.type)).map((e) => ({ orgId: e.orgId, topic: e.type, payload: e })),
+  );
+  return events;
+}
+
 type Listener<T extends DomainEventType> = (event: DomainEvent<T>) => Promise<void>;
 
 /**

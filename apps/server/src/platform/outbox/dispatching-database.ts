@@ -11,7 +11,11 @@ export class DispatchingDatabase implements Database {
   private wake: (tables: ReadonlySet<QueueTable>) => void = () => {};
   private wanted: ((topic: string) => boolean) | null = null;
 
-  constructor(private readonly inner: Database) {}
+  constructor(
+    private readonly inner: Database,
+    /** Told how long each transaction waited for its connection (PostgreSQL pool, PGlite's one). */
+    private readonly load: { observeDelay(ms: number): void } | null = null,
+  ) {}
 
   get kind() {
     return this.inner.kind;
@@ -37,7 +41,9 @@ export class DispatchingDatabase implements Database {
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     let written: ReadonlySet<QueueTable> = new Set();
+    const asked = performance.now();
     const result = await this.inner.transaction(async (tx) => {
+      this.load?.observeDelay(performance.now() - asked);
       if (this.wanted) setWantedTopics(tx, this.wanted);
       const r = await fn(tx);
       written = queuesWrittenIn(tx);

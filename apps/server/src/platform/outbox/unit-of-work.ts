@@ -54,8 +54,12 @@ export class UnitOfWork {
     const fx = new Effects();
     const result = await this.db.transaction((tx) => fn(tx, fx));
     for (const e of fx.events) await this.bus.publish('conversation.event', e);
+    // One read for every inbox entry of the transaction (a batch of messages touches many).
+    const summaries = new Map(
+      (await ConversationStore.summaries(this.db, [...new Set(fx.inbox.map((i) => i.conversationId))], 'agent')).map((s) => [s.id, s]),
+    );
     for (const i of fx.inbox) {
-      const conversation = await ConversationStore.summary(this.db, i.conversationId, 'agent');
+      const conversation = summaries.get(i.conversationId);
       if (conversation) await this.bus.publish('inbox.updated', { orgId: i.orgId, agentId: i.agentId, conversation });
     }
     for (const p of fx.pushes) {

@@ -8,6 +8,17 @@ import type { AuthService, VisitorService, Principal } from '../../identity/inde
 import { handleCommand, type HandlerDeps } from './handlers.js';
 import type { AddressConnectionLimit } from './address-limit.js';
 import type { ClientConnection } from './hub.js';
+import { overloaded, type LoadShedder } from '../load-shedder.js';
+
+/**
+ * Commands never refused for load: keep-alives, letting go of a conversation, and the signalling
+ * of calls already set up (a refused ICE candidate or hang-up hurts a live call more than it
+ * saves). Everything else (messages first) is shed while the node is overloaded.
+ */
+const NEVER_SHED: ReadonlySet<string> = new Set<ClientMessage['type']>([
+  'ping', 'conversation.unsubscribe', 'call.hangup', 'call.trickle', 'call.publish', 'call.subscribe',
+  'call.subscribe_answer', 'call.configure',
+]);
 
 export interface GatewayDeps extends HandlerDeps {
   auth: AuthService;
@@ -17,6 +28,8 @@ export interface GatewayDeps extends HandlerDeps {
   messagesPerSecond: number;
   /** Open sockets per client address (WS_MAX_CONNECTIONS_PER_IP); over it: 4029 TOO_MANY_CONNECTIONS. */
   connectionLimit: AddressConnectionLimit;
+  /** Refuses commands with OVERLOADED while the node cannot keep up (LOAD_SHED_*). */
+  load: LoadShedder;
   log: { warn(o: object, m: string): void; error(o: object, m: string): void };
   metrics: { wsConnections: { inc(): void; dec(): void }; wsMessages: { inc(l: { type: string }): void } };
 }
@@ -236,20 +249,32 @@ export class WsGateway {
           ready(principal);
           return;
         }
-        const result = await handleCommand(this.d, conn, msg);
+        const counted = !NEVER_SHED.has(msg.type);
+        if (counted && !this.d.load.tryEnter()) throw overloaded(this.d.load.retryAfterMs());
+        const work = handleCommand(this.d, conn, msg).finally(() => counted && this.d.load.leave());
         // What the person does (not the client's keep-alive pings) keeps an agent session from idling out; one write a minute.
         const cp = conn.principal;
         if (cp.kind === 'agent' && msg.type !== 'ping' && Date.now() - sessionTouchedAt >= 60_000) {
           sessionTouchedAt = Date.now();
           void this.d.auth.touch(cp.sessionId).catch(() => {});
         }
-        if (msg.type === 'ping') send(ws, { type: 'pong', rid });
-        else send(ws, { type: 'ack', rid, result });
+        const answered = work.then((result) => send(ws, msg.type === 'ping' ? { type: 'pong', rid } : { type: 'ack', rid, result }));
+        // A text message is in the message writer's queue, in order, once handleCommand returned:
+        // the next command need not wait for its transaction (message-writer.ts keeps the order).
+        if (msg.type === 'message.send' && msg.blobId === undefined) {
+          const pipelinedRid = rid;
+          answered.catch((e: unknown) => answerError(e, pipelinedRid));
+          return;
+        }
+        await answered;
       } catch (e) {
-        const err = toAppError(e);
-        if (err.code === 'INTERNAL') this.d.log.error({ err: e, rid }, 'ws command failed');
-        send(ws, { type: 'error', rid, ...toErrorBody(err) });
+        answerError(e, rid);
       }
+    };
+    const answerError = (e: unknown, rid: string | undefined) => {
+      const err = toAppError(e);
+      if (err.code === 'INTERNAL') this.d.log.error({ err: e, rid }, 'ws command failed');
+      send(ws, { type: 'error', rid, ...toErrorBody(err) });
     };
   }
 }
