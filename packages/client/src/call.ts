@@ -1,4 +1,4 @@
-import type { CallJoinInfo, IceCandidate, Jsep, NetworkQuality, ServerMessage } from '@visavis/protocol';
+import type { CallJoinInfo, CallLegKind, CallPublishResult, IceCandidate, Jsep, NetworkQuality, ServerMessage } from '@visavis/protocol';
 import type { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
 import { profileConstraints, receiveStats, simulcastEncodings, sortCodecs, type StatsSample } from './call-media.js';
@@ -46,7 +46,24 @@ export class CallSession extends Emitter<CallEvents> {
   /** The subscription under way, and whether another was asked for meanwhile (see subscribe()). */
   private subscribing: Promise<void> | null = null;
   private subscribeAgain = false;
+  /**
+   * The other party's feed this side receives or is subscribing to. The server names it twice
+   * when it comes up while this side publishes (the publish answer and the call.feed push): one
+   * subscription per feed.
+   */
+  private subscribedFeed: string | null = null;
+  /** The subscriber's PeerConnection, made while the publisher's connects (used by the first subscription). */
+  private spareSub: RTCPeerConnection | null = null;
+  /**
+   * The media node's candidates that came before their leg's remote description (they travel
+   * beside the answer or offer, and often overtake it): added once it is set, not dropped.
+   */
+  private readonly earlyCandidates: Record<CallLegKind, (IceCandidate | null)[]> = { publish: [], subscribe: [] };
+  /** Each leg's PeerConnection once it has the media node's description (it takes candidates then). */
+  private readonly described: Record<CallLegKind, RTCPeerConnection | null> = { publish: null, subscribe: null };
   private ended = false;
+  /** Hanging up: nothing more is sent for this call (late trickles or stats would be refused). */
+  private closing = false;
   /** Legs whose PeerConnection is disconnected or failed (the call shows "reconnecting"). */
   private readonly legDown = new Set<'publish' | 'subscribe'>();
   private audioOn = true;
@@ -71,9 +88,11 @@ export class CallSession extends Emitter<CallEvents> {
     this.emit('phase', 'joining');
     this.localStream = await navigator.mediaDevices.getUserMedia(profileConstraints(this.info, this.facing));
     this.emit('local', this.localStream);
-    await this.publish();
-    // The other side may already be publishing (unless a call.feed push already started a subscription).
-    if (!this.subscribing) await this.subscribe().catch(() => undefined);
+    this.spareSub = this.newPeer('subscribe');
+    const peerFeed = await this.publish();
+    // The other side's feed was up already: subscribe now (once; a call.feed push may have started it).
+    // Otherwise the call.feed push says when it is.
+    if (peerFeed) await this.subscribeTo(peerFeed).catch((e: unknown) => this.emit('error', e as Error));
     this.statsTimer = setInterval(() => void this.reportStats(), this.opts.statsIntervalMs ?? 3000);
   }
 
@@ -122,6 +141,7 @@ export class CallSession extends Emitter<CallEvents> {
   }
 
   async hangup(): Promise<void> {
+    this.closing = true;
     await this.conn.request({ type: 'call.hangup', callId: this.callId }).catch(() => undefined);
     this.close();
   }
@@ -134,6 +154,7 @@ export class CallSession extends Emitter<CallEvents> {
     for (const f of this.off) f();
     this.pub?.close();
     this.sub?.close();
+    this.spareSub?.close();
     for (const t of this.localStream?.getTracks() ?? []) t.stop();
     this.emit('phase', 'ended');
   }
@@ -142,6 +163,7 @@ export class CallSession extends Emitter<CallEvents> {
     const PC = this.opts.peerConnection ?? RTCPeerConnection;
     const pc = new PC({ iceServers: this.info.iceServers, bundlePolicy: 'max-bundle' });
     pc.onicecandidate = (e) => {
+      if (this.ended || this.closing) return;
       const candidate: IceCandidate = e.candidate ? { candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex } : null;
       void this.conn.request({ type: 'call.trickle', callId: this.callId, leg: kind, candidate }).catch(() => undefined);
     };
@@ -166,10 +188,13 @@ export class CallSession extends Emitter<CallEvents> {
     return pc;
   }
 
-  private async publish(): Promise<void> {
+  /** Publishes the camera; answers the other party's feed when it is up already (else null). */
+  private async publish(): Promise<string | null> {
     this.pub?.close();
     const pc = this.newPeer('publish');
     this.pub = pc;
+    this.described.publish = null;
+    this.earlyCandidates.publish = [];
     for (const track of this.localStream!.getTracks()) {
       if (track.kind === 'video') {
         if ('contentHint' in track) track.contentHint = 'motion';
@@ -181,11 +206,27 @@ export class CallSession extends Emitter<CallEvents> {
     }
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
-    const { answer } = await this.conn.request<{ answer: Jsep | null }>({
+    const { answer, peerFeed } = await this.conn.request<CallPublishResult>({
       type: 'call.publish', callId: this.callId, jsep: { type: 'offer', sdp: offer.sdp ?? '' },
       audio: this.audioOn, video: this.videoOn && this.info.media === 'video',
     });
-    if (answer) await pc.setRemoteDescription(answer);
+    if (answer) {
+      await pc.setRemoteDescription(answer);
+      this.addEarlyCandidates('publish', pc);
+    }
+    return peerFeed ?? null;
+  }
+
+  /** Subscribes to `feed` unless this side already receives it or is subscribing to it. */
+  private subscribeTo(feed: string): Promise<void> {
+    if (feed === this.subscribedFeed) return this.subscribing ?? Promise.resolve();
+    this.subscribedFeed = feed;
+    return this.subscribe();
+  }
+
+  private addEarlyCandidates(kind: CallLegKind, pc: RTCPeerConnection): void {
+    this.described[kind] = pc;
+    for (const c of this.earlyCandidates[kind].splice(0)) void pc.addIceCandidate(c ?? undefined).catch(() => undefined);
   }
 
   /**
@@ -216,9 +257,12 @@ export class CallSession extends Emitter<CallEvents> {
   }
 
   private async subscribeOnce(): Promise<void> {
+    this.described.subscribe = null;
+    this.earlyCandidates.subscribe = [];
     const { offer } = await this.conn.request<{ offer: Jsep }>({ type: 'call.subscribe', callId: this.callId });
     this.sub?.close();
-    const pc = this.newPeer('subscribe');
+    const pc = this.spareSub ?? this.newPeer('subscribe');
+    this.spareSub = null;
     this.sub = pc;
     pc.ontrack = (e) => {
       for (const old of this.remoteStream.getTracks().filter((t) => t.kind === e.track.kind)) this.remoteStream.removeTrack(old);
@@ -226,6 +270,7 @@ export class CallSession extends Emitter<CallEvents> {
       this.emit('remote', this.remoteStream);
     };
     await pc.setRemoteDescription(offer);
+    this.addEarlyCandidates('subscribe', pc);
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     await this.conn.request({ type: 'call.subscribe_answer', callId: this.callId, jsep: { type: 'answer', sdp: answer.sdp ?? '' } });
@@ -234,10 +279,17 @@ export class CallSession extends Emitter<CallEvents> {
   private onServer(m: ServerMessage): void {
     if (this.ended || !('callId' in m) || m.callId !== this.callId) return;
     if (m.type === 'call.candidate') {
-      const pc = m.leg === 'publish' ? this.pub : this.sub;
-      void pc?.addIceCandidate(m.candidate ?? undefined).catch(() => undefined);
+      // Before its description the leg cannot take it (the subscriber's PeerConnection may not even
+      // be made yet): kept until it can.
+      const pc = this.described[m.leg];
+      if (!pc) this.earlyCandidates[m.leg].push(m.candidate);
+      else void pc.addIceCandidate(m.candidate ?? undefined).catch(() => undefined);
     } else if (m.type === 'call.feed' && m.available) {
-      void this.subscribe().catch((e: unknown) => this.emit('error', e as Error));
+      // Without a feed id (an older server) every push is a new subscription, as before.
+      const subscription = m.feedId ? this.subscribeTo(m.feedId) : this.subscribe();
+      void subscription.catch((e: unknown) => this.emit('error', e as Error));
+    } else if (m.type === 'call.feed') {
+      this.subscribedFeed = null;
     } else if (m.type === 'call.peer') {
       this.emit('peer', { audio: m.audio, video: m.video });
     } else if (m.type === 'call.quality') {
@@ -246,7 +298,7 @@ export class CallSession extends Emitter<CallEvents> {
   }
 
   private async reportStats(): Promise<void> {
-    if (!this.sub || this.ended) return;
+    if (!this.sub || this.ended || this.closing) return;
     const sample = receiveStats(await this.sub.getStats(), this.lastStats);
     this.lastStats = sample.sample;
     await this.conn.request({ type: 'call.stats', callId: this.callId, stats: sample.report }).catch(() => undefined);

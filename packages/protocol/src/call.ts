@@ -134,12 +134,24 @@ export const callCommands = [
   z.object({ type: z.literal('call.snapshot_request'), rid: z.string().max(64).optional(), callId: Uuid }),
 ] as const;
 
+/**
+ * The ack of `call.publish`: the media node's answer, and the other party's feed when it is up
+ * already (subscribe to it now; else a `call.feed` push tells when it is). Null: not yet.
+ */
+export interface CallPublishResult {
+  answer: Jsep | null;
+  peerFeed?: string | null;
+}
+
 /** Ephemeral call pushes (the call's lifecycle itself is in the sequenced timeline). */
 export type CallServerMessage =
   | { type: 'call.join'; info: CallJoinInfo }
   | { type: 'call.candidate'; callId: string; leg: CallLegKind; candidate: IceCandidate }
-  /** The other party's feed can be subscribed to (again), or went away. */
-  | { type: 'call.feed'; callId: string; available: boolean }
+  /**
+   * The other party's feed can be subscribed to (again), or went away. `feedId` names the feed, so
+   * a client told twice about the same one (this push and its publish ack) subscribes once.
+   */
+  | { type: 'call.feed'; callId: string; available: boolean; feedId?: string }
   | { type: 'call.peer'; callId: string; audio: boolean; video: boolean }
   | { type: 'call.quality'; callId: string; quality: NetworkQuality; layer: number }
   /** To the visitor: take a still from the camera and upload it (POST /api/calls/:id/snapshots?requestId=). */

@@ -1,4 +1,4 @@
-import type { CallJoinInfo, CallLegKind, CallServerMessage, CallStatsReport, IceCandidate, Jsep } from '@visavis/protocol';
+import type { CallJoinInfo, CallLegKind, CallPublishResult, CallServerMessage, CallStatsReport, IceCandidate, Jsep } from '@visavis/protocol';
 import { CALL_PROFILES } from '@visavis/protocol';
 import { AppError } from '../platform/errors.js';
 import type { Database } from '../ports/database.js';
@@ -8,7 +8,7 @@ import { readableConversation } from '../conversations/index.js';
 import type { MediaServerPool } from './media-pool.js';
 import type { Principal } from '../identity/index.js';
 import { recordingRequired, type CallService } from './call-service.js';
-import { CallStore, type Party } from './call-store.js';
+import { CallStore, type CallRow, type Party } from './call-store.js';
 import { initialLayerState, nextLayer } from './layer-policy.js';
 import { LiveCalls, type LiveCall } from './live-call.js';
 import type { PartyLegs } from './live-call-legs.js';
@@ -21,6 +21,15 @@ export interface CallRecordingOptions {
 }
 
 const other = (p: Party): Party => (p === 'visitor' ? 'agent' : 'visitor');
+
+/** The other party's feed as the call row has it (published on another node, perhaps not up yet). */
+function feedInRow(call: CallRow, recordingRequired: boolean, party: Party): string | null {
+  const feed = party === 'visitor' ? call.agent_feed : call.visitor_feed;
+  if (feed && recordingRequired && call.recording_state !== 'running') {
+    throw new AppError('RECORDING_UNAVAILABLE', 'The call connects once its recording runs.');
+  }
+  return feed;
+}
 const PARTIES = ['visitor', 'agent'] as const;
 
 /**
@@ -64,11 +73,12 @@ export class CallMedia {
     return join;
   }
 
-  async publish(p: Principal, callId: string, offer: Jsep, audio: boolean, video: boolean): Promise<{ answer: Jsep | null }> {
+  async publish(p: Principal, callId: string, offer: Jsep, audio: boolean, video: boolean): Promise<CallPublishResult> {
     const { live, party } = await this.live(p, callId);
     const legs = live.legs.ensure(party);
     clearTimeout(legs.grace);
     // Publishing again (a new PeerConnection after a network change) replaces the old leg.
+    legs.feedUp = undefined;
     await legs.publisher?.close().catch(() => undefined);
     const node = this.nodeOf(live);
     const leg = await this.media(() => node.publish(live.policy.mediaRoom, { displayName: party }));
@@ -76,29 +86,36 @@ export class CallMedia {
     leg.on((e) => this.onPublisherEvent(live, party, leg, e));
     legs.sending = { audio, video };
     const { policy } = live;
-    const { answer } = await this.media(() =>
-      leg.configure({
-        offer, audio, video: video && policy.media === 'video', bitrate: CALL_PROFILES[policy.profile].maxBitrate,
-        // Files named by party and time: a party publishing again (network change) adds a segment.
-        ...(policy.recordingDir ? { record: true, recordingName: `${party}-${Date.now()}` } : {}),
-      }),
-    );
-    await CallStore.update(this.db, live.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId });
-    // The other party hears of the feed on `webrtcup` (onPublisherEvent): the media node refuses
+    // The feed is written for the other party's node while the media node answers, not before it.
+    const [{ answer }, , peerFeed] = await Promise.all([
+      this.media(() =>
+        leg.configure({
+          offer, audio, video: video && policy.media === 'video', bitrate: CALL_PROFILES[policy.profile].maxBitrate,
+          // Files named by party and time: a party publishing again (network change) adds a segment.
+          ...(policy.recordingDir ? { record: true, recordingName: `${party}-${Date.now()}` } : {}),
+        }),
+      ),
+      CallStore.update(this.db, live.id, party === 'visitor' ? { visitor_feed: leg.feedId } : { agent_feed: leg.feedId }),
+      this.peerFeed(live, party),
+    ]);
+    // The other party hears of this feed on `webrtcup` (onPublisherEvent): the media node refuses
     // to subscribe to a publisher whose PeerConnection is not up yet (`feed_not_found`).
-    return { answer };
+    return { answer, peerFeed };
   }
 
-  /** Subscribes to the other party's feed; the ack carries the media node's offer. */
+  /**
+   * Subscribes to the other party's feed once it is up; the ack carries the media node's offer.
+   * Refused before (MEDIA_UNAVAILABLE, RECORDING_UNAVAILABLE) without asking the media node.
+   */
   async subscribe(p: Principal, callId: string): Promise<{ offer: Jsep }> {
-    // Fresh from the database: the other party's feed may have been published on another node.
-    const { live, party } = await this.load(p, callId);
-    const call = live.call;
-    const feed = party === 'visitor' ? call.agent_feed : call.visitor_feed;
-    if (!feed) throw new AppError('MEDIA_UNAVAILABLE', 'The other side is not sending yet.');
-    if (live.policy.recordingRequired && call.recording_state !== 'running') {
-      throw new AppError('RECORDING_UNAVAILABLE', 'The call connects once its recording runs.');
+    let { live, party } = await this.live(p, callId);
+    let feed = this.feedHere(live, party);
+    if (feed === undefined) {
+      // The other party publishes on another node (or not yet): the row, fresh, has its feed.
+      ({ live, party } = await this.load(p, callId));
+      feed = feedInRow(live.call, live.policy.recordingRequired, party);
     }
+    if (!feed) throw new AppError('MEDIA_UNAVAILABLE', 'The other side is not sending yet.');
     const legs = live.legs.ensure(party);
     await legs.subscriber?.close().catch(() => undefined);
     const leg = await this.media(() => this.nodeOf(live).subscribe(live.policy.mediaRoom, feed));
@@ -111,6 +128,31 @@ export class CallMedia {
     return { offer: leg.offer };
   }
 
+  /**
+   * The other party's feed as this node holds it: its id once up, null while it is not (or its
+   * recording must run first: RECORDING_UNAVAILABLE), undefined when it is not published here.
+   */
+  private feedHere(live: LiveCall, party: Party): string | null | undefined {
+    const theirs = live.legs.of(other(party));
+    if (!theirs?.publisher) return undefined;
+    const recordingFirst = theirs.feedHeld || (live.policy.recordingRequired && live.recording !== 'running');
+    if (theirs.feedUp && recordingFirst) throw new AppError('RECORDING_UNAVAILABLE', 'The call connects once its recording runs.');
+    return theirs.feedUp ?? null;
+  }
+
+  /** For the publish answer: the other party's feed when it may be subscribed to now, else null. */
+  private async peerFeed(live: LiveCall, party: Party): Promise<string | null> {
+    try {
+      const here = this.feedHere(live, party);
+      if (here !== undefined) return here;
+      const call = await CallStore.byId(this.db, live.id);
+      return call ? feedInRow(call, live.policy.recordingRequired, party) : null;
+    } catch (e) {
+      if (e instanceof AppError) return null; // held for the recording: the call.feed push follows
+      throw e;
+    }
+  }
+
   async subscribeAnswer(p: Principal, callId: string, answer: Jsep): Promise<void> {
     const { live, party } = await this.live(p, callId);
     const leg = live.legs.of(party)?.subscriber;
@@ -119,7 +161,9 @@ export class CallMedia {
   }
 
   async trickle(p: Principal, callId: string, kind: CallLegKind, candidate: IceCandidate): Promise<void> {
-    const { live, party } = await this.live(p, callId);
+    const found = await this.liveUnlessEnded(p, callId);
+    if (!found) return;
+    const { live, party } = found;
     const legs = live.legs.of(party);
     const leg = kind === 'publish' ? legs?.publisher : legs?.subscriber;
     if (!leg) throw new AppError('NOT_FOUND', 'No such media leg.');
@@ -137,7 +181,9 @@ export class CallMedia {
 
   /** Receive stats from a subscriber: pick its layer and tell both sides how the line is. */
   async stats(p: Principal, callId: string, stats: CallStatsReport): Promise<void> {
-    const { live, party } = await this.live(p, callId);
+    const found = await this.liveUnlessEnded(p, callId);
+    if (!found) return;
+    const { live, party } = found;
     const legs = live.legs.of(party);
     const subscriber = legs?.subscriber;
     if (!legs || !subscriber) return;
@@ -191,6 +237,7 @@ export class CallMedia {
     if (e.type !== 'hangup' || !legs || legs.publisher !== leg) return;
     // The party's media dropped (tab closed, network gone). Wait for them to publish again —
     // possibly through another server node — before ending the call.
+    legs.feedUp = undefined;
     this.notify(live, other(party), { type: 'call.feed', callId: live.id, available: false });
     clearTimeout(legs.grace);
     legs.grace = setTimeout(() => void this.endIfStillGone(live.id, party, leg.feedId).catch(this.onError), this.graceMs);
@@ -199,17 +246,19 @@ export class CallMedia {
 
   /** A publisher's media flows: tell the other party, unless the call must wait for its recording. */
   private async feedUp(live: LiveCall, party: Party, legs: PartyLegs): Promise<void> {
+    const feedId = legs.publisher!.feedId;
+    legs.feedUp = feedId;
+    // Held from this moment when the call must be recorded first: no subscription slips in meanwhile.
+    legs.feedHeld = live.policy.recordingRequired && live.recording !== 'running';
     live.startRecording();
-    // Running as this node saw it is running in the database too (set after the update below).
-    if (live.policy.recordingRequired && live.recording !== 'running') {
+    if (legs.feedHeld) {
+      // Running as another node saw it is running in the database too.
       const now = await CallStore.byId(this.db, live.id);
-      if (now?.recording_state !== 'running') {
-        legs.feedHeld = true;
-        return;
-      }
+      // Released meanwhile by the recording's own event (which told the other party), or still held.
+      if (!legs.feedHeld || now?.recording_state !== 'running') return;
+      legs.feedHeld = false;
     }
-    legs.feedHeld = false;
-    await this.push(live, other(party), { type: 'call.feed', callId: live.id, available: true });
+    await this.push(live, other(party), { type: 'call.feed', callId: live.id, available: true, feedId });
   }
 
   private onRecordingEvent(e: MediaRecordingEvent): Promise<void> {
@@ -238,7 +287,7 @@ export class CallMedia {
       const legs = live.legs.of(party);
       if (legs?.feedHeld) {
         legs.feedHeld = false;
-        await this.push(live, other(party), { type: 'call.feed', callId, available: true });
+        await this.push(live, other(party), { type: 'call.feed', callId, available: true, ...(legs.feedUp ? { feedId: legs.feedUp } : {}) });
       }
       if (info.resumed && legs?.subscriber && live.policy.recordingRequired) await legs.subscriber.resume().catch(this.onError);
     }
@@ -281,6 +330,19 @@ export class CallMedia {
     const party = held?.partyOf(p);
     if (held && party) return { live: held, party };
     return this.load(p, callId);
+  }
+
+  /**
+   * As live(), but null for a call of this principal that has ended: its browser's last ICE
+   * candidates and stats cross the hang-up on the way, and are accepted and ignored.
+   */
+  private async liveUnlessEnded(p: Principal, callId: string): Promise<{ live: LiveCall; party: Party } | null> {
+    try {
+      return await this.live(p, callId);
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'CALL_NOT_RINGING') return null;
+      throw e;
+    }
   }
 
   /** Reads the call and checks the principal against its conversation; holds the result as live. */

@@ -78,10 +78,15 @@ describe.skipIf(unavailable)('calls through the server and a real Janus', () => 
       // The answer made the call live on this node: its first signalling, before any trickle, reads nothing.
       expect(await queriesDuring(() => visitor.conn.request({ type: 'call.stats', callId: call.id, stats }))).toBe(0);
 
-      const { answer } = await visitor.conn.request<{ answer: Jsep }>({
+      const { answer, peerFeed } = await visitor.conn.request<{ answer: Jsep; peerFeed: string | null }>({
         type: 'call.publish', callId: call.id, jsep: { type: 'offer', sdp: handWrittenOffer() }, audio: true, video: true,
       });
       expect(answer.type).toBe('answer');
+      expect(peerFeed).toBeNull(); // the agent publishes nothing
+      // The visitor's feed is published but not up: the server refuses a subscription itself (Janus would say 428).
+      await expect(agent.conn.request({ type: 'call.subscribe', callId: call.id })).rejects.toMatchObject({
+        code: 'MEDIA_UNAVAILABLE', message: 'The other side is not sending yet.',
+      });
       expect(answer.sdp).toContain('a=recvonly');
       // The agent hears of the visitor's feed only once its PeerConnection is up (webrtcup); this
       // hand-written offer never gets there, and Janus would refuse the subscription (428).
@@ -110,6 +115,9 @@ describe.skipIf(unavailable)('calls through the server and a real Janus', () => 
       expect(agent.pushes.some((m) => m.type === 'call.feed' && m.callId === call.id)).toBe(false);
 
       await agent.conn.request({ type: 'call.hangup', callId: call.id });
+      // Candidates and stats on their way when the call ended are accepted and ignored.
+      await visitor.conn.request({ type: 'call.trickle', callId: call.id, leg: 'publish', candidate: null });
+      await visitor.conn.request({ type: 'call.stats', callId: call.id, stats });
       await waitFor(async () => (await t.server.media.pool!.nodes[0]!.listRooms()).length === roomsBefore, 'room destroyed');
       await waitFor(async () => (await handles()) === handlesBefore, 'publisher handle released');
       const rows = await t.server.db.query<{ load: number }>(`select load from agents where email = 'agent1@demo.visavis.local'`);

@@ -10,6 +10,11 @@ export interface PartyLegs {
   layer: LayerState;
   /** Ends the call if the party does not publish again in time after its media dropped. */
   grace?: ReturnType<typeof setTimeout>;
+  /**
+   * The publisher's feed once its media flows (the media node's `webrtcup`): the other party may
+   * subscribe to it from then on, not before (the node refuses a feed that is not up).
+   */
+  feedUp?: string;
   /** Published, but the other party hears of the feed only once recording runs (recording required). */
   feedHeld?: boolean;
   /** What the party sends (mute / camera off), so silence is not mistaken for a recording stall. */

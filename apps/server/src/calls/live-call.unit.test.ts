@@ -35,17 +35,19 @@ function fakeLeg() {
 const recorder = (): LiveCallRecorder => ({ start: vi.fn(), stop: vi.fn(), setSending: vi.fn() });
 
 /** CallMedia over fakes: every database query is counted (the row answers the feed update). */
-function fixture() {
+function fixture(over: Partial<CallRow> = {}) {
   const queries: string[] = [];
-  const db = { query: async (sql: string) => (queries.push(sql), [row()]) } as unknown as Database;
+  const db = { query: async (sql: string) => (queries.push(sql), [row(over)]) } as unknown as Database;
   const publisher = fakeLeg();
-  const node = { nodeId: 'node-1', state: 'up', publish: vi.fn(async () => publisher) } as unknown as MediaServer;
-  const pool = { node: () => node } as unknown as MediaServerPool;
+  const subscriber = fakeLeg();
+  const node = { nodeId: 'node-1', state: 'up', publish: vi.fn(async () => publisher), subscribe: vi.fn(async () => subscriber) };
+  const pool = { node: () => node as unknown as MediaServer } as unknown as MediaServerPool;
   const calls = { push: vi.fn(async () => {}), endBySystem: vi.fn(async () => {}) };
   const media = new CallMedia(db, pool, calls as unknown as CallService, 1_000);
-  const live = media.liveCalls.hold(row(), parties);
-  return { media, live, queries, publisher, calls };
+  const live = media.liveCalls.hold(row(over), parties);
+  return { media, live, queries, publisher, calls, node };
 }
+const offer = { type: 'offer' as const, sdp: 'v=0' };
 
 afterEach(() => vi.useRealTimers());
 
@@ -155,5 +157,41 @@ describe('CallMedia over a LiveCall', () => {
     await media.nodeLost('node-1');
     expect(calls.endBySystem).toHaveBeenCalledWith('call-1', 'media_failed');
     expect(media.liveCalls.size).toBe(0);
+  });
+
+  it("names a feed to the other party once its media flows, and subscribes only to a feed that is up", async () => {
+    const { media, live, publisher, calls, node } = fixture();
+    const agentPublisher = { ...fakeLeg(), feedId: 'feed-2' };
+    node.publish.mockResolvedValueOnce(publisher).mockResolvedValueOnce(agentPublisher);
+    expect((await media.publish(visitor, 'call-1', offer, true, true)).peerFeed).toBeNull();
+    // Published, not up: refused here, the media node is not asked (it would refuse too).
+    await expect(media.subscribe(agent, 'call-1')).rejects.toMatchObject({ code: 'MEDIA_UNAVAILABLE' });
+    expect(node.subscribe).not.toHaveBeenCalled();
+
+    publisher.emit({ type: 'webrtcup' });
+    const feedPush = { type: 'call.feed', callId: 'call-1', available: true, feedId: 'feed-1' };
+    await vi.waitFor(() => expect(calls.push).toHaveBeenCalledWith(live.call, 'agent', feedPush, parties));
+    // The agent publishing now learns of the feed in the answer (and may subscribe at once).
+    expect((await media.publish(agent, 'call-1', offer, true, true)).peerFeed).toBe('feed-1');
+    await media.subscribe(agent, 'call-1');
+    expect(node.subscribe).toHaveBeenCalledWith('room-1', 'feed-1');
+
+    // The visitor's media drops: its feed is no longer offered.
+    publisher.emit({ type: 'hangup', reason: 'dtls alert' });
+    await expect(media.subscribe(agent, 'call-1')).rejects.toMatchObject({ code: 'MEDIA_UNAVAILABLE' });
+    await media.release('call-1');
+  });
+
+  it('a call that must be recorded holds an up feed until the recording runs', async () => {
+    const policy = { mode: 'mandatory' as const, dual: true, script: [], visitorLocal: false };
+    const { media, publisher, calls, node } = fixture({ recording_policy: policy, recording_dir: '/rec/call-1', recording_state: 'starting' });
+    node.publish.mockResolvedValueOnce(publisher).mockResolvedValueOnce({ ...fakeLeg(), feedId: 'feed-2' });
+    await media.publish(visitor, 'call-1', offer, true, true);
+    publisher.emit({ type: 'webrtcup' });
+    await expect(media.subscribe(agent, 'call-1')).rejects.toMatchObject({ code: 'RECORDING_UNAVAILABLE' });
+    expect((await media.publish(agent, 'call-1', offer, true, true)).peerFeed).toBeNull();
+    expect(node.subscribe).not.toHaveBeenCalled();
+    expect(calls.push).not.toHaveBeenCalledWith(expect.anything(), 'agent', expect.objectContaining({ type: 'call.feed' }), expect.anything());
+    await media.release('call-1');
   });
 });
