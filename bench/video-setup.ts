@@ -47,6 +47,8 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
   const gap = p.num('gap');
   const timeout = p.num('call-timeout') * 1000;
   const recording = recordingOf(p.str('recording'));
+  const ice = p.str('janus-ice');
+  if (ice !== 'full' && ice !== 'aggressive' && ice !== 'lite') throw new Error(`--janus-ice: "${ice}" is not full, aggressive or lite`);
   return withEnv(ctx, 1, async (run) => {
     await setRecordingPolicy(run.env.server.url, run.env.agentEmails, recording);
     const [pair] = await pairUp(run, 1, camera, ctx.signal);
@@ -141,7 +143,7 @@ async function runSetup(p: Params, ctx: BenchContext): Promise<BenchResult> {
     console.log(section('video-setup: each step, both pages (bench/video/page/steps.ts)'));
     console.log(breakdown.stepsTable());
     console.log(`\n${breakdown.figuresTable()}`);
-  });
+  }, ice);
 }
 
 export const videoSetupBenchmark: Benchmark = {
@@ -152,6 +154,7 @@ export const videoSetupBenchmark: Benchmark = {
     { name: 'calls', default: 20, help: 'calls, one after another (same visitor and agent)' },
     { name: 'gap', default: 500, help: 'ms between hanging up and the next call.start' },
     { name: 'call-timeout', default: 15, help: 'seconds for a call to show video on both sides' },
+    { name: 'janus-ice', default: 'full', help: "Janus's ICE: full (as shipped), aggressive (nomination) or lite" },
     { name: 'recording', default: 'off', help: "the group's recording policy: off, on, or dual (mandatory, the visitor agrees first)" },
     ...CAMERA_PARAMS,
   ],

@@ -1,6 +1,7 @@
 // Shared parts of the video benchmarks (bench/video.ts): parameters, the run frame, pairing
 // parties, and reading media and CPU figures.
 import os from 'node:os';
+import type { JanusIceMode } from '../../apps/server/src/adapters/janus/janus-config.js';
 import type { BenchContext, BenchResult, Benchmark, Params, ParamSpec } from '../lib/bench.js';
 import { section, table } from '../lib/report.js';
 import {
@@ -70,9 +71,10 @@ export async function withEnv(
   ctx: BenchContext,
   agents: number,
   fn: (run: Run) => Promise<void>,
+  janusIce?: JanusIceMode,
 ): Promise<BenchResult> {
   const t0 = Date.now();
-  const env = await VideoEnv.start({ agents, capacity: 5, signal: ctx.signal });
+  const env = await VideoEnv.start({ agents, capacity: 5, signal: ctx.signal, ...(janusIce ? { janusIce } : {}) });
   const run: Run = { env, parties: [], problems: [] };
   try {
     const serverPid = await env.serverPid();
@@ -83,7 +85,7 @@ export async function withEnv(
           .loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}`,
-        `Janus 1.1 in network namespace ${env.janus.netns.name}: API ${env.janus.url}, pid ${env.janusPid() ?? '?'}; root end of the veth pair ${env.janus.netns.hostAddress}`,
+        `Janus 1.1 in network namespace ${env.janus.netns.name}, ICE ${janusIce ?? 'full'}: API ${env.janus.url}, pid ${env.janusPid() ?? '?'}; root end of the veth pair ${env.janus.netns.hostAddress}`,
         `server: ${env.server.url} (pid ${serverPid ?? '?'}), JANUS_URL=${env.janus.url}, embedded PGlite, LOG_LEVEL=warn`,
         `Chromium ${env.browser.version()} headless, one browser context per party; extra flags: ${EXTRA_CHROMIUM_ARGS.join(' ')}`,
         `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,

@@ -11,6 +11,7 @@ import {
   janusUnavailableReason,
   type TestJanus,
 } from '../../apps/server/src/test-support/janus.js';
+import type { JanusIceMode } from '../../apps/server/src/adapters/janus/janus-config.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/browser.js';
 import { startServer, type RunningServer } from '../../e2e/harness/server.js';
 import { BENCH_PASSWORD, provision, type Provisioned } from '../chat/provision.js';
@@ -66,7 +67,12 @@ export class VideoEnv {
     private readonly undo: (() => Promise<unknown>)[],
   ) {}
 
-  static async start(o: { agents: number; capacity: number; signal: AbortSignal }): Promise<VideoEnv> {
+  static async start(o: {
+    agents: number;
+    capacity: number;
+    signal: AbortSignal;
+    janusIce?: JanusIceMode;
+  }): Promise<VideoEnv> {
     const why = await janusUnavailableReason();
     if (why) throw new Error(`video benchmarks need Janus and network namespaces: ${why}`);
     const undo: (() => Promise<unknown>)[] = [];
@@ -74,7 +80,10 @@ export class VideoEnv {
       withTimeout(p, ms, what, o.signal);
     try {
       const html = await step('build the test page', buildTestPage());
-      const janus = await step('start Janus in a namespace', startTestJanus());
+      const janus = await step(
+        'start Janus in a namespace',
+        startTestJanus(o.janusIce ? { ice: o.janusIce } : {}),
+      );
       undo.push(() => janus.stop());
       const provisioned = await step(
         'prepare the database',

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { JanusIceMode } from '../adapters/janus/janus-config.js';
 import { JanusProcess, type JanusProcessEvent } from '../adapters/janus/janus-process.js';
 import { createTestNetns, netnsUnavailableReason, type TestNetns } from './netns.js';
 
@@ -32,7 +33,7 @@ export async function janusUnavailableReason(): Promise<string | null> {
  * fixed ports are fine.
  */
 export async function startTestJanus(
-  opts: { restartDelayMs?: (n: number) => number | null } = {},
+  opts: { restartDelayMs?: (n: number) => number | null; ice?: JanusIceMode } = {},
 ): Promise<TestJanus> {
   const netns = await createTestNetns();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vv-janus-test-'));
@@ -50,6 +51,7 @@ export async function startTestJanus(
       adminSecret,
       rtpPorts: [20000, 20199],
       sdpIp: netns.nsAddress,
+      ...(opts.ice ? { ice: opts.ice } : {}),
     },
   });
   proc.on((e) => events.push(e));

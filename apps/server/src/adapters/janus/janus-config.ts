@@ -25,9 +25,19 @@ export interface JanusConfigOptions {
   iceEnforceList?: string;
   /** Address written into SDP `c=` lines; Janus guesses one (or 127.0.0.1) when absent. */
   sdpIp?: string;
+  /**
+   * How Janus takes part in ICE. `full` (default): full ICE with regular nomination, as Janus ships.
+   * `aggressive`: full ICE, nominating the first pair that works (the subscriber legs, where Janus
+   * offers and so controls ICE, connect a check sooner). `lite`: ICE-lite, Janus only answers
+   * checks and the browser always controls; only for a Janus with an address browsers can reach
+   * directly (a public address, or nat_1_1_mapping), since a lite agent cannot open a NAT itself.
+   */
+  ice?: JanusIceMode;
   debugLevel?: number;
   serverName?: string;
 }
+
+export type JanusIceMode = 'full' | 'aggressive' | 'lite';
 
 const UNUSED_PLUGINS = [
   'audiobridge',
@@ -118,6 +128,8 @@ export function janusJcfg(o: JanusConfigOptions): string {
     nat: {
       // Candidates go to the client as trickle events as soon as Janus has them.
       full_trickle: true,
+      ice_lite: o.ice === 'lite' ? true : undefined,
+      ice_nomination: o.ice === 'aggressive' ? 'aggressive' : undefined,
       nat_1_1_mapping: o.publicIp,
       ice_enforce_list: o.iceEnforceList,
       // Resolving browsers' "*.local" candidates would send multicast DNS; peer-reflexive

@@ -40,6 +40,12 @@ describe('janus configuration', () => {
     );
   });
 
+  it("keeps Janus's full ICE unless told otherwise; lite and aggressive nomination on request", () => {
+    expect(janusJcfg(options)).not.toMatch(/ice_lite|ice_nomination/);
+    expect(janusJcfg({ ...options, ice: 'lite' })).toContain('ice_lite = true');
+    expect(janusJcfg({ ...options, ice: 'aggressive' })).toContain('ice_nomination = "aggressive"');
+  });
+
   it('binds the API and the admin API to the chosen address', () => {
     const ws = websocketsJcfg(options);
     expect(ws).toContain('ws_ip = "10.231.0.2"');
