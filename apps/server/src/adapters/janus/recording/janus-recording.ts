@@ -54,7 +54,8 @@ export class JanusRecording implements MediaRecording {
         notStarted: (callId) => this.emit({ type: 'stopped', callId, reason: 'not_started' }),
         stalled: (callId) => this.emit({ type: 'stalled', callId }),
       },
-      { pollMs: options.pollMs ?? 100, startTimeoutMs: options.startTimeoutMs, stallMs: options.stallMs ?? 4000 },
+      // Confirmed within ~20 ms of the files growing: the parties of a call that must be recorded wait for it.
+      { pollMs: options.pollMs ?? 100, startPollMs: options.pollMs ?? 20, startTimeoutMs: options.startTimeoutMs, stallMs: options.stallMs ?? 4000 },
       options.now ?? Date.now,
       options.onError ?? (() => {}),
     );

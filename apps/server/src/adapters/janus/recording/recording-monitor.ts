@@ -12,6 +12,11 @@ export interface RecordingMonitorHooks {
 
 export interface RecordingMonitorOptions {
   pollMs: number;
+  /**
+   * Polling while the recording is being confirmed: a call that must be recorded waits for this
+   * confirmation before its parties see each other, so it is looked for more often (default pollMs).
+   */
+  startPollMs?: number;
   /** From media flowing until recording must be seen running. */
   startTimeoutMs: number;
   /** No growth for this long while media flows = stalled. */
@@ -52,9 +57,8 @@ export class RecordingMonitor {
     const at = this.now();
     const w: Watch = {
       dir, mediaSince: at, lastBytes: -1, lastGrowth: at, state: 'starting', sending: true, busy: false,
-      timer: setInterval(() => void this.tick(callId).catch(this.onError), this.options.pollMs),
+      timer: this.poll(callId, this.options.startPollMs ?? this.options.pollMs),
     };
-    w.timer.unref();
     this.watches.set(callId, w);
     // The baseline now, so the first growth is seen one poll after media starts, not two.
     void this.tick(callId).catch(this.onError);
@@ -66,6 +70,12 @@ export class RecordingMonitor {
     if (!w) return;
     if (sending && !w.sending) w.lastGrowth = this.now(); // give the files time to grow again
     w.sending = sending;
+  }
+
+  private poll(callId: string, everyMs: number): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => void this.tick(callId).catch(this.onError), everyMs);
+    timer.unref();
+    return timer;
   }
 
   state(callId: string): Watch['state'] | null {
@@ -101,6 +111,10 @@ export class RecordingMonitor {
         w.lastGrowth = at;
         if (w.state !== 'running') {
           const resumed = w.state === 'stalled';
+          if (w.state === 'starting' && this.options.startPollMs) {
+            clearInterval(w.timer);
+            w.timer = this.poll(callId, this.options.pollMs);
+          }
           w.state = 'running';
           this.hooks.running(callId, { startDelayMs: at - w.mediaSince, resumed });
         }

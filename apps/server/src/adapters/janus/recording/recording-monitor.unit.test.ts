@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RecordingDirs } from './raw-dirs.js';
 import { RecordingMonitor } from './recording-monitor.js';
 
@@ -116,5 +116,30 @@ describe('RecordingMonitor', () => {
     await t.monitor.tick('c1');
     expect(t.seen).toEqual([]);
     expect(t.monitor.state('c1')).toBeNull();
+  });
+
+  it('looks for the first growth often (the call waits for it), then at the usual pace', async () => {
+    vi.useFakeTimers();
+    let bytes = 0;
+    let reads = 0;
+    const dirs: RecordingDirs = { prepare: async (id) => `/raw/${id}`, bytes: async () => (reads++, bytes), remove: async () => {} };
+    const running: string[] = [];
+    const monitor = new RecordingMonitor(
+      dirs,
+      { running: (id) => running.push(id), notStarted: () => {}, stalled: () => {} },
+      { pollMs: 100, startPollMs: 10, startTimeoutMs: 5000, stallMs: 3000 },
+    );
+    stop = () => {
+      monitor.stopAll();
+      vi.useRealTimers();
+    };
+    monitor.mediaFlowing('c1', '/raw/c1');
+    await vi.advanceTimersByTimeAsync(15);
+    bytes = 500;
+    await vi.advanceTimersByTimeAsync(10);
+    expect(running).toEqual(['c1']); // seen 10 ms after the files grew, not a 100 ms poll later
+    const before = reads;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(reads - before).toBe(3);
   });
 });
