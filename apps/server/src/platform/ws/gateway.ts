@@ -8,6 +8,7 @@ import type { AuthService, VisitorService, Principal } from '../../identity/inde
 import { handleCommand, type HandlerDeps } from './handlers.js';
 import type { AddressConnectionLimit } from './address-limit.js';
 import type { ClientConnection } from './hub.js';
+import { Heartbeat } from './heartbeat.js';
 import { overloaded, type LoadShedder } from '../load-shedder.js';
 
 /**
@@ -86,6 +87,20 @@ function requestPath(url: string | undefined): string | null {
   }
 }
 
+/** Socket errors end in 'close', which does the clean-up; without a listener they would be thrown. */
+function ignoreSocketError(): void {}
+
+/** Where a connection came from, for its log lines. */
+interface WhereFrom {
+  url: string | undefined;
+  origin: string | undefined;
+  address: string | undefined;
+}
+
+function whereFrom(req: IncomingMessage): WhereFrom {
+  return { url: req.url?.slice(0, 200), origin: req.headers.origin?.slice(0, 200), address: req.socket.remoteAddress };
+}
+
 /** Answers an upgrade that will not become a WebSocket with a small JSON error, then closes. */
 function refuseUpgrade(socket: Duplex, err: AppError): void {
   endWithError(socket, err.httpStatus === 404 ? '404 Not Found' : '400 Bad Request', err);
@@ -98,21 +113,10 @@ function refuseUpgrade(socket: Duplex, err: AppError): void {
  */
 export class WsGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly heartbeat = new Heartbeat<WebSocket>(HEARTBEAT_MS);
 
   constructor(private readonly d: GatewayDeps) {
-    this.heartbeat = setInterval(() => {
-      for (const ws of this.wss.clients) {
-        const state = ws as WebSocket & { alive?: boolean };
-        if (state.alive === false) {
-          ws.terminate();
-          continue;
-        }
-        state.alive = false;
-        ws.ping();
-      }
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
+    this.heartbeat.start();
   }
 
   /**
@@ -121,13 +125,15 @@ export class WsGateway {
    * and bad WebSocket headers are refused by `ws` itself.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => {});
+    // A module-level function, not an arrow made here: an arrow would hold this call's scope,
+    // and with it `req`, for as long as the socket lives.
+    socket.on('error', ignoreSocketError);
     try {
       const pathname = requestPath(req.url);
       if (pathname === null) return refuseUpgrade(socket, new AppError('BAD_REQUEST', 'The request target does not parse.'));
       if (pathname !== '/ws') return refuseUpgrade(socket, new AppError('NOT_FOUND'));
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.onConnection(ws, req).catch((e: unknown) => this.connectionFailed(ws, req, e));
+        this.onConnection(ws, req).catch((e: unknown) => this.connectionFailed(ws, whereFrom(req), e));
       });
     } catch (e) {
       this.d.log.error({ err: e, url: req.url?.slice(0, 200), address: req.socket.remoteAddress }, 'ws upgrade failed');
@@ -136,17 +142,14 @@ export class WsGateway {
   }
 
   close(): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     for (const ws of this.wss.clients) ws.close(1012, 'server restarting');
     this.wss.close();
   }
 
   /** A connection whose own set-up or command loop threw: log where it came from, close it. */
-  private connectionFailed(ws: WebSocket, req: IncomingMessage, e: unknown): void {
-    this.d.log.error(
-      { err: e, url: req.url?.slice(0, 200), origin: req.headers.origin?.slice(0, 200), address: req.socket.remoteAddress },
-      'ws connection failed',
-    );
+  private connectionFailed(ws: WebSocket, where: WhereFrom, e: unknown): void {
+    this.d.log.error({ err: e, ...where }, 'ws connection failed');
     try {
       ws.close(CLOSE_SERVER_FAILURE, 'server error');
     } catch {
@@ -155,10 +158,13 @@ export class WsGateway {
   }
 
   private async onConnection(ws: WebSocket, req: IncomingMessage): Promise<void> {
-    const state = ws as WebSocket & { alive?: boolean };
-    state.alive = true;
-    ws.on('pong', () => (state.alive = true));
+    this.heartbeat.add(ws);
+    ws.on('pong', () => this.heartbeat.pong(ws));
+    ws.once('close', () => this.heartbeat.remove(ws));
     ws.on('error', () => {});
+    // What the logs need of the upgrade request, copied: the closures below live as long as the
+    // socket, and keeping `req` would keep its headers and parser state too (~2 KiB a socket).
+    const where = whereFrom(req);
     if (!this.d.connectionLimit.admit(req, ws)) return;
     // Cookie auth only for same-origin upgrades: blocks cross-site WebSocket hijacking.
     const sameOrigin = isSameOrigin(req.headers.origin, req.headers.host);
@@ -199,7 +205,7 @@ export class WsGateway {
       try {
         this.d.hub.remove(conn);
       } catch (e) {
-        this.d.log.error({ err: e, address: req.socket.remoteAddress }, 'ws close clean-up failed');
+        this.d.log.error({ err: e, address: where.address }, 'ws close clean-up failed');
       }
       this.d.metrics.wsConnections.dec();
     });
@@ -207,7 +213,7 @@ export class WsGateway {
     // Commands of one connection run in arrival order (two quick sends keep their order).
     let chain: Promise<void> = Promise.resolve();
     ws.on('message', (data, isBinary) => {
-      chain = chain.then(() => process(data, isBinary)).catch((e: unknown) => this.connectionFailed(ws, req, e));
+      chain = chain.then(() => process(data, isBinary)).catch((e: unknown) => this.connectionFailed(ws, where, e));
     });
     const process = async (data: import('ws').RawData, isBinary: boolean): Promise<void> => {
       let rid: string | undefined;
