@@ -14,3 +14,4 @@ export { agentVerdict, idleRate } from './eligibility.js';
 export { globMatch, languageMatches, matchRule, pageUrlMatches } from './strategies/skill-rules.js';
 export { returningAgent } from './strategies/returning.js';
 export { MAX_VERDICTS } from './verdicts.js';
+export { AgentBoard, type ReloadToken } from './agent-board.js';

@@ -1,11 +1,9 @@
-import { estimateWaitMs, isOpen, orderQueue, queuePositions } from '@visavis/routing';
+import { estimateWaitMs, isOpen, orderQueue, queuePositions, type AgentSnapshot, type SkillGroupFacts } from '@visavis/routing';
 import type { SqlExecutor } from '../ports/database.js';
-import { RoutingStore } from './routing-store.js';
+import { RoutingStore, type QueueRow } from './routing-store.js';
 
 /** Assumed handling time until the organisation has closed conversations to measure. */
 const DEFAULT_HANDLE_MS = 4 * 60_000;
-
-export type QueueRow = Awaited<ReturnType<typeof RoutingStore.queue>>[number];
 
 export interface QueueFigures {
   entry: QueueRow;
@@ -20,12 +18,16 @@ export interface QueueFigures {
 /**
  * Every waiting conversation's position and estimated wait, as visitors are told them and
  * supervisors see them. Online agents are counted per group once, not once per waiting visitor.
+ * Routing passes its own view of the agents and groups (`known`); without it they are read.
  */
-export async function queueFigures(db: SqlExecutor, orgId: string, now: number): Promise<QueueFigures[]> {
+export async function queueFigures(
+  db: SqlExecutor, orgId: string, now: number,
+  known?: { agents: readonly AgentSnapshot[]; groups: readonly SkillGroupFacts[] },
+): Promise<QueueFigures[]> {
   const [entries, agents, groups, avg] = await Promise.all([
     RoutingStore.queue(db, orgId),
-    RoutingStore.agents(db, orgId),
-    RoutingStore.groups(db, orgId),
+    known?.agents ?? RoutingStore.agents(db, orgId),
+    known?.groups ?? RoutingStore.groups(db, orgId),
     RoutingStore.averageHandleMs(db, orgId),
   ]);
   const online = agents.filter((a) => a.state === 'online');

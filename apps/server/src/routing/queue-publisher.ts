@@ -2,6 +2,7 @@ import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/event-bus.js';
 import { queueFigures } from './queue-figures.js';
+import type { OrgInputs } from './routing-inputs.js';
 
 /**
  * Pushes each waiting visitor's queue position and estimated wait when they change. Positions
@@ -17,8 +18,9 @@ export class QueuePublisher {
     private readonly clock: Clock,
   ) {}
 
-  async publish(orgId: string): Promise<void> {
-    const figures = await queueFigures(this.db, orgId, this.clock.now().getTime());
+  /** `inputs`: routing's view of the organisation, so the agents are not read again for this. */
+  async publish(orgId: string, inputs: OrgInputs): Promise<void> {
+    const figures = await queueFigures(this.db, orgId, this.clock.now().getTime(), { agents: inputs.board.agents(), groups: inputs.groups });
     const last = this.lastByOrg.get(orgId) ?? new Map<string, string>();
     this.lastByOrg.set(orgId, last);
     const seen = new Set<string>();

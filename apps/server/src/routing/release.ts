@@ -16,7 +16,7 @@ import type { Effects } from '../platform/outbox/unit-of-work.js';
 export async function releaseConversation(
   tx: SqlExecutor,
   fx: Effects,
-  c: Pick<ConversationRow, 'id' | 'org_id' | 'status' | 'agent_id'>,
+  c: Pick<ConversationRow, 'id' | 'org_id' | 'status' | 'agent_id' | 'group_id'>,
   now: Date,
   opts: { wrapUp: boolean },
 ): Promise<void> {
@@ -42,7 +42,7 @@ export async function releaseConversation(
       await emit(tx, c.org_id, 'agent.capacity_released', { agentId: o.agent_id, availableAt: now.toISOString() }, now);
       await offerEnded(tx, fx, o, 'cancelled', now);
     }
-    // Those behind it move up: route the queue again (which also publishes the new positions).
-    await Commands.send(tx, c.org_id, 'routing.drain', { orgId: c.org_id });
+    // Those behind it in its group move up: route that queue again (which also publishes the new positions).
+    await Commands.send(tx, c.org_id, 'routing.drain', { orgId: c.org_id, groupId: c.group_id });
   }
 }

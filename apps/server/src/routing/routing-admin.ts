@@ -34,6 +34,8 @@ function requireSupervisor(p: AgentPrincipal): void {
   if (p.role !== 'admin' && p.role !== 'supervisor') throw new AppError('FORBIDDEN', 'Supervisors and admins only.');
 }
 
+type Change = (tx: SqlExecutor) => Promise<void>;
+
 /** What one change says in the audit log (the same transaction as the change). */
 interface AuditNote {
   action: string;
@@ -50,6 +52,11 @@ export class RoutingAdmin {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
+    /**
+     * After a change commits: routing's view on this node follows at once (an agent's capacity or
+     * groups when `agentId` is given, else the organisation's groups and configs).
+     */
+    private readonly onChanged: (orgId: string, agentId: string | null) => void = () => {},
   ) {}
 
   async groups(p: AgentPrincipal): Promise<SkillGroup[]> {
@@ -92,7 +99,9 @@ export class RoutingAdmin {
 
   async updateAgent(p: AgentPrincipal, agentId: string, input: { capacity?: number | undefined; autoAccept?: boolean | undefined; groupIds?: string[] | undefined }) {
     requireAdmin(p);
-    await this.changed(p, { action: 'routing.agent_updated', target: { type: 'agent', id: agentId }, details: input }, async (tx) => {
+    // Its agent.capacity_released routes what this agent can serve: no whole-queue drain.
+    const note: AuditNote = { action: 'routing.agent_updated', target: { type: 'agent', id: agentId }, details: input };
+    await this.changed(p, note, { agentId }, async (tx) => {
       const [a] = await tx.query<{ load: number }>('select load from agents where id::text = $1 and org_id = $2 for update', [agentId, p.orgId]);
       if (!a) throw new AppError('NOT_FOUND', 'No such agent.');
       if (input.capacity !== undefined) {
@@ -196,15 +205,18 @@ export class RoutingAdmin {
 
   /**
    * Runs a change, audits it and asks routing to run again (groups, capacity or rules moved), all
-   * in one transaction: the audit entry exists exactly when the change does.
+   * in one transaction: the audit entry exists exactly when the change does. A change to `one`
+   * agent leaves the drain to the event it emits.
    */
-  private async changed(p: AgentPrincipal, note: AuditNote, fn: (tx: SqlExecutor) => Promise<void>): Promise<void> {
+  private async changed(p: AgentPrincipal, note: AuditNote, ...args: [fn: Change] | [one: { agentId: string }, fn: Change]): Promise<void> {
+    const [one, fn] = args.length === 1 ? [null, args[0]] : args;
     await this.db.transaction(async (tx) => {
       await fn(tx);
-      await Commands.send(tx, p.orgId, 'routing.drain', { orgId: p.orgId });
+      if (!one) await Commands.send(tx, p.orgId, 'routing.drain', { orgId: p.orgId });
       // Last: the audit head stays locked until the transaction ends.
       await this.record(tx, p, note);
     });
+    this.onChanged(p.orgId, one?.agentId ?? null);
   }
 
   private async record(tx: SqlExecutor, p: AgentPrincipal, note: AuditNote): Promise<void> {

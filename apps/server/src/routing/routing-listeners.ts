@@ -4,6 +4,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { EventListeners } from '../platform/events/domain-events.js';
 import { Commands, type CommandHandlers } from '../platform/outbox/commands.js';
 import type { OfferService } from './offer-service.js';
+import type { RoutingInputs } from './routing-inputs.js';
 import type { RoutingService } from './routing-service.js';
 
 export interface RoutingWiring {
@@ -11,6 +12,7 @@ export interface RoutingWiring {
   bus: EventBus;
   clock: Clock;
   routing: RoutingService;
+  inputs: RoutingInputs;
   offers: OfferService;
   /** Counts conversations handed to agents (the assignments metric). */
   onHanded: (n: number) => void;
@@ -19,12 +21,14 @@ export interface RoutingWiring {
 /**
  * What routing reacts to. A queued conversation is routed with the other arrivals not decided yet
  * (one pass), not by re-deciding the organisation's whole queue; an agent with room again
- * (capacity released, came online) drains the queue, oldest and VIP first, because whoever waits
- * longest should get that agent.
+ * (capacity released, came online) drains the part of the queue that agent can serve, oldest and
+ * VIP first, because whoever waits longest should get them. Both also keep routing's view of the
+ * agent current (RoutingInputs): the drain reads the agent again first; an agent leaving is read
+ * again too, so this node stops offering them work before a refused hold would tell it.
  */
 export function registerRoutingListeners(listeners: EventListeners, w: RoutingWiring): void {
   registerRoutingPushes(listeners, w);
-  const drain = async (orgId: string) => w.onHanded(await w.routing.drain(orgId));
+  const drain = async (orgId: string, agentId: string) => w.onHanded(await w.routing.drainFor(orgId, agentId));
   listeners.on('conversation.queued', 'routing: route the conversation', async (e) => {
     w.onHanded(await w.routing.routeArrivals(e.orgId, e.data.conversationId));
   });
@@ -32,13 +36,15 @@ export function registerRoutingListeners(listeners: EventListeners, w: RoutingWi
     const at = new Date(e.data.availableAt);
     // In wrap-up: the agent takes work again when it ends, a drain scheduled for then.
     if (at.getTime() > w.clock.now().getTime()) {
-      await w.db.transaction((tx) => Commands.send(tx, e.orgId, 'routing.drain', { orgId: e.orgId }, at));
+      await w.inputs.agentChanged(e.orgId, e.data.agentId);
+      await w.db.transaction((tx) => Commands.send(tx, e.orgId, 'routing.drain', { orgId: e.orgId, agentId: e.data.agentId }, at));
       return;
     }
-    await drain(e.orgId);
+    await drain(e.orgId, e.data.agentId);
   });
   listeners.on('agent.presence_changed', 'routing: fill the agent', async (e) => {
-    if (e.data.presence === 'online') await drain(e.orgId);
+    if (e.data.presence === 'online') await drain(e.orgId, e.data.agentId);
+    else await w.inputs.agentChanged(e.orgId, e.data.agentId);
   });
 }
 
@@ -60,7 +66,13 @@ type RoutingCommands = Pick<CommandHandlers, 'routing.drain' | 'routing.offer_ti
 /** The routing commands and timers, handled by routing alone. */
 export function routingCommandHandlers(w: RoutingWiring): RoutingCommands {
   return {
-    'routing.drain': async ({ orgId }) => w.onHanded(await w.routing.drain(orgId)),
+    'routing.drain': async ({ orgId, agentId, groupId }) => {
+      if (agentId !== undefined) return w.onHanded(await w.routing.drainFor(orgId, agentId));
+      if (groupId !== undefined) return w.onHanded(await w.routing.drainGroup(orgId, groupId));
+      // Settings changed (possibly on another node): read the organisation again, then everything.
+      w.inputs.settingsChanged(orgId);
+      w.onHanded(await w.routing.drain(orgId));
+    },
     'routing.offer_timeout': async ({ offerId }) => w.offers.timeout(offerId),
     'routing.recheck': async ({ orgId, conversationId }) => {
       const outcome = await w.routing.routeOne(orgId, conversationId);

@@ -7,6 +7,7 @@ import { QueuePublisher } from './queue-publisher.js';
 import { RoutingAdmin } from './routing-admin.js';
 import { registerRoutingListeners, routingCommandHandlers } from './routing-listeners.js';
 import { RoutingSafetyNet } from './routing-safety-net.js';
+import { RoutingInputs } from './routing-inputs.js';
 import { RoutingService } from './routing-service.js';
 import { TransferService } from './transfer-service.js';
 
@@ -25,12 +26,13 @@ export function routingModule(
 ) {
   const { db, uow, bus, clock } = platform;
   const queue = new QueuePublisher(db, bus, clock);
-  const routing = new RoutingService(db, uow, clock, queue);
+  const inputs = new RoutingInputs(db, clock);
+  const routing = new RoutingService(db, uow, clock, queue, inputs);
   const offers = new OfferService(db, uow, clock);
   const transfers = new TransferService(uow, clock);
   const presence = new PresenceService(db);
 
-  const wiring = { db, bus, clock, routing, offers, onHanded: deps.onHanded };
+  const wiring = { db, bus, clock, routing, inputs, offers, onHanded: deps.onHanded };
   registerRoutingListeners(platform.listeners, wiring);
   platform.commands.handleAll(routingCommandHandlers(wiring));
   const safetyNet = new RoutingSafetyNet(db, async (orgId) => {
@@ -43,7 +45,10 @@ export function routingModule(
   return {
     routing, offers, transfers, presence,
     /** What the routing HTTP routes use. */
-    routes: { clock, offers, transfers, admin: new RoutingAdmin(db, deps.audit), offline: new OfflineMessages(db) },
+    routes: { clock, offers, transfers, admin: new RoutingAdmin(db, deps.audit, (orgId, agentId) => {
+      if (agentId === null) inputs.settingsChanged(orgId);
+      else void inputs.agentChanged(orgId, agentId).catch((e: unknown) => platform.reportError(e, 'routing inputs'));
+    }), offline: new OfflineMessages(db) },
   };
 }
 

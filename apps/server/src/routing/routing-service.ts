@@ -1,4 +1,4 @@
-import { decide, type AgentSnapshot, type Decision, type SkillGroupFacts } from '@visavis/routing';
+import { decide, type Decision } from '@visavis/routing';
 import type { RoutingConfig } from '@visavis/protocol';
 import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
@@ -7,9 +7,9 @@ import { ConversationStore, recordTimeline } from '../conversations/index.js';
 import { emit } from '../platform/events/domain-events.js';
 import { OfferStore } from './offer-store.js';
 import { Commands } from '../platform/outbox/commands.js';
-import { RoutingStore } from './routing-store.js';
+import { RoutingStore, type QueueRow } from './routing-store.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
-import { RoutingConfigs } from './routing-configs.js';
+import type { OrgInputs, RoutingInputs } from './routing-inputs.js';
 import type { QueuePublisher } from './queue-publisher.js';
 import { explain, summary } from './explanation.js';
 import { offerPush } from './offer-push.js';
@@ -19,21 +19,22 @@ type Outcome = 'assigned' | 'offered' | 'queued' | 'skipped' | 'agent-unavailabl
 
 /** How many times one conversation is re-decided in a pass when the chosen agent filled up meanwhile. */
 const MAX_ATTEMPTS = 5;
+/**
+ * Conversations of one pass in flight at once: their reads and apply transactions overlap on the
+ * pool, while decisions are still taken one at a time in queue order (see routeEntries).
+ */
+const IN_FLIGHT = 6;
 
-/** One drain pass's view of the organisation, updated locally as it hands out capacity. */
-interface PassState {
-  orgId: string;
-  agents: AgentSnapshot[];
-  groups: SkillGroupFacts[];
-  configs: Map<string, RoutingConfig>;
-}
+const handedOut = (o: Outcome) => o === 'assigned' || o === 'offered';
 
 /**
- * Fetch, decide, commit. Loads a snapshot, asks the pure engine, then applies the decision in one
- * transaction that re-checks everything in SQL: the conversation is still queued with no ringing
- * offer (row lock), and the agent still has room (conditional update). Triggered by events via
- * the outbox (enqueue, agent freed, agent online, offer answered or timed out, wait window over);
- * the periodic outbox tick is only a safety net.
+ * Fetch, decide, commit. Decides with the pure engine over this node's view of the organisation
+ * (RoutingInputs: agents, groups and configs kept up to date from events, its own holds and a
+ * periodic full read), then applies the decision in one transaction that re-checks everything in
+ * SQL: the conversation is still queued with no ringing offer (row lock), and the agent still has
+ * room (conditional update). A refusal re-reads that agent and decides again. Triggered by events
+ * via the outbox (enqueue, agent freed, agent online, offer answered or timed out, wait window
+ * over); the periodic safety net drains whole organisations.
  */
 export class RoutingService {
   constructor(
@@ -41,104 +42,147 @@ export class RoutingService {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly queue: QueuePublisher,
+    private readonly inputs: RoutingInputs,
     private readonly random: () => number = Math.random,
   ) {}
 
   /**
-   * Routes the organisation's queue in order (VIP first, then oldest) while agents have room.
-   * Each conversation gets its own decision: one that cannot be served (its group is full or
-   * closed) does not block those behind it that another group can serve.
+   * Routes the organisation's whole queue in order (VIP first, then oldest) while agents have
+   * room: the safety net's sweep. Each conversation gets its own decision, so one that cannot be
+   * served (its group is full or closed) does not block those behind it that another group can serve.
    */
   async drain(orgId: string): Promise<number> {
-    const state = await this.loadPass(orgId);
-    const anyRoom = () => state.agents.some((a) => a.state === 'online' && a.load < a.capacity);
-    let room = anyRoom();
-    let handed = 0;
-    for (const entry of await RoutingStore.queue(this.db, orgId)) {
-      if (entry.ringing) continue;
-      // Nobody can take anything: only a conversation never decided is decided now, so that its
-      // target group, and whether that group is closed, are known (and told to the visitor).
-      if (!room && entry.decided) continue;
-      const outcome = await this.routeWith(state, entry.conversationId);
-      if (outcome === 'assigned' || outcome === 'offered') {
-        handed++;
-        room = anyRoom();
-      }
-    }
-    await this.queue.publish(orgId);
-    return handed;
+    const inputs = await this.inputs.forOrg(orgId);
+    return this.pass(orgId, inputs, await RoutingStore.queue(this.db, orgId), 'always');
+  }
+
+  /**
+   * An agent has room again (freed, back online, out of wrap-up): reads them again and routes the
+   * part of the queue they can serve, oldest and VIP first: their groups, the groups overflowing
+   * into them, the conversations not targeted at a group yet, and those designated to them.
+   */
+  async drainFor(orgId: string, agentId: string): Promise<number> {
+    const inputs = await this.inputs.forOrg(orgId);
+    await this.inputs.agentChanged(orgId, agentId);
+    const agent = inputs.board.get(agentId);
+    const groups = new Set(agent?.groups ?? []);
+    for (const g of inputs.groups) if (g.overflowGroupId !== null && groups.has(g.overflowGroupId)) groups.add(g.id);
+    const entries = await RoutingStore.queue(this.db, orgId, { groupIds: [...groups], designatedAgentId: agentId });
+    // Positions change only if someone left the queue: an agent coming online to an empty queue
+    // (a shift starting: hundreds at once) costs two reads, not a figures pass each.
+    return this.pass(orgId, inputs, entries, 'if-handed');
+  }
+
+  /** A queued conversation left its group's queue: those behind it in that group move up. */
+  async drainGroup(orgId: string, groupId: string | null): Promise<number> {
+    const inputs = await this.inputs.forOrg(orgId);
+    return this.pass(orgId, inputs, await RoutingStore.queue(this.db, orgId, { groupIds: groupId === null ? [] : [groupId] }), 'always');
   }
 
   /**
    * Routes a conversation that was just queued, together with every other arrival not decided
-   * yet, in queue order and in one pass (one snapshot): a burst of 500 arrivals costs one pass
-   * per dispatch, not one each, and the conversations already decided and waiting for room are
-   * left to the capacity events instead of being decided again. Answers how many were handed out.
+   * yet, in queue order and in one pass: a burst of 1,000 arrivals costs a few passes, not one
+   * each, and the conversations already decided and waiting for room are left to the capacity
+   * events instead of being decided again. Answers how many were handed out.
    */
   async routeArrivals(orgId: string, conversationId: string): Promise<number> {
-    const arrivals = (await RoutingStore.queue(this.db, orgId)).filter(
-      (e) => !e.ringing && (!e.decided || e.conversationId === conversationId),
-    );
-    if (arrivals.length === 0) return 0;
-    const state = await this.loadPass(orgId);
-    let handed = 0;
-    for (const entry of arrivals) {
-      const outcome = await this.routeWith(state, entry.conversationId);
-      if (outcome === 'assigned' || outcome === 'offered') handed++;
-    }
-    await this.queue.publish(orgId);
+    const arrivals = await RoutingStore.queue(this.db, orgId, { arrivalsWith: conversationId });
+    if (!arrivals.some((e) => !e.ringing)) return 0;
+    const inputs = await this.inputs.forOrg(orgId);
+    const handed = await this.routeEntries(orgId, inputs, arrivals.filter((e) => !e.ringing), () => true);
+    await this.queue.publish(orgId, inputs);
     return handed;
   }
 
   /** Routes one conversation now (its waiting window ended). */
   async routeOne(orgId: string, conversationId: string): Promise<Outcome> {
-    const outcome = await this.routeWith(await this.loadPass(orgId), conversationId);
-    await this.queue.publish(orgId);
+    const inputs = await this.inputs.forOrg(orgId);
+    const outcome = await this.routeWith(orgId, inputs, conversationId, Promise.resolve(), () => true);
+    await this.queue.publish(orgId, inputs);
     return outcome;
   }
 
-  private async loadPass(orgId: string): Promise<PassState> {
-    const [agents, groups] = await Promise.all([RoutingStore.agents(this.db, orgId), RoutingStore.groups(this.db, orgId)]);
-    return { orgId, agents, groups, configs: new Map() };
+  /**
+   * One drain pass over `entries` (queue order). Nobody in the organisation able to take anything:
+   * only a conversation never decided is decided now, so that its target group, and whether that
+   * group is closed, are known (and told to the visitor).
+   */
+  private async pass(orgId: string, inputs: OrgInputs, entries: QueueRow[], publish: 'always' | 'if-handed'): Promise<number> {
+    const weights = (await this.inputs.config(inputs, orgId, null)).policy.weights;
+    const lightest = Math.min(weights.chat, weights.audio, weights.video);
+    const room = () => inputs.board.hasRoom(lightest, this.clock.now().getTime());
+    const worthDeciding = (e: QueueRow) => !e.decided || room();
+    const handed = await this.routeEntries(orgId, inputs, entries.filter((e) => !e.ringing && worthDeciding(e)), worthDeciding);
+    if (publish === 'always' || handed > 0) await this.queue.publish(orgId, inputs);
+    return handed;
   }
 
-  private async configFor(state: PassState, entryPoint: string | null): Promise<RoutingConfig> {
-    const key = entryPoint ?? '';
-    let config = state.configs.get(key);
-    if (!config) {
-      config = await RoutingConfigs.get(this.db, state.orgId, entryPoint);
-      state.configs.set(key, config);
-    }
-    return config;
+  /**
+   * Routes `entries` with IN_FLIGHT of them in progress at once: each reads its facts and later
+   * applies its decision alongside the others, but decides only after the one before it has
+   * decided (and reserved its agent on the board), so queue order still decides who gets scarce
+   * room. `stillWorth` is asked again at the conversation's turn.
+   */
+  private async routeEntries(orgId: string, inputs: OrgInputs, entries: QueueRow[], stillWorth: (e: QueueRow) => boolean): Promise<number> {
+    let handed = 0;
+    let previousTurn: Promise<void> = Promise.resolve();
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const entry = entries[next++]!;
+        let endTurn!: () => void;
+        const turn = new Promise<void>((resolve) => (endTurn = resolve));
+        const myTurn = previousTurn;
+        previousTurn = turn;
+        try {
+          if (handedOut(await this.routeWith(orgId, inputs, entry.conversationId, myTurn, () => stillWorth(entry), endTurn))) handed++;
+        } finally {
+          endTurn();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, entries.length) }, worker));
+    return handed;
   }
 
-  private async routeWith(state: PassState, conversationId: string): Promise<Outcome> {
+  /**
+   * Decides one conversation and applies the decision. Reads its facts at once, decides when
+   * `turn` resolves (then calls `endTurn`), re-decides without an agent the database refused.
+   */
+  private async routeWith(
+    orgId: string, inputs: OrgInputs, conversationId: string, turn: Promise<void>, stillWorth: () => boolean, endTurn = () => {},
+  ): Promise<Outcome> {
     const excluded = new Set<string>();
+    const facts = await RoutingStore.conversation(this.db, conversationId, this.clock.now());
+    await turn;
+    if (!facts || !stillWorth()) return 'skipped';
+    const config = await this.inputs.config(inputs, orgId, facts.entryPoint);
+    const weight = config.policy.weights[facts.media];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.clock.now();
-      const facts = await RoutingStore.conversation(this.db, conversationId, now);
-      if (!facts) return 'skipped';
-      const config = await this.configFor(state, facts.entryPoint);
-      const agents = state.agents.filter((a) => !excluded.has(a.id));
-      const decision = decide({ conversation: facts, agents, groups: state.groups }, config.policy, now.getTime(), this.random);
+      const all = inputs.board.agents();
+      const agents = excluded.size === 0 ? all : all.filter((a) => !excluded.has(a.id));
+      const decision = decide({ conversation: facts, agents, groups: inputs.groups }, config.policy, now.getTime(), this.random);
       if (decision.kind === 'queue') {
-        await this.keepQueued(state.orgId, conversationId, decision);
+        endTurn();
+        await this.keepQueued(orgId, conversationId, decision);
         return 'queued';
       }
-      const weight = config.policy.weights[facts.media];
-      const outcome = await this.apply(state.orgId, conversationId, decision, weight, config);
-      const agent = state.agents.find((a) => a.id === decision.agentId);
-      if (outcome === 'assigned' || outcome === 'offered') {
-        if (agent) {
-          agent.load += weight;
-          agent.lastAssignedAt = now.getTime();
-        }
-        return outcome;
-      }
+      // Counted before the transaction, so the decisions taken while it runs already see it.
+      const reserved = inputs.board.reserve(decision.agentId, weight, now.getTime());
+      endTurn();
+      const outcome = await this.apply(orgId, conversationId, decision, weight, config).catch((e: unknown) => {
+        if (reserved) inputs.board.unreserve(decision.agentId, weight);
+        throw e;
+      });
+      if (handedOut(outcome)) return outcome;
+      if (reserved) inputs.board.unreserve(decision.agentId, weight);
       if (outcome !== 'agent-unavailable') return outcome;
-      // The snapshot was stale (another node or request took the room): drop the agent, decide again.
+      // The view was stale (another node or request took the room, or the agent left): mark the
+      // agent full, read them again in the background, and decide again without them.
       excluded.add(decision.agentId);
-      if (agent) agent.load = agent.capacity;
+      inputs.board.refused(decision.agentId);
+      void this.inputs.agentChanged(orgId, decision.agentId).catch(() => undefined);
     }
     return 'queued';
   }

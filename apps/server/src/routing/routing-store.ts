@@ -44,25 +44,15 @@ export const RoutingStore = {
     }));
   },
 
+  /** Every agent of the organisation as the engine sees them (a full load of routing's view). */
   async agents(db: SqlExecutor, orgId: string): Promise<AgentSnapshot[]> {
-    const rows = await db.query<{
-      id: string; presence: AgentSnapshot['state']; capacity: number; load: number;
-      last_assigned_at: string | null; wrap_up_until: string | null; groups: string[] | null;
-    }>(
-      `select a.id, a.presence, a.capacity, a.load, a.last_assigned_at, a.wrap_up_until,
-              (select array_agg(m.group_id::text) from skill_group_members m where m.agent_id = a.id) as groups
-       from agents a where a.org_id = $1`,
-      [orgId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      state: r.presence,
-      capacity: r.capacity,
-      load: r.load,
-      groups: r.groups ?? [],
-      lastAssignedAt: r.last_assigned_at ? Date.parse(r.last_assigned_at) : null,
-      wrapUpUntil: r.wrap_up_until ? Date.parse(r.wrap_up_until) : null,
-    }));
+    return (await db.query<AgentSnapshotRow>(`${AGENT_SNAPSHOT} where a.org_id = $1`, [orgId])).map(toAgentSnapshot);
+  },
+
+  /** One agent as the engine sees them, after an event about them; undefined when not in the organisation. */
+  async agent(db: SqlExecutor, orgId: string, agentId: string): Promise<AgentSnapshot | undefined> {
+    const [row] = await db.query<AgentSnapshotRow>(`${AGENT_SNAPSHOT} where a.org_id = $1 and a.id = $2`, [orgId, agentId]);
+    return row && toAgentSnapshot(row);
   },
 
   async groups(db: SqlExecutor, orgId: string): Promise<SkillGroupFacts[]> {
@@ -125,15 +115,32 @@ export const RoutingStore = {
     };
   },
 
-  /** Queued conversations without a ringing offer, in queue order (VIP first, then oldest). */
-  async queue(db: SqlExecutor, orgId: string, limit = 1000): Promise<(QueueEntry & { visitorId: string; ringing: boolean; decided: boolean })[]> {
+  /**
+   * Queued conversations in queue order (VIP first, then oldest), with whether an offer rings for
+   * each and whether routing has decided them yet. `scope` narrows it to what one pass can serve:
+   * `arrivalsWith` the undecided arrivals plus that conversation; `groupIds` the conversations
+   * targeting those groups, not yet targeted (null group), or `designatedAgentId`'s.
+   */
+  async queue(db: SqlExecutor, orgId: string, scope: QueueScope = {}, limit = 1000): Promise<QueueRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [orgId, limit];
+    if (scope.arrivalsWith !== undefined) {
+      params.push(scope.arrivalsWith);
+      where.push(`(c.routing is null or c.id = $${params.length})`);
+    }
+    if (scope.groupIds !== undefined) {
+      params.push(scope.groupIds);
+      const inGroups = `c.group_id = any($${params.length}::uuid[])`;
+      params.push(scope.designatedAgentId ?? null);
+      where.push(`(c.group_id is null or ${inGroups} or c.designated_agent_id = $${params.length}::uuid)`);
+    }
     const rows = await db.query<{ id: string; group_id: string | null; vip: boolean; queued_at: string; visitor_id: string; ringing: boolean; decided: boolean }>(
       `select c.id, c.group_id, c.vip, coalesce(c.queued_at, c.created_at) as queued_at, c.visitor_id,
               exists (select 1 from offers o where o.conversation_id = c.id and o.status = 'ringing') as ringing,
               c.routing is not null as decided
-       from conversations c where c.org_id = $1 and c.status = 'queued'
+       from conversations c where c.org_id = $1 and c.status = 'queued' ${where.map((w) => `and ${w}`).join(' ')}
        order by c.vip desc, c.queued_at, c.id limit $2`,
-      [orgId, limit],
+      params,
     );
     return rows.map((r) => ({
       conversationId: r.id,
@@ -158,3 +165,32 @@ export const RoutingStore = {
     return r?.ms ?? null;
   },
 };
+
+export type QueueRow = QueueEntry & { visitorId: string; ringing: boolean; decided: boolean };
+
+export interface QueueScope {
+  arrivalsWith?: string;
+  groupIds?: readonly string[];
+  designatedAgentId?: string | null;
+}
+
+interface AgentSnapshotRow {
+  id: string; presence: AgentSnapshot['state']; capacity: number; load: number;
+  last_assigned_at: string | null; wrap_up_until: string | null; groups: string[] | null;
+}
+
+const AGENT_SNAPSHOT = `select a.id, a.presence, a.capacity, a.load, a.last_assigned_at, a.wrap_up_until,
+       (select array_agg(m.group_id::text) from skill_group_members m where m.agent_id = a.id) as groups
+  from agents a`;
+
+function toAgentSnapshot(r: AgentSnapshotRow): AgentSnapshot {
+  return {
+    id: r.id,
+    state: r.presence,
+    capacity: r.capacity,
+    load: r.load,
+    groups: r.groups ?? [],
+    lastAssignedAt: r.last_assigned_at ? Date.parse(r.last_assigned_at) : null,
+    wrapUpUntil: r.wrap_up_until ? Date.parse(r.wrap_up_until) : null,
+  };
+}

@@ -7,8 +7,11 @@ import { DurableQueue } from './durable-queue.js';
  * listens, and they never reach a client or a webhook (domain events do: events.ts).
  */
 export interface CommandTopics {
-  /** Routing configuration, groups or capacity changed: route the organisation's queue again. */
-  'routing.drain': { orgId: string };
+  /**
+   * Route the queue again: the part an agent can serve (`agentId`, their wrap-up ended), one
+   * group's (`groupId`, null = not targeted at a group yet), else the organisation's whole queue.
+   */
+  'routing.drain': { orgId: string; agentId?: string; groupId?: string | null };
   /** A ringing offer's time is up (scheduled at its expiry). */
   'routing.offer_timeout': { orgId: string; offerId: string };
   /** A waiting window or overflow of a queued conversation ends (scheduled). */
