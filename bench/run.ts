@@ -8,6 +8,7 @@
 import { chatBenchmark } from './chat.js';
 import { idleSocketsBenchmark } from './idle-sockets.js';
 import { envName, fromFunction, resolveParams, type Benchmark } from './lib/bench.js';
+import { loginStormBenchmark } from './login-storm.js';
 import { recordingPostprocessBenchmark } from './recording-postprocess.js';
 import { routingDecideBenchmark } from './routing-decide.js';
 import { runRoutingServerBench } from './routing-server.js';
@@ -26,6 +27,7 @@ export const BENCHMARKS: Benchmark[] = [
       { name: 'burst', default: 500, help: 'visitors arriving at once for the throughput phase' },
     ],
   ),
+  loginStormBenchmark,
   videoLatencyBenchmark,
   videoSetupBenchmark,
   videoCpuBenchmark,

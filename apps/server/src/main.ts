@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool before anything uses it (see the module).
+import './platform/thread-pool.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DEMO_ACCOUNTS } from './seed.js';
 import { consoleLog, installProcessSafety } from './platform/process-safety.js';

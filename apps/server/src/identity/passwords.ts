@@ -15,9 +15,9 @@ const KEY_LEN = 32;
 
 /** Thrown when the hashing queue is full; the login answers 429 with this Retry-After. */
 export class HashingBusyError extends AppError {
-  readonly retryAfterSeconds = 1;
-  constructor() {
-    super('RATE_LIMITED', 'Too many sign-ins are being checked right now; try again in a moment.');
+  constructor(readonly retryAfterSeconds: number) {
+    // In the body too, for clients that cannot read response headers.
+    super('RATE_LIMITED', 'Too many sign-ins are being checked right now; try again in a moment.', { retryAfterMs: retryAfterSeconds * 1000 });
   }
 }
 
@@ -29,15 +29,29 @@ export class HashingBusyError extends AppError {
 export class HashGate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Recent time one hash took (moving average), for the Retry-After of a refusal. */
+  private hashMs = 100;
 
   constructor(
     private maxConcurrent: number,
     private maxQueued: number,
+    /** Milliseconds from some origin; a test passes its own. */
+    private readonly nowMs: () => number = () => performance.now(),
   ) {}
 
   configure(limits: { maxConcurrent: number; maxQueued: number }): void {
     this.maxConcurrent = limits.maxConcurrent;
     this.maxQueued = limits.maxQueued;
+  }
+
+  /**
+   * When a refused sign-in should come back: about when today's queue will have been worked
+   * through, so a shift's worth of agents retrying is spread over that time instead of returning
+   * together every second (and their per-account limit is not spent on refusals).
+   */
+  retryAfterSeconds(): number {
+    const drainMs = ((this.waiting.length + this.running) * this.hashMs) / this.maxConcurrent;
+    return Math.min(30, Math.max(1, Math.ceil(drainMs / 1000)));
   }
 
   load(): { running: number; queued: number } {
@@ -47,10 +61,12 @@ export class HashGate {
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running < this.maxConcurrent) this.running++;
     else if (this.waiting.length < this.maxQueued) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else throw new HashingBusyError();
+    else throw new HashingBusyError(this.retryAfterSeconds());
+    const started = this.nowMs();
     try {
       return await work();
     } finally {
+      this.hashMs = 0.8 * this.hashMs + 0.2 * (this.nowMs() - started);
       // Hand the slot straight to the next waiter, so `running` never dips and refills.
       const next = this.waiting.shift();
       if (next) next();

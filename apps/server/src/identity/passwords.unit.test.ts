@@ -66,4 +66,23 @@ describe('HashGate', () => {
     expect(await gate.run(async () => 'ok')).toBe('ok');
     expect(gate.load()).toEqual({ running: 0, queued: 0 });
   });
+
+  test('a refusal says to come back when the queue will have been worked through', async () => {
+    let now = 0;
+    const gate = new HashGate(2, 4, () => now);
+    // Hashes that take 2 s each on this (pretend) machine teach the gate their cost.
+    for (let i = 0; i < 10; i++) {
+      await gate.run(async () => {
+        now += 2000;
+      });
+    }
+    const jobs = Array.from({ length: 6 }, () => deferred());
+    const runs = jobs.map((job) => gate.run(() => job.promise));
+    const refused = await gate.run(async () => 'never').catch((e: HashingBusyError) => e);
+    // 6 ahead, 2 at a time, ~2 s each: about 6 s.
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: 6000 } });
+    expect((refused as HashingBusyError).retryAfterSeconds).toBe(6);
+    for (const job of jobs) job.resolve();
+    await Promise.all(runs);
+  });
 });
