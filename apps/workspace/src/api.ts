@@ -1,4 +1,5 @@
 import { requestJson, type HttpOptions } from '@visavis/client';
+import { withRetryAfter } from './lib/retryAfter';
 import type {
   ConversationDetails,
   ConversationsAnswer,
@@ -28,9 +29,14 @@ const uploadHttp: HttpOptions = {
 export type { SignedInAgent as Session, ConversationDetails };
 
 export const api = {
-  /** With two-factor sign-in on, the first try answers TOTP_REQUIRED and the code comes second. */
+  /**
+   * With two-factor sign-in on, the first try answers TOTP_REQUIRED and the code comes second.
+   * A busy server (a shift signing in at once) answers 429 with Retry-After: tried again then.
+   */
   login: (email: string, password: string, totpCode?: string) =>
-    requestJson<SignedInAgent>(http, 'POST', '/api/auth/login', { email, password, totpCode }),
+    withRetryAfter((fetchImpl) =>
+      requestJson<SignedInAgent>({ ...http, fetchImpl }, 'POST', '/api/auth/login', { email, password, totpCode }),
+    ),
   logout: () => requestJson<void>(http, 'POST', '/api/auth/logout'),
   me: () => requestJson<SignedInAgent>(http, 'GET', '/api/me'),
   setPresence: (presence: Presence) =>
