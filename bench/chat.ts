@@ -37,6 +37,12 @@ export const chatBenchmark: Benchmark = {
     { name: 'capacity', default: 0, help: 'conversations per agent; 0 = ceil(visitors / agents)' },
     { name: 'rate', default: 1, help: 'messages per second per visitor (each is answered by its agent)' },
     { name: 'duration', default: 20, help: 'seconds of sending (ignored when --messages is set)' },
+    {
+      name: 'overload-rate',
+      default: 0,
+      help: 'overload mode: messages/s per visitor for the first --overload-seconds, then --rate for --duration (0 = off)',
+    },
+    { name: 'overload-seconds', default: 10, help: 'overload mode: seconds at --overload-rate before the load drops to --rate' },
     { name: 'messages', default: 0, help: 'messages per visitor instead of a duration; 0 = use --duration' },
     { name: 'size', default: 64, help: 'characters per message text' },
     { name: 'connect-concurrency', default: 10, help: 'visitors connecting at the same time during setup' },
@@ -65,6 +71,8 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
   const m = Math.floor(p.num('agents'));
   const capacity = Math.floor(p.num('capacity')) || Math.ceil(n / Math.max(m, 1));
   const rate = p.num('rate');
+  const overloadRate = p.num('overload-rate');
+  const overloadMs = overloadRate > 0 ? p.num('overload-seconds') * 1000 : 0;
   const messages = Math.floor(p.num('messages'));
   const duration = messages > 0 ? messages / rate : p.num('duration');
   const size = Math.max(1, Math.floor(p.num('size')));
@@ -89,9 +97,11 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
   if (n < 1 || m < 1 || rate <= 0) return fail(problems, 'visitors, agents and rate must be positive');
   if (capacity * m < n)
     return fail(problems, `agents × capacity = ${capacity * m} < ${n} visitors: some would stay queued`);
-  if (capacity * rate > SERVER_COMMANDS_PER_SECOND * 0.9 || rate > SERVER_COMMANDS_PER_SECOND * 0.9) {
+  if (overloadRate > 0 && messages > 0) return fail(problems, '--overload-rate needs --duration, not --messages');
+  const peak = Math.max(rate, overloadRate);
+  if (capacity * peak > SERVER_COMMANDS_PER_SECOND * 0.9 || peak > SERVER_COMMANDS_PER_SECOND * 0.9) {
     console.log(
-      `WARNING: an agent answers ${capacity} conversations × ${rate}/s = ${capacity * rate} messages/s; the server ` +
+      `WARNING: an agent answers ${capacity} conversations × ${peak}/s = ${capacity * peak} messages/s; the server ` +
         `rate-limits each WebSocket to ${SERVER_COMMANDS_PER_SECOND} commands/s (burst 60), so expect RATE_LIMITED errors.`,
     );
   }
@@ -166,9 +176,11 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
     const machine0 = await machineCpuMs();
     eld.enable();
     window.start = performance.now();
-    const endAt = messages > 0 ? Infinity : window.start + duration * 1000;
-    for (const v of visitors) v.startSending(rate, endAt, messages, size);
-    const sendLimit = duration * 1000 * 1.5 + 10_000;
+    const endAt = messages > 0 ? Infinity : window.start + overloadMs + duration * 1000;
+    tracker.overloadEndsAt = overloadMs > 0 ? window.start + overloadMs : 0;
+    const overload = overloadMs > 0 ? { rate: overloadRate, until: window.start + overloadMs } : null;
+    for (const v of visitors) v.startSending(rate, endAt, messages, size, overload);
+    const sendLimit = (overloadMs + duration * 1000) * 1.5 + 10_000;
     await withTimeout(
       waitFor(() => visitors.every((v) => v.finished), ctx.signal),
       sendLimit,
@@ -216,6 +228,7 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
   report({
     n,
     rate,
+    overloadRate,
     echo,
     setup,
     tracker,
@@ -233,6 +246,7 @@ async function runChat(p: Params, ctx: BenchContext): Promise<BenchResult> {
 interface ReportInput {
   n: number;
   rate: number;
+  overloadRate: number;
   echo: EchoResult | null;
   setup: Setup;
   tracker: Tracker;
@@ -267,6 +281,11 @@ function report(r: ReportInput): void {
   rows.push(latencyRow('agent → visitor', lat['agent→visitor']));
   rows.push(latencyRow('all messages', all));
   rows.push(latencyRow("sender's ack (send → ack: stored)", t.ack));
+  if (t.overloadEndsAt > 0) {
+    rows.push(latencyRow('overload mode: sent during the overload', t.phase.overload));
+    rows.push(latencyRow('overload mode: sent in the first 5 s after it', t.phase.recovering));
+    rows.push(latencyRow('overload mode: sent later', t.phase.recovered));
+  }
   console.log(table(LATENCY_HEADER, rows));
 
   const seconds = Math.max(1e-9, (r.window.end - r.window.start) / 1000);
@@ -292,12 +311,19 @@ function report(r: ReportInput): void {
         ['duplicated (delivered twice by the SDK)', t.duplicates],
         ['send errors', errors],
         ['error frames without rid (request never settles)', fmtCounts(t.errorsWithoutRid)],
+        [
+          'OVERLOADED refusals, resent by the SDK (during the overload / after it)',
+          t.overloadEndsAt > 0 ? `${t.refusals.overload} / ${t.refusals.after}` : t.refusals.overload + t.refusals.after,
+        ],
         ['unexpected messages', t.unexpected],
         ['raw duplicate frames (dropped by the SDK)', t.rawDuplicateFrames],
         ['reconnects', t.reconnects],
         ['first send → last delivery, s', active.toFixed(2)],
         ['delivered messages/s', (all.count / active).toFixed(1)],
-        ['offered messages/s (visitors + answers)', (r.n * r.rate * 2).toFixed(1)],
+        [
+          'offered messages/s (visitors + answers)',
+          t.overloadEndsAt > 0 ? `${(r.n * r.overloadRate * 2).toFixed(1)}, then ${(r.n * r.rate * 2).toFixed(1)}` : (r.n * r.rate * 2).toFixed(1),
+        ],
         [
           `CPU, % of one core (${cores} cores = ${cores * 100}%): bench process (clients)`,
           pct(r.window.benchCpuMs),

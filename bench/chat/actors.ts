@@ -40,6 +40,12 @@ export class Tracker {
   unexpected = 0;
   rawDuplicateFrames = 0;
   reconnects = 0;
+  /** Overload mode: when the overload phase ends (0 = no overload phase). */
+  overloadEndsAt = 0;
+  /** Latency by when the message was sent: during the overload, the 5 s after it, later. */
+  readonly phase = { overload: new Samples(), recovering: new Samples(), recovered: new Samples() };
+  /** OVERLOADED error frames (the SDK resends those requests), before and after the overload ends. */
+  readonly refusals = { overload: 0, after: 0 };
   firstSendAt = Infinity;
   lastReceiveAt = 0;
   /** Set before teardown: what happens after (DISCONNECTED rejections) is not the server's doing. */
@@ -86,6 +92,10 @@ export class Tracker {
     }
     if (!m.failed) this.outstanding--;
     this.latency[dir].add(now - m.t0);
+    if (this.overloadEndsAt > 0) {
+      const when = m.t0 < this.overloadEndsAt ? 'overload' : m.t0 < this.overloadEndsAt + 5_000 ? 'recovering' : 'recovered';
+      this.phase[when].add(now - m.t0);
+    }
     this.lastReceiveAt = now;
   }
 
@@ -111,6 +121,10 @@ export class Tracker {
     conn.on('message', (m: ServerMessage) => {
       if (m.type === 'error' && !m.rid)
         this.errorsWithoutRid.set(m.code, (this.errorsWithoutRid.get(m.code) ?? 0) + 1);
+      if (m.type === 'error' && m.code === 'OVERLOADED') {
+        if (this.overloadEndsAt === 0 || performance.now() < this.overloadEndsAt) this.refusals.overload++;
+        else this.refusals.after++;
+      }
       if (m.type !== 'conversation.event') return;
       const key = `${m.conversationId}:${m.seq}`;
       if (seen.has(key)) this.rawDuplicateFrames++;
@@ -336,10 +350,13 @@ export class BenchVisitor {
     }
   }
 
-  /** Open loop: one message every 1/rate s from a random phase, until endAt or `count` messages. */
-  startSending(rate: number, endAt: number, count: number, textSize: number): void {
-    const interval = 1000 / rate;
-    const start = performance.now() + Math.random() * interval;
+  /**
+   * Open loop: one message every 1/rate s from a random phase, until endAt or `count` messages;
+   * with `overload`, at its rate until its end first.
+   */
+  startSending(rate: number, endAt: number, count: number, textSize: number, overload: { rate: number; until: number } | null = null): void {
+    const rateAt = (t: number) => (overload && t < overload.until ? overload.rate : rate);
+    let next = performance.now() + Math.random() * (1000 / rateAt(performance.now()));
     let k = 0;
     const tick = () => {
       if (performance.now() >= endAt || (count > 0 && k >= count)) {
@@ -352,9 +369,10 @@ export class BenchVisitor {
         'visitor→agent',
         pad(`visitor ${this.index} #${++k}`, textSize),
       );
-      this.timer = setTimeout(tick, Math.max(0, start + k * interval - performance.now()));
+      next += 1000 / rateAt(next);
+      this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
     };
-    this.timer = setTimeout(tick, start - performance.now());
+    this.timer = setTimeout(tick, next - performance.now());
   }
 
   stopSending(): void {

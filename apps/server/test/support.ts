@@ -26,7 +26,13 @@ export async function startTestServer(env: Record<string, string> = {}, override
   const boot = (port: number) =>
     startServer(
       // No embedded Janus unless a test asks for one: media tests place it in a namespace.
-      loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_PASSWORD, INACTIVITY_MINUTES: '60', JANUS_BIN: 'off', ...env }),
+      // LOAD_SHED_TARGET_MS: the suites run several servers on a small shared machine, whose stalls
+      // must not turn a test's command into an OVERLOADED refusal; overload.test.ts and the
+      // LoadShedder's unit tests exercise shedding itself.
+      loadConfig({
+        PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_PASSWORD, INACTIVITY_MINUTES: '60', JANUS_BIN: 'off',
+        LOAD_SHED_TARGET_MS: '10000', ...env,
+      }),
       undefined,
       overrides,
     );

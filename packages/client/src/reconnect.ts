@@ -32,10 +32,11 @@ export type OverloadRetryPolicy = (ctx: OverloadRetryContext) => number | null;
 
 /**
  * The server's hint, doubled on each refusal, with jitter so that refused clients do not all come
- * back at the same moment (which would overload the node again); given up after a minute.
+ * back at the same moment (which would overload the node again); at most 4 s apart, so that they
+ * are back soon after the load drops; given up after a minute.
  */
 export const defaultOverloadRetryPolicy: OverloadRetryPolicy = ({ attempt, hintMs, elapsedMs, random }) => {
   if (elapsedMs > 60_000) return null;
-  const base = Math.min(10_000, Math.max(100, hintMs ?? 500) * 2 ** Math.min(attempt - 1, 5));
+  const base = Math.min(4_000, Math.max(100, hintMs ?? 500) * 2 ** Math.min(attempt - 1, 5));
   return Math.round(base * (0.5 + random()));
 };

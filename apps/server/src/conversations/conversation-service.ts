@@ -14,15 +14,14 @@ import { Commands } from '../platform/outbox/commands.js';
 import { AgentStore, VisitorStore, type Principal } from '../identity/index.js';
 import { lockWritable, readableConversation } from './access.js';
 import type { UnitOfWork } from '../platform/outbox/unit-of-work.js';
-import type { LoadShedder } from '../platform/load-shedder.js';
 import { MessageWriter, type MessageWriterOptions } from './message-writer.js';
 
 /**
  * PGlite runs one transaction at a time, so one batch at a time; PostgreSQL takes a few at once
  * (each holds one of the pool's connections, the rest stay for everything else).
  */
-export function batchesFor(db: Pick<Database, 'kind'>): MessageWriterOptions {
-  return db.kind === 'pglite' ? { concurrency: 1, maxBatch: 200 } : { concurrency: 4, maxBatch: 200 };
+export function batchesFor(db: Pick<Database, 'kind'>, maxQueueMs = 400): MessageWriterOptions {
+  return db.kind === 'pglite' ? { concurrency: 1, maxBatch: 200, maxQueueMs } : { concurrency: 4, maxBatch: 200, maxQueueMs };
 }
 
 export interface SendMessageInput {
@@ -41,9 +40,9 @@ export class ConversationService {
     private readonly uow: UnitOfWork,
     private readonly bus: EventBus,
     private readonly clock: Clock,
-    writing: { batches: MessageWriterOptions; load?: LoadShedder | null } = { batches: batchesFor(db) },
+    batches: MessageWriterOptions = batchesFor(db),
   ) {
-    this.writer = new MessageWriter(uow, clock, (p, m) => this.writeOne(p, m), writing.batches, writing.load ?? null);
+    this.writer = new MessageWriter(uow, clock, (p, m) => this.writeOne(p, m), batches);
   }
 
   /** The visitor's live conversation, or a new one that enters the queue for routing. */

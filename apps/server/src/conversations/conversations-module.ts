@@ -12,7 +12,7 @@ import { UploadSweeper } from './upload-sweeper.js';
 export type ConversationsConfig = Pick<
   Config,
   | 'UPLOAD_VISITOR_FILES_PER_HOUR' | 'UPLOAD_VISITOR_MB_PER_HOUR' | 'UPLOAD_ORG_FILES_PER_DAY' | 'UPLOAD_ORG_MB_PER_DAY'
-  | 'UPLOAD_ORPHAN_MINUTES' | 'ATTACHMENT_RETENTION_DAYS' | 'INACTIVITY_MINUTES' | 'ABANDON_SECONDS'
+  | 'UPLOAD_ORPHAN_MINUTES' | 'ATTACHMENT_RETENTION_DAYS' | 'INACTIVITY_MINUTES' | 'ABANDON_SECONDS' | 'LOAD_SHED_TARGET_MS'
 >;
 
 /**
@@ -20,7 +20,7 @@ export type ConversationsConfig = Pick<
  * sweepers (orphaned and expired attachments, inactive conversations, visitors who left the queue).
  */
 export function conversationsModule(
-  platform: Pick<ModulePlatform, 'db' | 'uow' | 'bus' | 'clock' | 'blobs' | 'signer' | 'reportError' | 'jobs' | 'load'>,
+  platform: Pick<ModulePlatform, 'db' | 'uow' | 'bus' | 'clock' | 'blobs' | 'signer' | 'reportError' | 'jobs'>,
   config: ConversationsConfig,
   deps: {
     audit: AuditLog;
@@ -32,7 +32,7 @@ export function conversationsModule(
   },
 ) {
   const { db, clock, blobs, reportError } = platform;
-  const conversations = new ConversationService(db, platform.uow, platform.bus, clock, { batches: batchesFor(db), load: platform.load });
+  const conversations = new ConversationService(db, platform.uow, platform.bus, clock, batchesFor(db, config.LOAD_SHED_TARGET_MS * 4));
   const urls = new BlobUrls(platform.signer, () => clock.now().getTime());
   const quota = new UploadQuota(db, {
     visitorFilesPerHour: config.UPLOAD_VISITOR_FILES_PER_HOUR,

@@ -9,6 +9,7 @@ import type { Database } from '../ports/database.js';
 import type { BusTopics } from '../ports/event-bus.js';
 import { AgentStore, OrgStore, VisitorStore, type Principal } from '../identity/index.js';
 import { ConversationService } from './conversation-service.js';
+import type { MessageWriterOptions } from './message-writer.js';
 import { ConversationStore } from './conversation-store.js';
 import { EventStore } from './event-store.js';
 
@@ -59,9 +60,9 @@ describeEachDatabase('message writer (group commit of chat messages)', (open) =>
     return { p, conversationId: c.id };
   }
 
-  function service(batches = { concurrency: 1, maxBatch: 100 }) {
+  function service(batches: MessageWriterOptions = { concurrency: 1, maxBatch: 100, maxQueueMs: 60_000 }) {
     const counted = countingTransactions(t.db);
-    const svc = new ConversationService(counted.db, new UnitOfWork(counted.db, bus), bus, systemClock, { batches });
+    const svc = new ConversationService(counted.db, new UnitOfWork(counted.db, bus), bus, systemClock, batches);
     return { svc, transactions: counted.count };
   }
 
@@ -150,12 +151,23 @@ describeEachDatabase('message writer (group commit of chat messages)', (open) =>
   it('keeps one sender’s order across batches running at once', async () => {
     const a = await visitorWithConversation('Ann');
     const b = await visitorWithConversation('Bob');
-    const { svc } = service({ concurrency: 3, maxBatch: 1 });
+    const { svc } = service({ concurrency: 3, maxBatch: 1, maxQueueMs: 60_000 });
     const ids = Array.from({ length: 12 }, (_, i) => `m${i}`);
     const events = await Promise.all(ids.flatMap((id) => [send(svc, a.p, a.conversationId, id), send(svc, b.p, b.conversationId, id)]));
     const inA = events.filter((e) => e.conversationId === a.conversationId);
     expect(inA.map((e) => (e.event.type === 'message' ? e.event.clientMsgId : ''))).toEqual(ids);
     expect(inA.map((e) => e.seq)).toEqual(ids.map((_, i) => i + 1));
+  });
+
+  it('refuses a message at once, with nothing stored, when the queue holds more work than it may', async () => {
+    const a = await visitorWithConversation('Ann');
+    const { svc } = service({ concurrency: 1, maxBatch: 100, maxQueueMs: 0 });
+    // The first starts a batch, the second finds the queue empty; the third would wait behind it.
+    const results = await Promise.allSettled(['m1', 'm2', 'm3'].map((id) => send(svc, a.p, a.conversationId, id)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.seq : (r.reason as { code?: string }).code))).toEqual([1, 2, 'OVERLOADED']);
+    const refusal = (results[2] as PromiseRejectedResult).reason as { details?: { retryAfterMs?: number } };
+    expect(refusal.details?.retryAfterMs).toBeGreaterThanOrEqual(250);
+    expect((await EventStore.after(t.db, a.conversationId, 0, 50)).length).toBe(2);
   });
 
   it.each([
@@ -175,7 +187,7 @@ describeEachDatabase('message writer (group commit of chat messages)', (open) =>
         return counted.db.transaction(fn).then(() => Promise.reject(new Error('connection lost after COMMIT')));
       },
     };
-    const svc = new ConversationService(failing, new UnitOfWork(failing, bus), bus, systemClock, { batches: { concurrency: 1, maxBatch: 100 } });
+    const svc = new ConversationService(failing, new UnitOfWork(failing, bus), bus, systemClock, { concurrency: 1, maxBatch: 100, maxQueueMs: 60_000 });
     const first = send(svc, a.p, a.conversationId, 'alone first');
     failNext = true;
     const batch = await Promise.all([send(svc, a.p, a.conversationId, 'x'), send(svc, b.p, b.conversationId, 'y'), send(svc, a.p, a.conversationId, 'z')]);

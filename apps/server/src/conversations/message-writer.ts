@@ -1,6 +1,6 @@
 import type { SequencedEvent } from '@visavis/protocol';
 import { AppError, notFound } from '../platform/errors.js';
-import type { LoadShedder } from '../platform/load-shedder.js';
+import { overloaded } from '../platform/load-shedder.js';
 import type { Effects, UnitOfWork } from '../platform/outbox/unit-of-work.js';
 import type { Clock } from '../ports/clock.js';
 import type { SqlExecutor } from '../ports/database.js';
@@ -21,6 +21,11 @@ export interface MessageWriterOptions {
   concurrency: number;
   /** Messages per batch at most. */
   maxBatch: number;
+  /**
+   * The longest the queue may be, in expected wait (ms): a message that would wait longer is
+   * refused at once with OVERLOADED and a retry hint (LOAD_SHED_TARGET_MS × 4).
+   */
+  maxQueueMs: number;
 }
 
 interface Job {
@@ -53,16 +58,26 @@ export class MessageWriter {
   private running = 0;
   /** Conversations with a message in a running batch: their next messages wait for it. */
   private readonly busy = new Set<string>();
+  /** Recent batches' time per message (moving average), for the expected wait of the queue. */
+  private msPerMessage = 1;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly one: (p: Principal, m: TextMessage) => Promise<SequencedEvent>,
     private readonly opts: MessageWriterOptions,
-    private readonly load: LoadShedder | null = null,
   ) {}
 
+  /**
+   * Queues the message, or refuses it (nothing done, OVERLOADED) when the queue already holds more
+   * than `maxQueueMs` of work at the pace batches have been going: an unbounded queue would make
+   * every message late and then time out, where a prompt refusal lets the client come back.
+   */
   write(p: Principal, m: TextMessage): Promise<SequencedEvent> {
+    const expectedWaitMs = (this.waiting.length * this.msPerMessage) / this.opts.concurrency;
+    if (expectedWaitMs > this.opts.maxQueueMs) {
+      return Promise.reject(overloaded(Math.min(5_000, Math.max(250, expectedWaitMs))));
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ p, m, queuedAt: performance.now(), resolve, reject });
       this.pump();
@@ -107,11 +122,11 @@ export class MessageWriter {
   }
 
   private async runBatch(jobs: Job[]): Promise<void> {
-    // The youngest message's wait: if even that is long, the queue is standing (LoadShedder).
-    this.load?.observeDelay(performance.now() - jobs[jobs.length - 1]!.queuedAt);
     let settled: Settled[];
     try {
+      const started = performance.now();
       settled = await this.uow.run((tx, fx) => this.writeBatch(tx, fx, jobs));
+      this.msPerMessage = 0.8 * this.msPerMessage + (0.2 * (performance.now() - started)) / jobs.length;
     } catch {
       // The whole transaction failed: each message on its own, in order (a stored one answers as stored).
       for (const j of jobs) await this.one(j.p, j.m).then(j.resolve, j.reject);

@@ -65,9 +65,10 @@ const Env = z.object({
   /** WebSocket frames per second one connection may send (bursts of three times that). */
   WS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
   /**
-   * Load shedding (platform/load-shedder.ts): when even the shortest wait for the database during
-   * 100 ms exceeds LOAD_SHED_TARGET_MS, or LOAD_SHED_MAX_IN_FLIGHT commands are in progress, new
-   * WebSocket commands are refused with OVERLOADED and a retry hint (the SDK retries them).
+   * Load shedding: when waits for a database connection stay above LOAD_SHED_TARGET_MS for 100 ms
+   * (platform/load-shedder.ts), or LOAD_SHED_MAX_IN_FLIGHT commands are in progress, new WebSocket
+   * commands are refused with OVERLOADED and a retry hint (the SDK retries them); a chat message
+   * is refused so when the message writer's queue holds more than 4 × LOAD_SHED_TARGET_MS of work.
    */
   LOAD_SHED_TARGET_MS: z.coerce.number().int().min(5).max(60_000).default(100),
   LOAD_SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000_000).default(4096),

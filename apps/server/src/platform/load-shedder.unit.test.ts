@@ -8,49 +8,59 @@ function shedder(opts: Partial<{ targetDelayMs: number; intervalMs: number; maxI
 }
 
 describe('LoadShedder', () => {
-  it('admits while waits stay under the target, and a burst with one short wait per interval', () => {
+  it('admits while waits stay under the target, and through a burst that one short wait ends', () => {
     const { s, advance } = shedder();
-    s.observeDelay(20);
-    advance(100);
+    s.observeDelay('db', 20);
     expect(s.tryEnter()).toBe(true);
-    // Long waits, but one piece of work got through quickly: a burst passing, not a standing queue.
-    s.observeDelay(400);
-    s.observeDelay(30);
-    s.observeDelay(500);
-    advance(100);
+    s.observeDelay('db', 400);
+    advance(60);
+    s.observeDelay('db', 30);
+    advance(60);
+    s.observeDelay('db', 500);
     expect(s.tryEnter()).toBe(true);
   });
 
-  it('sheds once every wait of a whole interval was above the target, and says when to come back', () => {
+  it('sheds once a queue’s waits stayed above the target for an interval, and says when to come back', () => {
     const { s, advance } = shedder();
-    s.tryEnter();
-    s.observeDelay(150);
-    s.observeDelay(300);
-    expect(s.tryEnter()).toBe(true); // the interval is not over yet
-    advance(100);
+    s.observeDelay('chat', 150);
+    advance(50);
+    s.observeDelay('chat', 300);
+    expect(s.tryEnter()).toBe(true); // above for 50 ms only: could be a burst
+    advance(50);
+    s.observeDelay('chat', 300);
     expect(s.tryEnter()).toBe(false);
     expect(s.state()).toMatchObject({ shedding: true, refused: 1 });
     // About the wait it would have joined, within bounds.
     expect(s.retryAfterMs()).toBe(600);
-    s.observeDelay(10_000);
+    s.observeDelay('chat', 10_000);
     expect(s.retryAfterMs()).toBe(5_000);
   });
 
-  it('recovers after an interval whose shortest wait is under the target, or in which nothing waited', () => {
+  it('recovers when the queue reports a short wait, or nothing for a second (it is empty)', () => {
     const { s, advance } = shedder();
-    s.observeDelay(300);
-    advance(100);
+    const stand = () => {
+      s.observeDelay('chat', 300);
+      advance(100);
+      s.observeDelay('chat', 300);
+    };
+    stand();
     expect(s.tryEnter()).toBe(false);
-    s.observeDelay(300);
-    s.observeDelay(40);
-    advance(100);
+    s.observeDelay('chat', 40);
     expect(s.tryEnter()).toBe(true);
+    stand();
+    expect(s.tryEnter()).toBe(false);
+    advance(1_001);
+    expect(s.tryEnter()).toBe(true);
+  });
 
-    s.observeDelay(300);
-    advance(100);
+  it('judges each queue on its own: short waits in one do not hide a standing queue in another', () => {
+    const { s, advance } = shedder();
+    s.observeDelay('chat', 400);
+    s.observeDelay('db', 0);
+    advance(120);
+    s.observeDelay('db', 0);
+    s.observeDelay('chat', 300);
     expect(s.tryEnter()).toBe(false);
-    advance(250); // nothing started waiting for two intervals: the queue is gone
-    expect(s.tryEnter()).toBe(true);
   });
 
   it('refuses beyond the in-flight limit whatever the delays, and admits again as commands finish', () => {

@@ -14,7 +14,7 @@ export class DispatchingDatabase implements Database {
   constructor(
     private readonly inner: Database,
     /** Told how long each transaction waited for its connection (PostgreSQL pool, PGlite's one). */
-    private readonly load: { observeDelay(ms: number): void } | null = null,
+    private readonly load: { observeDelay(queue: string, ms: number): void } | null = null,
   ) {}
 
   get kind() {
@@ -43,7 +43,7 @@ export class DispatchingDatabase implements Database {
     let written: ReadonlySet<QueueTable> = new Set();
     const asked = performance.now();
     const result = await this.inner.transaction(async (tx) => {
-      this.load?.observeDelay(performance.now() - asked);
+      this.load?.observeDelay('database connections', performance.now() - asked);
       if (this.wanted) setWantedTopics(tx, this.wanted);
       const r = await fn(tx);
       written = queuesWrittenIn(tx);
