@@ -20,6 +20,7 @@ const DEFAULT_SOCKETS_PER_ADDRESS = 50;
 /** Descriptors the server keeps for itself (database files, listeners, pipes) beyond the crowd's sockets. */
 const FD_RESERVE = 100;
 const GOAL = { sockets: 20_000, bytes: 1024 * 1024 * 1024 };
+const MIN_SOCKETS_TO_PROJECT = 5_000;
 const FLOOR = fileURLToPath(new URL('./idle-sockets/floor-server.ts', import.meta.url));
 
 export const idleSocketsBenchmark: Benchmark = {
@@ -225,6 +226,11 @@ function goalLine(server: Measured[]): void {
   const top = server.reduce<Measured | null>((a, r) => (a && a.connected.ok >= r.connected.ok ? a : r), null);
   if (!top || top.connected.ok === 0) return;
   const perSocket = (top.rssIdle - top.rssEmpty) / top.connected.ok;
+  // Below a few thousand sockets the growth is within RSS's own drift (tens of MiB): no projection.
+  if (top.connected.ok < MIN_SOCKETS_TO_PROJECT) {
+    console.log(`goal: ${GOAL.sockets} sockets in ≤ ${mib(GOAL.bytes)} MiB; ${top.connected.ok} sockets are too few to project from`);
+    return;
+  }
   const at20k = top.rssEmpty + perSocket * GOAL.sockets;
   const how = top.connected.ok >= GOAL.sockets ? 'measured' : `projected from ${top.connected.ok}`;
   console.log(
