@@ -84,6 +84,7 @@ describe('error catalog', () => {
     expect(ERROR_CODES.filter((c) => ERROR_CATALOG[c].http >= 500).sort()).toEqual([
       'INTERNAL',
       'MEDIA_UNAVAILABLE',
+      'OVERLOADED',
       'RECORDING_UNAVAILABLE',
       'UNAVAILABLE',
     ]);
