@@ -3,6 +3,9 @@ import type { Database } from '../ports/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationService } from './conversation-service.js';
 
+/** Visitors marked seen per statement. */
+const SEEN_SLICE = 500;
+
 /**
  * A visitor who leaves while waiting abandons the queue. Each node marks the visitors it holds a
  * socket for as seen (so this works across a cluster), and any node closes queued conversations
@@ -28,8 +31,10 @@ export class AbandonSweeper extends PeriodicJob {
   async sweep(): Promise<number> {
     const now = this.clock.now();
     const here = this.connectedVisitors();
-    if (here.length > 0) {
-      await this.db.query('update visitors set last_seen_at = $2 where id = any($1::uuid[])', [here, now.toISOString()]);
+    // In slices: one statement for 20,000 connected visitors held the event loop ~0.3 s on the
+    // embedded database (bench idle-sockets); slices let sockets be served in between.
+    for (let i = 0; i < here.length; i += SEEN_SLICE) {
+      await this.db.query('update visitors set last_seen_at = $2 where id = any($1::uuid[])', [here.slice(i, i + SEEN_SLICE), now.toISOString()]);
     }
     const before = new Date(now.getTime() - this.abandonMs).toISOString();
     const gone = await this.db.query<{ id: string }>(
