@@ -41,9 +41,9 @@ type Verdict = { kind: 'write' } | { kind: 'refuse'; error: AppError } | { kind:
 
 /**
  * Group commit for chat messages. Messages that arrive while earlier batches are in their
- * transactions wait and then go together in one transaction of six statements (lock the
- * conversations, find resends, read visitor names, advance the conversations, insert the
- * entries, and the outbox when someone listens), instead of seven round trips each. At 2,000
+ * transactions wait and then go together in one transaction of four round trips (BEGIN; lock the
+ * conversations with their names, unread counts and stored resends; advance them and insert the
+ * entries; COMMIT — plus the outbox when someone listens), instead of seven each. At 2,000
  * messages/s that is the difference between a database that keeps up and one that does not
  * (bench/README.md, chat). Nothing about a single message changes: the same authorisation,
  * idempotency on (conversation, author side, clientMsgId), gap-free seqs under the row lock, the
