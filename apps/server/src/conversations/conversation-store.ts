@@ -54,16 +54,18 @@ export function toSummary(r: SummaryRow): ConversationSummary {
   };
 }
 
-/** Unread = messages by the other side after the reader's read cursor. */
-const summarySelect = (reader: 'visitor' | 'agent') => `
-  select c.*, v.name as visitor_name, a.name as agent_name,
+/** A summary's columns (unread = messages by the other side after the reader's read cursor) and tables. */
+const summaryColumns = (reader: 'visitor' | 'agent') => `
+  c.*, v.name as visitor_name, a.name as agent_name,
     (select count(*)::int from conversation_events e
       where e.conversation_id = c.id and e.type = 'message'
         and e.author_kind = '${reader === 'agent' ? 'visitor' : 'agent'}'
-        and e.seq > c.${reader}_read_seq) as unread
+        and e.seq > c.${reader}_read_seq) as unread`;
+const summaryTables = `
   from conversations c
   join visitors v on v.id = c.visitor_id
   left join agents a on a.id = c.agent_id`;
+const summarySelect = (reader: 'visitor' | 'agent') => `select ${summaryColumns(reader)} ${summaryTables}`;
 
 /** A conversation locked for a batch of messages, with what the batch needs in the same read. */
 export interface MessageTarget extends SummaryRow {
@@ -104,33 +106,22 @@ export const ConversationStore = {
     return (await db.query<ConversationRow>('select * from conversations where id = $1 for update', [id]))[0];
   },
   /**
-   * Locks several rows for the rest of the transaction, in id order: two transactions locking
-   * overlapping sets this way cannot deadlock on each other.
-   */
-  async lockMany(db: SqlExecutor, ids: readonly string[]): Promise<ConversationRow[]> {
-    return db.query<ConversationRow>('select * from conversations where id = any($1::uuid[]) order by id for update', [ids]);
-  },
-  /**
-   * lockMany for a batch of chat messages (message-writer.ts), in the one statement the batch
-   * begins with: each row with its visitor's and agent's names, the agent's unread count (the
+   * Locks the conversations of a batch of chat messages (message-writer.ts) in id order (two
+   * batches locking overlapping sets cannot deadlock), in the one statement the batch begins
+   * with: each row as the agent's summary reads it (names, the agent's unread count: the
    * inbox summary after the batch is this plus the visitor's new messages), and the messages
    * already stored under the batch's client message ids (resends). The unique index on client
    * message ids stays the guard: a resend stored between this read and the lock fails the insert.
    */
   async lockForMessages(db: SqlExecutor, ids: readonly string[], clientMsgIds: readonly string[]): Promise<MessageTarget[]> {
     return db.query<MessageTarget>(
-      `select c.*, v.name as visitor_name, a.name as agent_name,
-         (select count(*)::int from conversation_events e
-           where e.conversation_id = c.id and e.type = 'message' and e.author_kind = 'visitor'
-             and e.seq > c.agent_read_seq) as unread,
+      `select ${summaryColumns('agent')},
          (select coalesce(json_agg(json_build_object(
                    'conversation_id', e.conversation_id, 'seq', e.seq, 'created_at', e.created_at, 'payload', e.payload)), '[]'::json)
             from conversation_events e
            where e.conversation_id = c.id and e.author_kind in ('visitor', 'agent')
              and e.client_msg_id = any($2::text[])) as resent
-       from conversations c
-       join visitors v on v.id = c.visitor_id
-       left join agents a on a.id = c.agent_id
+       ${summaryTables}
        where c.id = any($1::uuid[]) order by c.id for update of c`,
       [ids, clientMsgIds],
     );

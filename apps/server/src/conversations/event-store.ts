@@ -14,14 +14,14 @@ export interface BatchedMessage {
   event: Omit<MessageEvent, 'messageId'>;
 }
 
-export interface EventRow {
+interface EventRow {
   conversation_id: string;
   seq: number;
   created_at: string;
   payload: TimelineEvent;
 }
 
-export const toSequenced = (r: EventRow): SequencedEvent => ({
+const toSequenced = (r: EventRow): SequencedEvent => ({
   conversationId: r.conversation_id,
   seq: r.seq,
   at: r.created_at,

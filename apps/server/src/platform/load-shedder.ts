@@ -14,10 +14,12 @@ export const DEFAULT_LOAD_SHEDDING: LoadShedderOptions = { targetDelayMs: 100, i
 /** A queue that reported nothing for this long is taken as empty (nothing is waiting in it). */
 const STALE_MS = 1_000;
 
-/** The refusal a client may retry: nothing of the command was done. */
-export function overloaded(retryAfterMs: number): AppError {
-  return new AppError('OVERLOADED', undefined, { retryAfterMs });
+/** The refusal a client may retry: nothing of the command was done. The hint is kept within 0.25–5 s. */
+export function overloaded(waitMs: number): AppError {
+  return new AppError('OVERLOADED', undefined, { retryAfterMs: retryHintMs(waitMs) });
 }
+
+const retryHintMs = (waitMs: number) => Math.round(Math.min(5_000, Math.max(250, waitMs)));
 
 interface QueueState {
   /** Waits above the target reported in a row, and when the first of them was. */
@@ -77,7 +79,7 @@ export class LoadShedder {
 
   /** How long a refused client should wait: about the queue it would have joined, within bounds. */
   retryAfterMs(): number {
-    return Math.round(Math.min(5_000, Math.max(250, this.lastDelayMs * 2)));
+    return retryHintMs(this.lastDelayMs * 2);
   }
 
   state(): { shedding: boolean; inFlight: number; refused: number; lastDelayMs: number } {

@@ -210,7 +210,8 @@ export class WsGateway {
       this.d.metrics.wsConnections.dec();
     });
 
-    // Commands of one connection run in arrival order (two quick sends keep their order).
+    // Commands of one connection run in arrival order; a text message is only queued here (the
+    // message writer keeps each conversation's order), so the next frame need not wait for it.
     let chain: Promise<void> = Promise.resolve();
     ws.on('message', (data, isBinary) => {
       chain = chain.then(() => process(data, isBinary)).catch((e: unknown) => this.connectionFailed(ws, where, e));
