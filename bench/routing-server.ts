@@ -19,7 +19,8 @@ import { Connection, type WebSocketLike } from '@visavis/client';
 import type { ConversationSummary, RoutingConfig, ServerMessage } from '@visavis/protocol';
 import { startServer, type RunningServer } from '../e2e/harness/server.js';
 import { CROWD_FROM_ONE_ADDRESS } from './lib/crowd-env.js';
-import { inBatches, prepareFleet, type Fleet } from './lib/agent-fleet.js';
+import { prepareFleet, type Fleet } from './lib/agent-fleet.js';
+import { pool } from './lib/system.js';
 
 const PASSWORD = 'bench-password-1';
 /** Requests in flight while setting up (sockets, admin changes, visitor sessions). */
@@ -98,12 +99,12 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
     const { config } = await http<{ config: RoutingConfig }>(base, admin, 'GET', '/api/admin/routing-config');
     await http(base, admin, 'PUT', '/api/admin/routing-config', { ...config, ringTimeoutMs: 60_000 });
     const autoAccept = (on: boolean) =>
-      inBatches(fleet.agents, SETUP_CONCURRENCY, (a) => http(base, admin, 'PUT', `/api/admin/agents/${a.id}/routing`, { autoAccept: on }));
+      pool(fleet.agents, SETUP_CONCURRENCY, (a) => http(base, admin, 'PUT', `/api/admin/agents/${a.id}/routing`, { autoAccept: on }));
     await autoAccept(false);
 
     const ringing = new Map<string, number>(); // conversationId -> time the offer push arrived
     const assigned = new Map<string, number>();
-    await inBatches(fleet.agents, SETUP_CONCURRENCY, async (agent) => {
+    await pool(fleet.agents, SETUP_CONCURRENCY, async (agent) => {
       const conn = new Connection({ url: wsUrl, createSocket: ws({ cookie: agent.cookie }), reconnectPolicy: () => 100 });
       conns.push(conn);
       conn.on('message', (m: ServerMessage) => {
@@ -153,7 +154,7 @@ export async function runRoutingServerBench(opts: RoutingServerBenchOptions = {}
 
     // Phase 2: auto-accept on, BURST visitors connect first, then all start at once.
     await autoAccept(true);
-    const visitors = await inBatches(Array.from({ length: burst }), SETUP_CONCURRENCY, () => visitor());
+    const visitors = await pool(Array.from({ length: burst }), SETUP_CONCURRENCY, () => visitor());
     assigned.clear();
     const t0 = performance.now();
     const ids = await Promise.all(

@@ -127,17 +127,3 @@ export async function prepareFleet(opts: FleetOptions): Promise<Fleet> {
     throw e;
   }
 }
-
-/** Runs `work` over `items` with at most `limit` in flight; answers in the items' order. */
-export async function inBatches<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}

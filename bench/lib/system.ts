@@ -10,17 +10,22 @@ export async function waitFor(cond: () => boolean, signal: AbortSignal): Promise
   }
 }
 
-/** Runs `fn` over `items`, at most `concurrency` at a time. */
-export async function pool<T>(
+/** Runs `fn` over `items`, at most `concurrency` at a time; answers in the items' order. */
+export async function pool<T, R>(
   items: T[],
   concurrency: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return out;
 }
 
 /** CPU time (ms) of this process's children, i.e. the server, from /proc; null where unavailable. */
